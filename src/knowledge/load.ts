@@ -1,0 +1,210 @@
+/**
+ * Loads knowledge/ and checks it whole: schema (zod, strict), unique ids, every reference, and
+ * that every number a parameter or an FAQ answer states is in the clauses it cites. A failure
+ * stops the load with one message naming the file and the entry.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import {
+  clausesFileSchema, editionsFileSchema, faqFileSchema, noticeSchema, outOfScopeFileSchema,
+  parametersFileSchema, synonymsFileSchema,
+  type Clause, type FaqEntry, type Notice, type Parameters, type Topic,
+} from './schema.ts';
+import { normalize } from '../text/normalize.ts';
+import { numbersIn, numbersInValue } from '../text/numbers.ts';
+
+export interface OutOfScopeRule { id: string; terms: string[]; note: string }
+
+export interface Knowledge {
+  edition: string;
+  notice: Notice;
+  clauses: Clause[];
+  clauseById: Map<string, Clause>;
+  params: Parameters;
+  topics: Topic[];
+  faq: FaqEntry[];
+  faqById: Map<string, FaqEntry>;
+  /** normalised variant → normalised canonical term */
+  synonyms: Map<string, string>;
+  outOfScope: OutOfScopeRule[];
+  stopwords: Set<string>;
+  /** Words jieba must keep whole: the user dictionary, clause keywords, synonym terms. */
+  userWords: string[];
+}
+
+/** A knowledge file's content by its path relative to the knowledge root. */
+export type KnowledgeFiles = Record<string, string>;
+
+export class KnowledgeError extends Error {
+  constructor(readonly file: string, readonly entry: string | null, detail: string) {
+    super(`knowledge/${file}${entry ? `: ${entry}` : ''}: ${detail}`);
+    this.name = 'KnowledgeError';
+  }
+}
+
+/** The files the loader reads, relative to the knowledge root. */
+export function knowledgeFileNames(edition: string): string[] {
+  return [
+    'editions.yaml', 'synonyms.yaml', 'out-of-scope.yaml', 'stopwords.txt', 'dict/user.dict.utf8',
+    `${edition}/notice.yaml`, `${edition}/clauses.yaml`, `${edition}/parameters.yaml`, `${edition}/faq.yaml`,
+  ];
+}
+
+/** Reads and checks knowledge/ from disk; `edition` defaults to the one editions.yaml marks current. */
+export function loadKnowledge(root = defaultKnowledgeRoot(), edition?: string): Knowledge {
+  const read = (name: string): string => {
+    const file = path.join(root, name);
+    if (!existsSync(file)) throw new KnowledgeError(name, null, 'file is missing');
+    return readFileSync(file, 'utf8');
+  };
+  const chosen = edition ?? parseFile('editions.yaml', read('editions.yaml'), editionsFileSchema).current;
+  const files: KnowledgeFiles = {};
+  for (const name of knowledgeFileNames(chosen)) files[name] = read(name);
+  return parseKnowledge(files, chosen);
+}
+
+export function defaultKnowledgeRoot(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../knowledge');
+}
+
+/** Checks knowledge given as file contents (the loader's pure core, used by the fixture tests). */
+export function parseKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
+  const get = (name: string): string => {
+    const text = files[name];
+    if (text === undefined) throw new KnowledgeError(name, null, 'file is missing');
+    return text;
+  };
+  const editions = parseFile('editions.yaml', get('editions.yaml'), editionsFileSchema);
+  if (!editions.editions.includes(edition)) {
+    throw new KnowledgeError('editions.yaml', null, `edition ${edition} is not listed in "editions"`);
+  }
+  if (!editions.editions.includes(editions.current)) {
+    throw new KnowledgeError('editions.yaml', 'current', `current edition ${editions.current} is not listed in "editions"`);
+  }
+  const noticeFile = `${edition}/notice.yaml`;
+  const notice = parseFile(noticeFile, get(noticeFile), noticeSchema);
+  if (notice.edition !== edition) throw new KnowledgeError(noticeFile, 'edition', `says ${notice.edition}, folder is ${edition}`);
+
+  const clausesFile = `${edition}/clauses.yaml`;
+  const { clauses } = parseFile(clausesFile, get(clausesFile), clausesFileSchema);
+  const clauseById = uniqueById(clauses, clausesFile, 'clause');
+
+  // Numbers each clause states (text and title), for the fact checks below.
+  const clauseNumbers = new Map(clauses.map((c) => [c.id, new Set([...numbersIn(c.text), ...numbersIn(c.title)])]));
+  const checkCitations = (file: string, entry: string, ids: string[]): void => {
+    for (const ref of ids) if (!clauseById.has(ref)) throw new KnowledgeError(file, entry, `cites clause "${ref}", which does not exist`);
+  };
+  const checkNumbers = (file: string, entry: string, stated: Set<string>, ids: string[]): void => {
+    const known = new Set(ids.flatMap((ref) => [...(clauseNumbers.get(ref) ?? [])]));
+    for (const n of stated) {
+      if (!known.has(n)) throw new KnowledgeError(file, entry, `states ${n}, which is in none of its clauses (${ids.join(', ')})`);
+    }
+  };
+
+  const paramsFile = `${edition}/parameters.yaml`;
+  const params = parseFile(paramsFile, get(paramsFile), parametersFileSchema).parameters;
+  for (const [name, p] of Object.entries(params)) {
+    checkCitations(paramsFile, `parameters.${name}`, p.clauses);
+    checkNumbers(paramsFile, `parameters.${name}`, numbersInValue(p.value), p.clauses);
+  }
+
+  const faqFile = `${edition}/faq.yaml`;
+  const { topics, faq } = parseFile(faqFile, get(faqFile), faqFileSchema);
+  uniqueById(topics, faqFile, 'topic');
+  const topicIds = new Set(topics.map((t) => t.id));
+  const faqById = uniqueById(faq, faqFile, 'faq');
+  for (const entry of faq) {
+    const where = `faq "${entry.id}"`;
+    if (!topicIds.has(entry.topic)) throw new KnowledgeError(faqFile, where, `topic "${entry.topic}" does not exist`);
+    checkCitations(faqFile, where, entry.clauses);
+    checkNumbers(faqFile, where, numbersIn(entry.answer), entry.clauses);
+    for (const r of entry.related) if (!faqById.has(r)) throw new KnowledgeError(faqFile, where, `related question "${r}" does not exist`);
+  }
+
+  const { synonyms: synonymTable } = parseFile('synonyms.yaml', get('synonyms.yaml'), synonymsFileSchema);
+  const synonyms = new Map<string, string>();
+  for (const [canonical, variants] of Object.entries(synonymTable)) {
+    for (const variant of variants) {
+      const v = normalize(variant);
+      const prior = synonyms.get(v);
+      if (prior !== undefined && prior !== normalize(canonical)) {
+        throw new KnowledgeError('synonyms.yaml', `synonyms.${canonical}`, `"${variant}" is already a synonym of "${prior}"`);
+      }
+      synonyms.set(v, normalize(canonical));
+    }
+  }
+
+  const { outOfScope } = parseFile('out-of-scope.yaml', get('out-of-scope.yaml'), outOfScopeFileSchema);
+  uniqueById(outOfScope, 'out-of-scope.yaml', 'rule');
+
+  const stopwords = new Set(lines(get('stopwords.txt')).map(normalize));
+  const dictWords = lines(get('dict/user.dict.utf8')).map((line, i) => {
+    const word = line.split(/\s+/)[0];
+    if (!word) throw new KnowledgeError('dict/user.dict.utf8', `line ${i + 1}`, 'empty entry');
+    return word;
+  });
+  const userWords = [...new Set([
+    ...dictWords,
+    ...clauses.flatMap((c) => c.keywords),
+    ...Object.entries(synonymTable).flatMap(([canonical, variants]) => [canonical, ...variants]),
+  ].map(normalize).filter((w) => w.length > 1 && !/\s/.test(w)))];
+
+  return {
+    edition, notice, clauses, clauseById, params, topics, faq, faqById,
+    synonyms, outOfScope, stopwords, userWords,
+  };
+}
+
+function parseFile<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
+  let data: unknown;
+  try {
+    data = parseYaml(text, { uniqueKeys: true });
+  } catch (err) {
+    const detail = err instanceof YAMLParseError ? err.message.split('\n')[0]! : String(err);
+    throw new KnowledgeError(file, null, `not valid YAML: ${detail}`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new KnowledgeError(file, describePath(data, issue.path), issueMessage(issue));
+  }
+  return result.data;
+}
+
+/** "faq[3] (id q-foo).answer" style path, naming the entry by its id where it has one. */
+function describePath(data: unknown, issuePath: readonly PropertyKey[]): string {
+  let node: unknown = data;
+  let out = '';
+  for (const key of issuePath) {
+    if (typeof key === 'number') {
+      out += `[${key}]`;
+      node = Array.isArray(node) ? node[key] : undefined;
+      const nodeId = node && typeof node === 'object' ? (node as Record<string, unknown>).id : undefined;
+      if (typeof nodeId === 'string') out += ` (id ${nodeId})`;
+    } else {
+      out += `${out ? '.' : ''}${String(key)}`;
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key as string] : undefined;
+    }
+  }
+  return out || '(top level)';
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return issue.message;
+}
+
+function uniqueById<T extends { id: string }>(items: T[], file: string, what: string): Map<string, T> {
+  const byId = new Map<string, T>();
+  for (const item of items) {
+    if (byId.has(item.id)) throw new KnowledgeError(file, `${what} "${item.id}"`, 'duplicate id');
+    byId.set(item.id, item);
+  }
+  return byId;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}

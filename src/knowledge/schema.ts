@@ -1,0 +1,104 @@
+/**
+ * The shape of everything in knowledge/, checked with zod at load. Objects are strict: an
+ * unknown key is an error, so a misspelt field never silently falls back to a default.
+ */
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and "-"');
+const clauseRefs = z.array(id).min(1, 'cite at least one clause');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+
+export const noticeSchema = z.strictObject({
+  edition: z.string().regex(/^\d{4}$/),
+  docNumber: z.string().min(1),
+  title: z.string().min(1),
+  issuer: z.string().min(1),
+  issued: isoDate,
+  source: z.string().min(1),
+});
+
+export const clauseSchema = z.strictObject({
+  id,
+  title: z.string().min(1),
+  text: z.string().min(1),
+  keywords: z.array(z.string().min(1)).default([]),
+});
+export const clausesFileSchema = z.strictObject({ clauses: z.array(clauseSchema).min(1) });
+
+/** One parameter of the notice: its value and the clauses it comes from (OpenFisca style). */
+const param = <T extends z.ZodType>(value: T) =>
+  z.strictObject({ value, clauses: clauseRefs, note: z.string().optional() });
+
+const count = z.number().int().nonnegative();
+const specialty = z.enum(['petrochemical', 'pharmaceutical', 'materials', 'light-textile']);
+const nationality = z.enum(['mainland', 'hk-macau-taiwan', 'foreign-permanent-resident', 'foreign-talent-permit']);
+const plainEducation = z.enum(['doctorate', 'master', 'bachelor', 'college', 'secondary']);
+
+export const parametersSchema = z.strictObject({
+  cutoff: param(isoDate),
+  zone: param(z.string()),
+  employerKind: param(z.string()),
+  specialties: param(z.record(specialty, z.string())),
+  nationalitiesCovered: param(z.array(nationality).min(1)),
+  annualReview: param(z.strictObject({ recentYears: count, fromYear: count, toYear: count, minGrade: z.string() })),
+  mismatchExtraYears: param(count),
+  techSchoolEquivalence: param(z.strictObject({ 'tech-intermediate': plainEducation, 'tech-advanced': plainEducation, 'tech-technician': plainEducation })),
+  educationWorkYears: param(z.partialRecord(plainEducation, count)),
+  assistantEngineerYears: param(count),
+  assistantEngineerEducation: param(z.array(plainEducation).min(1)),
+  technicianYears: param(count),
+  twoOfFive: param(z.strictObject({ itemsRequired: count, itemsTotal: count })),
+  patents: param(z.strictObject({ recentYears: count, inventionPatents: count, softwareCopyrights: count, utilityModelsFirst: count })),
+  techHeadYears: param(count),
+  longServiceYears: param(count),
+  honourWindow: param(z.strictObject({ from: z.string().regex(/^\d{2}-\d{2}$/), to: z.string().regex(/^\d{2}-\d{2}$/), validityYears: count })),
+  honourCategories: param(count),
+  honourQuota: param(z.strictObject({ national: count, provincial: count })),
+  continuingEducation: param(z.strictObject({ fromYear: count, toYear: count, total: count, professional: count, public: count })),
+  continuingEducationSite: param(z.string().url()),
+  platformSite: param(z.string().url()),
+  degreeAutoExtractYear: param(count),
+  socialInsuranceYears: param(count),
+  individualDeadline: param(isoDate),
+  unitDeadline: param(isoDate),
+  paperWorkingDays: param(count),
+  publicityWorkingDays: param(count),
+  fraudBanYears: param(count),
+  photo: param(z.strictObject({
+    formats: z.array(z.string()).min(1),
+    minKB: z.number().positive(), maxMB: z.number().positive(),
+    minWidth: count, minHeight: count,
+    ratioMin: z.number().positive(), ratioMax: z.number().positive(),
+  })),
+  statementMaxChars: param(count),
+  formCopies: param(count),
+  paperAddress: param(z.string()),
+  feeSms: param(z.string()),
+  contact: param(z.strictObject({ name: z.string(), phone: z.string() })),
+});
+export const parametersFileSchema = z.strictObject({ parameters: parametersSchema });
+
+export const topicSchema = z.strictObject({ id, title: z.string().min(1) });
+export const faqEntrySchema = z.strictObject({
+  id,
+  topic: id,
+  questions: z.array(z.string().min(1)).min(1),
+  answer: z.string().min(1).max(400),
+  clauses: z.array(id).min(1, 'an FAQ entry must cite at least one clause'),
+  related: z.array(id).default([]),
+});
+export const faqFileSchema = z.strictObject({ topics: z.array(topicSchema).min(1), faq: z.array(faqEntrySchema).min(1) });
+
+/** Canonical notice term → the ways people say it. */
+export const synonymsFileSchema = z.strictObject({ synonyms: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)) });
+
+/** Questions the notice does not cover, recognised by their words (other title levels, small talk). */
+export const outOfScopeFileSchema = z.strictObject({ outOfScope: z.array(z.strictObject({ id, terms: z.array(z.string().min(1)).min(1), note: z.string() })) });
+
+export const editionsFileSchema = z.strictObject({ current: z.string().regex(/^\d{4}$/), editions: z.array(z.string().regex(/^\d{4}$/)).min(1) });
+
+export type Notice = z.infer<typeof noticeSchema>;
+export type Clause = z.infer<typeof clauseSchema>;
+export type Parameters = z.infer<typeof parametersSchema>;
+export type Topic = z.infer<typeof topicSchema>;
+export type FaqEntry = z.infer<typeof faqEntrySchema>;
