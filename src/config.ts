@@ -1,0 +1,51 @@
+/**
+ * Configuration from the environment and the command line, parsed with zod. A wrong value stops
+ * the start with one line naming it (see ../shared/spec/INTERFACES.md).
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 instant, e.g. 2023-08-01T09:00:00+08:00').transform((s) => new Date(s));
+const timeZone = z.string().refine((tz) => {
+  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
+}, 'expected an IANA time zone, e.g. Asia/Shanghai');
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  STORE_URL: z.string().regex(/^(sqlite|redis|memory):/, 'expected sqlite://PATH, redis://HOST:PORT or memory://').default('sqlite://data/bot.sqlite'),
+  BOT_NOW: instant.optional(),
+  TZ_BOT: timeZone.default('Asia/Shanghai'),
+  BOT_DICT: z.enum(['mini', 'full']).default('mini'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** The environment, with `--now` and `--store` taking precedence over BOT_NOW and STORE_URL. */
+export function parseConfig(env: NodeJS.ProcessEnv, flags: { now?: string; store?: string } = {}): Config {
+  const merged = { ...env, ...(flags.now !== undefined && { BOT_NOW: flags.now }), ...(flags.store !== undefined && { STORE_URL: flags.store }) };
+  const parsed = configSchema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const flag = name === 'BOT_NOW' ? ' (--now)' : name === 'STORE_URL' ? ' (--store)' : '';
+    throw new ConfigError(`configuration ${name}${flag}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** The flags common to `chat` and `start`, plus chat's own. */
+export function parseCliFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      now: { type: 'string' },
+      store: { type: 'string' },
+      user: { type: 'string' },
+      jsonl: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  return values;
+}

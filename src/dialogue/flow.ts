@@ -1,0 +1,77 @@
+/**
+ * flows/chat.yaml: the chat's wording and trigger words, checked at load (strict keys, every
+ * placeholder known) so a typo in wording is found at start, not in front of a user.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { normalize } from '../text/normalize.ts';
+
+const PLACEHOLDERS = ['contactName', 'phone', 'edition', 'zone', 'title', 'docNumber', 'max', 'date', 'days', 'what', 'text', 'paperDays', 'publicityDays'] as const;
+type Placeholder = (typeof PLACEHOLDERS)[number];
+
+const words = z.array(z.string().min(1)).min(1);
+const text = z.string().min(1);
+
+export const chatFlowSchema = z.strictObject({
+  version: z.number().int().positive(),
+  intents: z.strictObject({ greeting: words, menu: words, thanks: words, faqBrowse: words, deadlines: words }),
+  texts: z.strictObject({
+    welcome: text, menuIntro: text, askPrompt: text, thanks: text, empty: text, tooLong: text,
+    fallback: text, source: text, showClause: text, clauseText: text, unknownAction: text, noPendingQuestion: text,
+    topicList: text, topics: text, deadlineLine: text, daysLeft: text, today: text, past: text,
+    deadlinesIntro: text, deadlinesRules: text, deadlinesPast: text, individualDeadline: text, unitDeadline: text,
+  }),
+  buttons: z.strictObject({ ask: text, faq: text, deadlines: text, contact: text, menu: text }),
+});
+
+export type ChatFlow = z.infer<typeof chatFlowSchema>;
+export type TextKey = keyof ChatFlow['texts'];
+export type IntentName = keyof ChatFlow['intents'];
+
+export function defaultFlowsRoot(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../flows');
+}
+
+/** Parses and checks a chat flow; throws one line naming the file and the key on error. */
+export function parseChatFlow(source: string, file = 'flows/chat.yaml'): ChatFlow {
+  const parsed = chatFlowSchema.safeParse(parseYaml(source, { uniqueKeys: true }));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const detail = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
+    throw new Error(`${file}: ${issue.path.join('.') || '(top level)'}: ${detail}`);
+  }
+  for (const [key, value] of Object.entries(parsed.data.texts)) {
+    for (const m of value.matchAll(/\{(\w+)\}/g)) {
+      if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) throw new Error(`${file}: texts.${key}: unknown placeholder {${m[1]}}`);
+    }
+  }
+  return parsed.data;
+}
+
+export function loadChatFlow(root = defaultFlowsRoot()): ChatFlow {
+  return parseChatFlow(readFileSync(path.join(root, 'chat.yaml'), 'utf8'));
+}
+
+/** Fills a wording template; a placeholder without a value is a bug. */
+export function fill(template: string, vars: Partial<Record<Placeholder, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = vars[name as Placeholder];
+    if (v === undefined) throw new Error(`no value for placeholder {${name}}`);
+    return String(v);
+  });
+}
+
+/** The intent a short message expresses, if it is only one of the flow's trigger words. */
+export function matchIntent(flow: ChatFlow, message: string): IntentName | undefined {
+  const bare = normalize(message).replace(/[\s\p{P}\p{S}]+/gu, '');
+  const core = bare || normalize(message).trim(); // keep "/start" style commands
+  for (const [name, list] of Object.entries(flow.intents) as [IntentName, string[]][]) {
+    if (list.some((w) => {
+      const n = normalize(w);
+      return n === core || n.replace(/[\s\p{P}\p{S}]+/gu, '') === bare;
+    })) return name;
+  }
+  return undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * Turns a question into one reply: the best FAQ answer or the best sentence of the best clause,
+ * with its citation, a button for the clause's full text and buttons for related questions; or
+ * a fallback when the notice does not answer it.
+ */
+import type { Knowledge } from '../knowledge/load.ts';
+import type { Button, Citation } from '../dialogue/types.ts';
+import type { SearchIndex, SearchResult } from './search.ts';
+
+/** Below these similarities (0…1) the notice is taken not to answer the question. */
+export const THRESHOLDS = {
+  faq: 0.5,
+  clause: 0.62,
+  /** An FAQ answer is preferred unless a clause explains the question clearly better. */
+  clauseMargin: 0.2,
+  /** A question naming an out-of-scope term needs an almost exact FAQ match. */
+  outOfScopeFaq: 0.85,
+  /** Related questions shown must be at least this similar. */
+  related: 0.3,
+} as const;
+
+/** Longest clause excerpt given as an answer, in characters. */
+const MAX_EXCERPT = 300;
+
+export type Answer =
+  | { kind: 'answer'; source: 'faq' | 'clause'; id: string; score: number; text: string; citations: Citation[]; clauseIds: string[]; related: Button[] }
+  | { kind: 'fallback'; search: SearchResult };
+
+export function answerQuestion(question: string, k: Knowledge, index: SearchIndex): Answer {
+  const search = index.search(question);
+  const { faq, clause } = search;
+  const faqScore = faq?.score ?? 0;
+  const clauseScore = clause?.score ?? 0;
+  if (search.outOfScope && faqScore < THRESHOLDS.outOfScopeFaq) return { kind: 'fallback', search };
+
+  const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);
+  if (useFaq) {
+    const entry = k.faqById.get(faq.id)!;
+    const related = relatedQuestions(k, entry.related, search, entry.id);
+    return { kind: 'answer', source: 'faq', id: entry.id, score: faqScore, text: entry.answer, citations: cite(k, entry.clauses), clauseIds: entry.clauses, related };
+  }
+  if (clause && clauseScore >= THRESHOLDS.clause) {
+    const c = k.clauseById.get(clause.id)!;
+    const related = relatedQuestions(k, [], search, undefined);
+    return { kind: 'answer', source: 'clause', id: c.id, score: clauseScore, text: excerpt(c.text, search.terms), citations: cite(k, [c.id]), clauseIds: [c.id], related };
+  }
+  return { kind: 'fallback', search };
+}
+
+export function cite(k: Knowledge, ids: readonly string[]): Citation[] {
+  return ids.map((id) => ({ id, title: k.clauseById.get(id)!.title }));
+}
+
+/** The FAQ entry's own related questions, else the next best matches of this question. */
+function relatedQuestions(k: Knowledge, own: readonly string[], search: SearchResult, self: string | undefined): Button[] {
+  const ids = own.length > 0
+    ? own
+    : search.faqRanking.filter((h) => h.id !== self && h.score >= THRESHOLDS.related).map((h) => h.id);
+  return ids.slice(0, 2).map((id) => faqButton(k, id));
+}
+
+/** A button that asks an FAQ question; its label is the question's first phrasing. */
+export function faqButton(k: Knowledge, id: string): Button {
+  const q = k.faqById.get(id)!.questions[0]!;
+  return { label: q.length > 20 ? `${q.slice(0, 19)}…` : q, action: `faq:${id}` };
+}
+
+/**
+ * The clause's sentences that share most terms with the question, in their order in the clause,
+ * up to MAX_EXCERPT characters; the whole clause when it is short.
+ */
+export function excerpt(text: string, terms: readonly string[]): string {
+  if (text.length <= MAX_EXCERPT) return text;
+  const sentences = text.match(/[^。；]+[。；]?/g) ?? [text];
+  const scored = sentences.map((s, i) => ({ s, i, hits: terms.filter((t) => s.toLowerCase().includes(t)).length }));
+  const chosen: typeof scored = [];
+  let length = 0;
+  for (const c of [...scored].sort((a, b) => b.hits - a.hits || a.i - b.i)) {
+    if (length + c.s.length > MAX_EXCERPT && chosen.length > 0) continue;
+    chosen.push(c);
+    length += c.s.length;
+  }
+  return chosen.sort((a, b) => a.i - b.i).map((c) => c.s).join('').slice(0, MAX_EXCERPT);
+}
