@@ -121,7 +121,8 @@ function menu(env: Env): Reply {
 }
 
 function topics(env: Env): Reply {
-  const buttons = env.knowledge.topics.map((t) => ({ label: t.title, action: `topic:${t.id}` }));
+  const { topics: all, faq } = env.knowledge;
+  const buttons = all.filter((t) => faq.some((f) => f.topic === t.id)).map((t) => ({ label: t.title, action: `topic:${t.id}` }));
   return reply(env, 'topics', {}, [...buttons, backButton(env)]);
 }
 

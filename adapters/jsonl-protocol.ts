@@ -1,6 +1,6 @@
 /** The scriptable chat protocol of INTERFACES.md: reading one input line. */
 import { z } from 'zod';
-import type { Input, Reply, Ask } from '../dialogue/types.ts';
+import type { Input, Reply, Ask } from '../src/dialogue/types.ts';
 
 export interface ProtocolOutput {
   replies: Reply[];

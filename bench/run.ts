@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: question answering speed and memory, with the small and the default jieba
+ * dictionary, each in a fresh process. Prints a table and writes bench/results.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const questions = process.env.BENCH_QUESTIONS ?? path.resolve(root, '../shared/eval/qa-dev.json');
+const repeats = process.env.BENCH_REPEATS ?? '100';
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+const TARGETS = { p99Ms: 5, coldStartMs: 2000, peakRssMB: 200 };
+
+const runs = (['mini', 'full'] as const).map((dict) => {
+  const out = execFileSync(tsx, [path.join(root, 'bench/qa-worker.ts'), dict, questions, repeats], { cwd: root, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number | string>;
+});
+
+const columns = ['dict', 'coldStartMs', 'rssAfterStartMB', 'peakRssMB', 'answers', 'answersPerSecond', 'p50Ms', 'p99Ms', 'maxMs', 'hitRate'];
+console.log(`question answering (${questions}, ×${repeats}); targets: p99 ≤ ${TARGETS.p99Ms} ms, cold start ≤ ${TARGETS.coldStartMs} ms, peak RSS ≤ ${TARGETS.peakRssMB} MB`);
+console.log(columns.join('\t'));
+for (const r of runs) console.log(columns.map((c) => String(r[c])).join('\t'));
+
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  targets: TARGETS,
+  qa: runs,
+};
+writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results.json');
