@@ -101,7 +101,9 @@ function question(text: string, env: Env): Outcome {
       replies: [reply(env, 'fallback', { zone: k.params.zone.value, contactName: contact.value.name, phone: contact.value.phone }, menuButtons(env))],
     };
   }
-  const buttons = [clauseButton(env, a.clauseIds[0]!), ...a.related];
+  // "Show the full text" only when the answer is not already the whole clause.
+  const whole = a.source === 'clause' && a.text === k.clauseById.get(a.id)!.text;
+  const buttons = [...(whole ? [] : [clauseButton(env, a.clauseIds[0]!)]), ...a.related];
   return { replies: [answerReply(env, a.text, a.citations, buttons)] };
 }
 

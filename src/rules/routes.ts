@@ -147,7 +147,7 @@ function assistantEngineer(profile: Profile, ctx: RuleContext): RouteOutcome {
     if (educationOk && borderline(held)) readings.push('month-count');
   }
   // RULES.md: levels above those the notice names (研究生) are admitted too.
-  if (educationOk && !admitted.includes(plain) && profile.assistantEngineerSince !== null) readings.push('higher-education');
+  if (educationOk && !(admitted as readonly string[]).includes(plain) && profile.assistantEngineerSince !== null) readings.push('higher-education');
   const nearMiss = held && shortfalls.length === 1 && !met(held) ? held : null;
   return outcome('assistant-engineer', profile, ctx, shortfalls, nearMiss, readings);
 }
