@@ -140,7 +140,9 @@ export function parseProfile(input: unknown, label = 'profile'): Result<Profile,
   }
   const parsed = profileSchema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
-  const issue = parsed.error.issues[0]!;
+  // An unknown key is usually a misspelt one: report it before the "missing" it causes.
+  const issues = parsed.error.issues;
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const field = path ? `${path}.${issue.keys[0]}` : issue.keys[0]!;

@@ -1,0 +1,19 @@
+/** The assessment `assess` returns and the `assess` command prints (RULES.md "Assessment"). */
+import type { BlockerCode } from './blockers.ts';
+import type { RouteId } from './routes.ts';
+
+export interface Blocker { code: BlockerCode; message: string; clauses: string[] }
+export interface NearMiss { route: RouteId; short: string; metOn: string }
+export interface ChecklistEntry { item: string; reason: string; clauses: string[] }
+export interface Deadline { date: string | null; what: string; clauses: string[] }
+
+export interface Assessment {
+  eligible: boolean;
+  routes: RouteId[];
+  blockers: Blocker[];
+  workYears: number;
+  nearMiss: NearMiss[];
+  checklist: ChecklistEntry[];
+  deadlines: Deadline[];
+  notes: string[];
+}
