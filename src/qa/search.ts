@@ -45,18 +45,35 @@ export interface SearchIndex {
 const ANSWER_WEIGHT = 0.8;
 /** β of the F-measure: question coverage counts β² times as much as document coverage. */
 const BETA2 = 4;
+/** Tuning knobs, exported for the tuning script: see bench/tune.ts. */
+export const SCORING = {
+  /** Weight of an unknown word, as a share of the rarest known word's IDF. */
+  unknownWeight: 0.7,
+  /** Share of an FAQ entry's score that comes from the whole entry's coverage of the question. */
+  entryBlend: 0.4,
+  /** Weight multiplier of the notice's own terms. */
+  domainBoost: 1.5,
+};
 
 export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
   const rules: TermRules = { stopwords: k.stopwords, synonyms: k.synonyms };
   const toTerms = (text: string): string[] => terms(text, segmenter, rules);
 
+  // Documents: each FAQ phrasing, each FAQ answer, each clause. IDF is counted over units (an
+  // FAQ entry with all its phrasings, or a clause), so a topic asked about in many phrasings
+  // does not make its own words look common.
   const docs: Doc[] = [];
+  const unitTerms: Set<string>[] = [];
   for (const f of k.faq) {
-    for (const q of f.questions) docs.push({ kind: 'faq', ref: f.id, terms: new Set(toTerms(q)), weight: 1 });
-    docs.push({ kind: 'faq', ref: f.id, terms: new Set(toTerms(f.answer)), weight: ANSWER_WEIGHT });
+    const unit = new Set<string>();
+    for (const q of f.questions) docs.push({ kind: 'faq', ref: f.id, terms: collect(toTerms(q), unit), weight: 1 });
+    docs.push({ kind: 'faq', ref: f.id, terms: collect(toTerms(f.answer), unit), weight: ANSWER_WEIGHT });
+    unitTerms.push(unit);
   }
   for (const c of k.clauses) {
-    docs.push({ kind: 'clause', ref: c.id, terms: new Set(toTerms(`${c.title} ${c.text} ${c.keywords.join(' ')}`)), weight: 1 });
+    const unit = new Set(toTerms(`${c.title} ${c.text} ${c.keywords.join(' ')}`));
+    docs.push({ kind: 'clause', ref: c.id, terms: unit, weight: 1 });
+    unitTerms.push(unit);
   }
 
   const postings = new Map<string, number[]>();
@@ -67,45 +84,62 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
       else postings.set(t, [i]);
     }
   });
-  const n = docs.length;
+  const unitCount = new Map<string, number>();
+  for (const unit of unitTerms) for (const t of unit) unitCount.set(t, (unitCount.get(t) ?? 0) + 1);
+  const n = unitTerms.length;
+  // The notice's own terms (clause keywords, dictionary words, synonym targets) say more about
+  // what a question is about than general words such as 后果 or 时间, however rare those are.
+  const domain = new Set([...k.clauses.flatMap((c) => c.keywords), ...k.userWords, ...k.synonyms.values()].flatMap(toTerms));
   const idf = new Map<string, number>();
-  for (const [t, list] of postings) idf.set(t, Math.log(1 + n / list.length));
+  for (const [t, count] of unitCount) idf.set(t, Math.log(1 + n / count) * (domain.has(t) ? SCORING.domainBoost : 1));
   const maxIdf = Math.log(1 + n);
   const docMass = docs.map((d) => sum([...d.terms].map((t) => idf.get(t)!)));
 
   const vocabulary = new Set(postings.keys());
-  const typoVocabulary = new Set([...vocabulary, ...k.synonyms.keys(), ...k.userWords]);
-  const fixer: TypoFixer = typoFixer(typoVocabulary);
+  const fixer: TypoFixer = typoFixer(wordFrequencies(k, segmenter), (w) => k.stopwords.has(w) || toTerms(w).every((t) => vocabulary.has(t)));
   const outOfScope = k.outOfScope.map((r) => ({ id: r.id, terms: r.terms.map(normalize) }));
 
   return {
     vocabulary,
     search(question) {
-      const fixed = fixer.fixTerms(toTerms(fixer.fixText(normalize(question)))).map((t) => k.synonyms.get(t) ?? t);
+      const normalized = normalize(question);
+      const fixed = toTerms(fixer.fixWords(segmenter.words(normalized)).join(''));
       const unique = [...new Set(fixed)];
       // An unknown word weighs like a rare one: a question mostly about something else scores low.
-      const weightOf = (t: string): number => idf.get(t) ?? maxIdf;
+      const weightOf = (t: string): number => idf.get(t) ?? SCORING.unknownWeight * maxIdf;
       const queryMass = sum(unique.map(weightOf));
 
       const matched = new Map<number, number>();
+      const unitMatched = new Map<string, number>();
       for (const t of unique) {
         const w = idf.get(t);
         if (w === undefined) continue;
-        for (const d of postings.get(t)!) matched.set(d, (matched.get(d) ?? 0) + w);
+        const seen = new Set<string>();
+        for (const d of postings.get(t)!) {
+          matched.set(d, (matched.get(d) ?? 0) + w);
+          const ref = `${docs[d]!.kind}:${docs[d]!.ref}`;
+          if (!seen.has(ref)) { seen.add(ref); unitMatched.set(ref, (unitMatched.get(ref) ?? 0) + w); }
+        }
       }
       const bestByRef = new Map<string, Hit>();
       for (const [d, mass] of matched) {
         const doc = docs[d]!;
+        const key = `${doc.kind}:${doc.ref}`;
         const cq = mass / queryMass;
         const cd = mass / docMass[d]!;
-        // Clauses are long: only how much of the question they explain counts.
-        const sim = doc.kind === 'clause' ? cq : ((1 + BETA2) * cq * cd) / (BETA2 * cd + cq);
-        const score = sim * doc.weight;
-        const key = `${doc.kind}:${doc.ref}`;
+        let score: number;
+        if (doc.kind === 'clause') {
+          // Clauses are long: only how much of the question they explain counts.
+          score = cq;
+        } else {
+          // The best phrasing (F-measure leaning on question coverage), blended with how much of
+          // the question the entry as a whole (all phrasings and the answer) covers.
+          const f = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * doc.weight;
+          score = (1 - SCORING.entryBlend) * f + SCORING.entryBlend * (unitMatched.get(key)! / queryMass);
+        }
         if ((bestByRef.get(key)?.score ?? -1) < score) bestByRef.set(key, { kind: doc.kind, id: doc.ref, score });
       }
       const ranked = [...bestByRef.values()].sort((a, b) => b.score - a.score);
-      const normalized = normalize(question);
       return {
         terms: fixed,
         faq: ranked.find((h) => h.kind === 'faq'),
@@ -115,6 +149,25 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
       };
     },
   };
+}
+
+/**
+ * Whole words of the knowledge base (plain segmentation, not search fragments) with their
+ * frequency, plus the dictionary's own terms: what a misspelt word may be repaired into.
+ */
+function wordFrequencies(k: Knowledge, segmenter: Segmenter): Map<string, number> {
+  const freq = new Map<string, number>();
+  const add = (w: string, n = 1) => freq.set(w, (freq.get(w) ?? 0) + n);
+  const texts = [...k.clauses.flatMap((c) => [c.text, ...c.keywords]), ...k.faq.flatMap((f) => [...f.questions, f.answer])];
+  for (const text of texts) for (const w of segmenter.words(normalize(text))) add(w);
+  for (const w of [...k.userWords, ...k.synonyms.keys(), ...k.synonyms.values()]) add(w, 1);
+  return freq;
+}
+
+/** Adds the terms to `unit` and returns them as a set. */
+function collect(terms: string[], unit: Set<string>): Set<string> {
+  for (const t of terms) unit.add(t);
+  return new Set(terms);
 }
 
 function sum(xs: number[]): number {

@@ -12,6 +12,8 @@ import path from 'node:path';
 export interface Segmenter {
   /** Words of a normalised text, whole words and their parts (search mode); numbers kept whole. */
   cut(text: string): string[];
+  /** The text's words, each character in exactly one word (for typo repair). */
+  words(text: string): string[];
 }
 
 export type DictionaryChoice = 'mini' | 'full';
@@ -19,6 +21,7 @@ export type DictionaryChoice = 'mini' | 'full';
 interface NodeJieba {
   load(opts: { dict?: string; userDict?: string; idfDict?: string; stopWordDict?: string }): unknown;
   cutForSearch(text: string, hmm: boolean): string[];
+  cut(text: string, hmm: boolean): string[];
   insertWord(word: string): boolean;
   DEFAULT_DICT: string;
 }
@@ -56,5 +59,5 @@ export function jiebaSegmenter(choice: DictionaryChoice, extraWords: readonly st
   }
   const { jieba } = loaded;
   for (const word of extraWords) jieba.insertWord(word);
-  return { cut: (text) => jieba.cutForSearch(text, true) };
+  return { cut: (text) => jieba.cutForSearch(text, true), words: (text) => jieba.cut(text, true) };
 }
