@@ -149,7 +149,9 @@ export function parseKnowledge(files: KnowledgeFiles, edition: string): Knowledg
     ...dictWords,
     ...clauses.flatMap((c) => c.keywords),
     ...Object.entries(synonymTable).flatMap(([canonical, variants]) => [canonical, ...variants]),
-  ].map(normalize).filter((w) => w.length > 1 && !/\s/.test(w)))];
+  // ASCII words stay out: jieba keeps English words whole anyway, and inserting "document"
+  // would make it cut "documents" into "document" + "s".
+  ].map(normalize).filter((w) => w.length > 1 && !/\s/.test(w) && !/^[\x00-\x7f]+$/.test(w)))];
 
   return {
     edition, notice, clauses, clauseById, params, topics, faq, faqById,
