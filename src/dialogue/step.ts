@@ -104,7 +104,7 @@ function question(text: string, env: Env): Outcome {
   // "Show the full text" only when the answer is not already the whole clause.
   const whole = a.source === 'clause' && a.text === k.clauseById.get(a.id)!.text;
   const buttons = [...(whole ? [] : [clauseButton(env, a.clauseIds[0]!)]), ...a.related];
-  return { replies: [answerReply(env, a.text, a.citations, buttons)] };
+  return { replies: [answerReply(env, a.text, a.citations, buttons)], fallback: !a.inNotice };
 }
 
 /** An answer with its source line, so the citation shows on text-only channels too. */

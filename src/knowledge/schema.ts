@@ -86,6 +86,8 @@ export const faqEntrySchema = z.strictObject({
   answer: z.string().min(1).max(400),
   clauses: z.array(id).min(1, 'an FAQ entry must cite at least one clause'),
   related: z.array(id).default([]),
+  /** The notice does not answer this question: the reply says so and counts as a fallback. */
+  notInNotice: z.boolean().default(false),
 });
 export const faqFileSchema = z.strictObject({ topics: z.array(topicSchema).min(1), faq: z.array(faqEntrySchema).min(1) });
 

@@ -9,7 +9,7 @@ import type { SearchIndex, SearchResult } from './search.ts';
 
 /** Below these similarities (0…1) the notice is taken not to answer the question. */
 export const THRESHOLDS = {
-  faq: 0.5,
+  faq: 0.38,
   clause: 0.62,
   /** An FAQ answer is preferred unless a clause explains the question clearly better. */
   clauseMargin: 0.2,
@@ -23,7 +23,12 @@ export const THRESHOLDS = {
 const MAX_EXCERPT = 300;
 
 export type Answer =
-  | { kind: 'answer'; source: 'faq' | 'clause'; id: string; score: number; text: string; citations: Citation[]; clauseIds: string[]; related: Button[] }
+  | {
+    kind: 'answer'; source: 'faq' | 'clause'; id: string; score: number; text: string;
+    citations: Citation[]; clauseIds: string[]; related: Button[];
+    /** False when the answer is an FAQ entry saying the notice does not cover the question. */
+    inNotice: boolean;
+  }
   | { kind: 'fallback'; search: SearchResult };
 
 export function answerQuestion(question: string, k: Knowledge, index: SearchIndex): Answer {
@@ -37,12 +42,12 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   if (useFaq) {
     const entry = k.faqById.get(faq.id)!;
     const related = relatedQuestions(k, entry.related, search, entry.id);
-    return { kind: 'answer', source: 'faq', id: entry.id, score: faqScore, text: entry.answer, citations: cite(k, entry.clauses), clauseIds: entry.clauses, related };
+    return { kind: 'answer', source: 'faq', id: entry.id, score: faqScore, text: entry.answer, citations: cite(k, entry.clauses), clauseIds: entry.clauses, related, inNotice: !entry.notInNotice };
   }
   if (clause && clauseScore >= THRESHOLDS.clause) {
     const c = k.clauseById.get(clause.id)!;
     const related = relatedQuestions(k, [], search, undefined);
-    return { kind: 'answer', source: 'clause', id: c.id, score: clauseScore, text: excerpt(c.text, search.terms), citations: cite(k, [c.id]), clauseIds: [c.id], related };
+    return { kind: 'answer', source: 'clause', id: c.id, score: clauseScore, text: excerpt(c.text, search.terms), citations: cite(k, [c.id]), clauseIds: [c.id], related, inNotice: true };
   }
   return { kind: 'fallback', search };
 }

@@ -48,7 +48,7 @@ const BETA2 = 4;
 /** Tuning knobs, exported for the tuning script: see bench/tune.ts. */
 export const SCORING = {
   /** Weight of an unknown word, as a share of the rarest known word's IDF. */
-  unknownWeight: 0.7,
+  unknownWeight: 0.5,
   /** Share of an FAQ entry's score that comes from the whole entry's coverage of the question. */
   entryBlend: 0.4,
   /** Weight multiplier of the notice's own terms. */
@@ -103,7 +103,12 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
     vocabulary,
     search(question) {
       const normalized = normalize(question);
-      const fixed = toTerms(fixer.fixWords(segmenter.words(normalized)).join(''));
+      const words = segmenter.words(normalized);
+      const fixed = toTerms(fixer.fixWords(words).join(''));
+      // A term names the question's topic when it is one of its words; a long term (three or
+      // more characters) also inside a word. So 员工资料 does not name 工资.
+      const wordSet = new Set(words);
+      const namesTerm = (t: string): boolean => wordSet.has(t) || (t.length >= 3 && normalized.includes(t));
       const unique = [...new Set(fixed)];
       // An unknown word weighs like a rare one: a question mostly about something else scores low.
       const weightOf = (t: string): number => idf.get(t) ?? SCORING.unknownWeight * maxIdf;
@@ -145,7 +150,7 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
         faq: ranked.find((h) => h.kind === 'faq'),
         clause: ranked.find((h) => h.kind === 'clause'),
         faqRanking: ranked.filter((h) => h.kind === 'faq'),
-        outOfScope: outOfScope.find((r) => r.terms.some((t) => normalized.includes(t)))?.id,
+        outOfScope: outOfScope.find((r) => r.terms.some((t) => namesTerm(t)))?.id,
       };
     },
   };

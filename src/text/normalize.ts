@@ -17,9 +17,18 @@ const DIGIT: Record<string, number> = {
   零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
 };
 
-/** Value of a Chinese numeral up to 9999 ("十二" → 12, "二十" → 20, "一百零五" → 105); NaN if not one. */
+/**
+ * Value of a Chinese numeral up to 9999 ("十二" → 12, "二十" → 20, "一百零五" → 105), or one
+ * written digit by digit ("二〇一八" → 2018); NaN if not one. Two bare digits ("三四") are an
+ * estimate, not a number: NaN.
+ */
 export function chineseNumeralValue(s: string): number {
   if (!/^[零〇一二两三四五六七八九十百千]+$/.test(s)) return NaN;
+  if (!/[十百千]/.test(s)) {
+    if (s.length === 1) return DIGIT[s]!;
+    if (s.length === 2 && !/[零〇]/.test(s)) return NaN;
+    return Number([...s].map((ch) => DIGIT[ch]).join(''));
+  }
   let total = 0;
   let digit = 0;
   for (const ch of s) {

@@ -20,6 +20,9 @@ describe('normalize', () => {
     expect(chineseNumeralValue('二十')).toBe(20);
     expect(chineseNumeralValue('一百零五')).toBe(105);
     expect(chineseNumeralValue('abc')).toBeNaN();
+    expect(chineseNumeralValue('二〇一八')).toBe(2018);
+    expect(chineseNumeralValue('三四')).toBeNaN(); // an estimate
+    expect(normalize('二〇一八年七月')).toBe('2018年7月');
   });
 });
 
