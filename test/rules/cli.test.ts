@@ -55,8 +55,8 @@ describe.concurrent('npm run assess', () => {
     expect(JSON.parse(r.stdout).notes.join('')).toContain('已过2天');
   });
 
-  it('the examples print what docs/assess.md shows', async () => {
-    const doc = readFileSync(path.join(ROOT, 'docs/assess.md'), 'utf8');
+  it('the examples print what the README shows', async () => {
+    const doc = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     for (const name of ['profile-eligible', 'profile-ineligible']) {
       const r = await assessCli([`examples/${name}.json`, '--now', NOW]);
       expect(r.code).toBe(0);
