@@ -1,0 +1,213 @@
+/**
+ * The session store: per-user state behind one small interface, on keyv.
+ *
+ * `openStore(url)` picks the backend from STORE_URL (see docs in INTERFACES.md):
+ *   memory://                        in-process Map (tests)
+ *   sqlite://data/bot.sqlite         file relative to the working directory (folder created)
+ *   sqlite:///abs/path.sqlite        absolute file
+ *   redis://host:port (rediss://…)   shared by several instances; withLock also locks across them
+ *
+ * Opening never touches the backend: a store that cannot be reached still opens, every
+ * operation on it rejects with a StoreError (never a silent `undefined`), and `ping()` is false.
+ */
+import type { Keyv } from 'keyv';
+import { KeyedQueue, LockTimeoutError } from './lock.ts';
+import { openMemoryBackend } from './memory.ts';
+import { openSqliteBackend } from './sqlite.ts';
+import { openRedisBackend } from './redis.ts';
+
+export { LockTimeoutError } from './lock.ts';
+
+/** Persistence for the dialogue engine. Values must be JSON-serialisable. */
+export interface Store {
+  /** The value, or undefined when absent or expired; rejects on store errors. */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Stores `value`; with `ttlMs` (a positive integer) it expires after that many ms. */
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  /** true when the key existed. */
+  delete(key: string): Promise<boolean>;
+  /** Deletes every key with this (non-empty) prefix, e.g. for "delete all my data"; returns how many. */
+  deletePrefix(prefix: string): Promise<number>;
+  /**
+   * Runs fn with an exclusive lock on `key`: callers queue per key in this process; with Redis
+   * they also take a cross-instance lock. Not re-entrant: do not nest withLock on the same key.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Deletes expired entries now (sqlite and memory keep them until read); Redis expires keys itself. */
+  sweepExpired(): Promise<number>;
+  /** true when the backend answers (for /healthz); never throws, gives up after a few seconds. */
+  ping(): Promise<boolean>;
+  /** Stops the sweep timer and closes connections; later calls reject. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** How often sqlite and memory stores delete expired entries; default 1 hour, 0 = never. */
+  sweepIntervalMs?: number;
+  /** Prefix of every key (`<namespace>:<key>`), so several bots can share one Redis; default "zhicheng". */
+  namespace?: string;
+  /** Redis: how long an operation waits for a (re)connection before it fails; default 3000. */
+  connectTimeoutMs?: number;
+  /** Redis: how long withLock retries for the cross-instance lock; default 10000. */
+  lockTimeoutMs?: number;
+  /** Redis: lifetime of a lock whose holder died; default 30000. */
+  lockTtlMs?: number;
+  /** Background errors (sweep failures, Redis going away); default one line on stderr. */
+  onError?: (error: Error) => void;
+}
+
+/** A failed store operation; `cause` holds the backend's own error. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** What each backend provides; the shared logic (keys, locks, sweep timer, errors) lives here. */
+export interface Backend {
+  /** keyv over the backend, created with `throwOnErrors: true` and no keyv namespace. */
+  keyv: Keyv;
+  /** Resolves when the backend can take commands, or throws (Redis waits for its connection). */
+  ready(): Promise<void>;
+  /** Deletes keys starting with `fullPrefix` (already namespaced); returns how many. */
+  deletePrefix(fullPrefix: string): Promise<number>;
+  /** Deletes entries under `fullPrefix` whose keyv `expires` is before `now`; returns how many. */
+  sweepExpired?(fullPrefix: string, now: number): Promise<number>;
+  /** Takes the cross-instance lock; resolves to its release function. */
+  acquireLock?(lockKey: string): Promise<() => Promise<void>>;
+  /** Throws when the backend does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ACCEPTED = 'sqlite://relative/path.sqlite, sqlite:///absolute/path.sqlite, redis://host:port, rediss://host:port or memory://';
+
+/** Where a STORE_URL points: a discriminated union of the accepted forms. */
+export type StoreLocation =
+  | { kind: 'memory' }
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'redis'; url: string };
+
+/** Parses a STORE_URL; throws an Error naming the URL and the accepted forms. */
+export function parseStoreUrl(url: string): StoreLocation {
+  if (url === 'memory://') return { kind: 'memory' };
+  const sqlite = /^sqlite:\/\/(.+)$/.exec(url);
+  if (sqlite) return { kind: 'sqlite', file: sqlite[1]! }; // "/abs…" stays absolute, else relative to cwd
+  if (/^rediss?:\/\/./.test(url) && URL.canParse(url)) return { kind: 'redis', url };
+  throw new Error(`unsupported store URL "${redact(url)}": expected ${ACCEPTED}`);
+}
+
+/** The URL with any password replaced, for messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/** Opens the store at `url` (see the module comment for the forms). */
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
+  const location = parseStoreUrl(url);
+  const namespace = options.namespace ?? 'zhicheng';
+  if (namespace === '' || namespace.includes(':')) throw new Error(`store namespace must be non-empty without ":" (got "${namespace}")`);
+  const onError = options.onError ?? ((error: Error) => console.error(`[store] ${redact(url)}: ${error.message}`));
+  const backend =
+    location.kind === 'memory' ? openMemoryBackend()
+    : location.kind === 'sqlite' ? await openSqliteBackend(location.file)
+    : openRedisBackend(location.url, {
+        connectTimeoutMs: options.connectTimeoutMs ?? 3000,
+        lockTtlMs: options.lockTtlMs ?? 30_000,
+        lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
+        onError,
+      });
+  return makeStore(backend, { label: redact(url), namespace, sweepIntervalMs: options.sweepIntervalMs ?? 3_600_000, onError });
+}
+
+function makeStore(
+  backend: Backend,
+  settings: { label: string; namespace: string; sweepIntervalMs: number; onError: (error: Error) => void },
+): Store {
+  const { label, namespace } = settings;
+  const queue = new KeyedQueue();
+  const full = (key: string): string => `${namespace}:${key}`;
+  let closed = false;
+
+  /** Runs one backend operation, turning any failure into a StoreError naming the store. */
+  async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (closed) throw new StoreError(`store ${label}: ${what} after close()`);
+    try {
+      await backend.ready();
+      return await fn();
+    } catch (error) {
+      if (error instanceof StoreError || error instanceof LockTimeoutError) throw error;
+      throw new StoreError(`store ${label}: ${what} failed: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  const sweepExpired = async (): Promise<number> =>
+    backend.sweepExpired ? run('sweep', () => backend.sweepExpired!(`${namespace}:`, Date.now())) : 0;
+
+  let sweeping = false;
+  const timer = backend.sweepExpired && settings.sweepIntervalMs > 0
+    ? setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        sweepExpired()
+          .catch((error: unknown) => settings.onError(error instanceof Error ? error : new Error(String(error))))
+          .finally(() => { sweeping = false; });
+      }, settings.sweepIntervalMs)
+    : undefined;
+  timer?.unref();
+
+  return {
+    get: <T>(key: string) => run(`get ${key}`, async () => (await backend.keyv.get(full(key))) as T | undefined),
+
+    async set<T>(key: string, value: T, ttlMs?: number) {
+      if (value === undefined) throw new TypeError(`store set ${key}: value is undefined (use delete)`);
+      if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
+        throw new RangeError(`store set ${key}: ttlMs must be a positive integer (got ${ttlMs})`);
+      }
+      await run(`set ${key}`, () => backend.keyv.set(full(key), value, ttlMs));
+    },
+
+    delete: (key: string) => run(`delete ${key}`, () => backend.keyv.delete(full(key))),
+
+    async deletePrefix(prefix: string) {
+      if (prefix === '') throw new RangeError('store deletePrefix: the prefix must not be empty');
+      return run(`deletePrefix ${prefix}`, () => backend.deletePrefix(full(prefix)));
+    },
+
+    withLock: <T>(key: string, fn: () => Promise<T>) =>
+      queue.run(key, async () => {
+        if (!backend.acquireLock) return fn();
+        const release = await run(`lock ${key}`, () => backend.acquireLock!(`lock:${full(key)}`));
+        try {
+          return await fn();
+        } finally {
+          await release();
+        }
+      }),
+
+    sweepExpired,
+
+    ping: async () => {
+      if (closed) return false;
+      let timeout: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<never>((_, reject) => { timeout = setTimeout(() => reject(new Error('ping timed out')), 5000); });
+      try {
+        await Promise.race([backend.ready().then(() => backend.ping()), gaveUp]);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timeout);
+      }
+    },
+
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      await backend.close();
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}

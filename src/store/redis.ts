@@ -1,0 +1,101 @@
+/**
+ * redis://host:port — keyv over @keyv/redis, with a client configured not to hang.
+ *
+ * node-redis's `connect()` never settles while the server is down (it keeps reconnecting), and by
+ * default queues commands until it is back. So: the client reconnects in the background with a
+ * capped backoff, `disableOfflineQueue` makes commands fail at once while it is offline, each
+ * operation first waits at most `connectTimeoutMs` for the connection, and every command has a
+ * timeout. @keyv/redis also swallows command errors unless its own `throwOnErrors` is set.
+ */
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { acquireRedisLock } from './lock.ts';
+import type { Backend } from './index.ts';
+
+export interface RedisBackendOptions {
+  connectTimeoutMs: number;
+  lockTtlMs: number;
+  lockTimeoutMs: number;
+  onError: (error: Error) => void;
+}
+
+/** Redis SCAN MATCH patterns are globs: escape them to match a literal prefix. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** Starts connecting to `url` in the background and returns at once. */
+export function openRedisBackend(url: string, options: RedisBackendOptions): Backend {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: options.connectTimeoutMs,
+      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+    },
+    commandOptions: { timeout: 5000 },
+  });
+  // Report an outage once, not on every reconnect attempt; without an 'error' listener
+  // node-redis would crash the process.
+  let reported = false;
+  client.on('error', (error: Error) => {
+    if (!reported) options.onError(error);
+    reported = true;
+  });
+  client.on('ready', () => { reported = false; });
+  client.connect().catch(() => {}); // settles only when connected or destroyed
+
+  const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
+  const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+
+  /** One shared wait for the next 'ready' (one listener however many callers wait). */
+  let nextReady: Promise<void> | undefined;
+  const waitForReady = (): Promise<void> =>
+    (nextReady ??= new Promise<void>((resolve) => {
+      client.once('ready', () => { nextReady = undefined; resolve(); });
+    }));
+
+  async function ready(): Promise<void> {
+    if (client.isReady) return;
+    if (!client.isOpen) throw new Error('the Redis client is closed');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        waitForReady(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Redis is not reachable (no connection within ${options.connectTimeoutMs} ms)`)), options.connectTimeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    keyv,
+    ready,
+    deletePrefix: async (fullPrefix) => {
+      let count = 0;
+      for await (const keys of client.scanIterator({ MATCH: `${escapeGlob(fullPrefix)}*`, COUNT: 500 })) {
+        if (keys.length > 0) count += await client.unlink(keys);
+      }
+      return count;
+    },
+    acquireLock: (lockKey) =>
+      acquireRedisLock(
+        {
+          set: (key, value, opts) => client.set(key, value, opts),
+          eval: (script, opts) => client.eval(script, opts),
+        },
+        lockKey,
+        { ttlMs: options.lockTtlMs, timeoutMs: options.lockTimeoutMs },
+      ),
+    ping: async () => {
+      await client.ping();
+    },
+    close: async () => {
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy(); // still reconnecting: nothing to flush
+    },
+  };
+}
