@@ -4,14 +4,15 @@
  */
 import { createInterface } from 'node:readline';
 import type { Bot } from '../src/bot.ts';
-import type { Button, StepResult } from '../src/dialogue/types.ts';
+import type { Button, Input, StepResult } from '../src/dialogue/types.ts';
 import { parseProtocolLine, type ProtocolOutput } from './jsonl-protocol.ts';
 
 /** One JSON line out for every line in, in order; nothing else on stdout. */
-export function runJsonl(bot: Bot, firstUser: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
+export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
   let user = firstUser;
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
-  rl.on('line', (line) => {
+  // One line at a time, in order: the next line is read only after this one's output is written.
+  for await (const line of rl) {
     const parsed = parseProtocolLine(line);
     let out: ProtocolOutput;
     if (parsed.kind === 'error') {
@@ -19,12 +20,23 @@ export function runJsonl(bot: Bot, firstUser: string, input: NodeJS.ReadableStre
     } else {
       if (parsed.user !== undefined) user = parsed.user;
       if (parsed.now) bot.clock.advanceTo(parsed.now);
-      out = parsed.input ? toOutput(bot.handle(user, parsed.input)) : emptyOutput();
+      out = parsed.input ? await turn(bot, user, parsed.input) : emptyOutput();
     }
     output.write(`${JSON.stringify(out)}\n`);
-  });
-  return new Promise((resolve) => rl.on('close', resolve));
+  }
 }
+
+/** One turn; a store failure becomes a reply saying so, never a crash or a silent loss. */
+async function turn(bot: Bot, user: string, input: Input): Promise<ProtocolOutput> {
+  try {
+    return toOutput(await bot.handle(user, input));
+  } catch (err) {
+    console.error(`chat: ${(err as Error).message}`);
+    return { ...emptyOutput(), replies: [{ text: STORE_DOWN, buttons: [], citations: [] }] };
+  }
+}
+
+const STORE_DOWN = '抱歉，暂时无法读取或保存对话记录，请稍后再试。你刚才的输入没有生效。';
 
 function toOutput(r: StepResult): ProtocolOutput {
   return { replies: r.replies, ask: r.ask, fallback: r.fallback, assessment: r.assessment, pushed: [] };
@@ -46,13 +58,23 @@ export function runInteractive(bot: Bot, user: string): void {
     }
     console.log('');
   };
-  show(bot.handle(user, { kind: 'text', text: '你好' }));
-  rl.prompt();
-  rl.on('line', (line) => {
-    const n = Number(line.trim());
-    const pressed = line.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= buttons.length ? buttons[n - 1] : undefined;
-    show(bot.handle(user, pressed ? { kind: 'action', action: pressed.action } : { kind: 'text', text: line }));
+  const send = async (input: Input) => {
+    try {
+      show(await bot.handle(user, input));
+    } catch (err) {
+      console.log(`\n助手> ${STORE_DOWN}（${(err as Error).message}）`);
+    }
+  };
+  void (async () => {
+    await send({ kind: 'text', text: '你好' });
     rl.prompt();
-  });
-  rl.on('close', () => console.log('\n再见！'));
+    for await (const line of rl) {
+      const n = Number(line.trim());
+      const pressed = line.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= buttons.length ? buttons[n - 1] : undefined;
+      await send(pressed ? { kind: 'action', action: pressed.action } : { kind: 'text', text: line });
+      rl.prompt();
+    }
+    console.log('\n再见！');
+    await bot.close();
+  })();
 }

@@ -11,13 +11,13 @@ const dict = process.argv[2] === 'full' ? 'full' : 'mini';
 const file = process.argv[3]!;
 const repeats = Number(process.argv[4] ?? 100);
 
-const bot = createBot({ dictionary: dict, now: new Date('2023-08-01T09:00:00+08:00') });
-bot.handle('bench', { kind: 'text', text: '继续教育要多少学时' });
+const bot = await createBot({ dictionary: dict, now: new Date('2023-08-01T09:00:00+08:00') });
+await bot.handle('bench', { kind: 'text', text: '继续教育要多少学时' });
 const coldStartMs = performance.now(); // since this process started
 const rssAfterStartMB = process.memoryUsage().rss / 2 ** 20;
 
 const items = evalFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-const outcomes = runEval(bot, items);
+const outcomes = await runEval(bot, items);
 const hitRate = outcomes.filter((o) => o.pass).length / outcomes.length;
 
 const latencies: number[] = [];
@@ -25,7 +25,7 @@ const started = performance.now();
 for (let r = 0; r < repeats; r++) {
   for (const item of items) {
     const t = performance.now();
-    bot.handle(`bench-${r % 50}`, { kind: 'text', text: item.q });
+    await bot.handle(`bench-${r % 50}`, { kind: 'text', text: item.q });
     latencies.push(performance.now() - t);
   }
 }

@@ -13,7 +13,7 @@ import { SCORING } from '../src/qa/search.ts';
 const root = path.resolve(import.meta.dirname, '..');
 const sets = [path.resolve(root, "../shared/eval/qa-dev.json"), path.join(root, "test/fixtures/qa-extra.json"), path.join(root, "test/fixtures/qa-blind.json")]
   .map((f) => evalFileSchema.parse(JSON.parse(readFileSync(f, 'utf8'))));
-let bot = createBot();
+let bot = await createBot();
 const th = THRESHOLDS as unknown as Record<string, number>;
 
 function selfRate(): number {
@@ -39,7 +39,8 @@ for (const combo of combos) {
     if (key in SCORING) (SCORING as Record<string, number>)[key] = v;
     else th[key] = v;
   }
-  bot = createBot(); // the index bakes some knobs in: build it anew
-  const rates = sets.map((items) => runEval(bot, items).filter((o) => o.pass).length / items.length);
+  bot = await createBot(); // the index bakes some knobs in: build it anew
+  const rates: number[] = [];
+  for (const items of sets) rates.push((await runEval(bot, items)).filter((o) => o.pass).length / items.length);
   console.log(JSON.stringify(combo), rates.map((r) => r.toFixed(3)).join(' '), selfRate().toFixed(3));
 }

@@ -1,12 +1,16 @@
 /**
- * The bot assembled: knowledge, wording, segmenter and index loaded once; a clock; sessions by
- * user. Channels (terminal, web, Telegram, LINE) call `handle` and render what comes back.
+ * The bot assembled: knowledge, flows, segmenter and index loaded once; a clock; sessions in the
+ * store, one turn per user at a time. Channels (terminal, web, Telegram, LINE) call `handle` and
+ * render what comes back.
  */
 import { loadKnowledge, type Knowledge } from './knowledge/load.ts';
 import { loadChatFlow, type ChatFlow } from './dialogue/flow.ts';
+import { loadHrTrack, type HrTrack } from './dialogue/hr.ts';
 import { step, type Env } from './dialogue/step.ts';
 import type { Input, Session, StepResult } from './dialogue/types.ts';
+import { loadInterviewFlow, type InterviewFlow } from './interview/flow.ts';
 import { buildIndex, type SearchIndex } from './qa/search.ts';
+import { openStore, type Store } from './store/index.ts';
 import { jiebaSegmenter, type DictionaryChoice } from './text/segmenter.ts';
 
 export interface BotOptions {
@@ -15,7 +19,12 @@ export interface BotOptions {
   timeZone?: string;
   dictionary?: DictionaryChoice;
   knowledgeRoot?: string;
+  /** STORE_URL; default memory:// (the CLI passes the configured one). */
+  storeUrl?: string;
 }
+
+/** Idle sessions expire after this long. */
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /** A clock that starts at a chosen instant, runs in real time, and can be moved forward. */
 export class Clock {
@@ -36,27 +45,45 @@ export class Clock {
 export interface Bot {
   knowledge: Knowledge;
   flow: ChatFlow;
+  interview: InterviewFlow;
+  hr: HrTrack;
   index: SearchIndex;
   clock: Clock;
-  /** One turn of one user's conversation. */
-  handle(user: string, input: Input): StepResult;
+  store: Store;
+  timeZone: string;
+  /** One turn of one user's conversation: load the session, step, save, carry out effects. */
+  handle(user: string, input: Input): Promise<StepResult>;
+  close(): Promise<void>;
 }
 
-export function createBot(options: BotOptions = {}): Bot {
+/** The key prefix of everything stored about a user (deleted whole by "删除我的数据"). */
+export function userPrefix(user: string): string {
+  return `user:${user}:`;
+}
+
+export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const knowledge = loadKnowledge(options.knowledgeRoot);
   const flow = loadChatFlow();
+  const interview = loadInterviewFlow(knowledge);
+  const hr = loadHrTrack(knowledge);
   const segmenter = jiebaSegmenter(options.dictionary ?? 'mini', knowledge.userWords);
   const index = buildIndex(knowledge, segmenter);
   const clock = new Clock(options.now);
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
-  const sessions = new Map<string, Session>();
+  const store = await openStore(options.storeUrl ?? 'memory://');
+  const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, index });
   return {
-    knowledge, flow, index, clock,
+    knowledge, flow, interview, hr, index, clock, store, timeZone,
     handle(user, input) {
-      const env: Env = { now: clock.now(), timeZone, knowledge, flow, index };
-      const result = step(sessions.get(user), input, env);
-      sessions.set(user, result.session);
-      return result;
+      const key = `${userPrefix(user)}session`;
+      return store.withLock(key, async () => {
+        const session = await store.get<Session>(key);
+        const result = step(session, input, env());
+        if (result.effects.some((e) => e.kind === 'forget')) await store.deletePrefix(userPrefix(user));
+        else await store.set(key, result.session, SESSION_TTL_MS);
+        return result;
+      });
     },
+    close: () => store.close(),
   };
 }

@@ -15,7 +15,9 @@ try {
   console.error(err instanceof ConfigError ? err.message : `chat: ${(err as Error).message}`);
   process.exit(2);
 }
-const bot = createBot({ now: config.BOT_NOW, timeZone: config.TZ_BOT, dictionary: config.BOT_DICT });
+const bot = await createBot({ now: config.BOT_NOW, timeZone: config.TZ_BOT, dictionary: config.BOT_DICT, storeUrl: config.STORE_URL });
 const user = flags.user ?? 'terminal';
-if (flags.jsonl || !process.stdin.isTTY) await runJsonl(bot, user, process.stdin, process.stdout);
-else runInteractive(bot, user);
+if (flags.jsonl || !process.stdin.isTTY) {
+  await runJsonl(bot, user, process.stdin, process.stdout);
+  await bot.close();
+} else runInteractive(bot, user);

@@ -11,8 +11,9 @@ if (!file) {
   process.exit(2);
 }
 const items = evalFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-const bot = createBot({ dictionary: values.dict === 'full' ? 'full' : 'mini' });
-const outcomes = runEval(bot, items);
+const bot = await createBot({ dictionary: values.dict === 'full' ? 'full' : 'mini' });
+const outcomes = await runEval(bot, items);
+await bot.close();
 for (const o of outcomes.filter((x) => !x.pass)) {
   const why = o.item.fallback ? 'expected a fallback' : o.fallback ? 'fell back' : `missing ${o.missing.map((g) => g.join('|')).join(', ')}`;
   console.log(`MISS ${o.item.id} ${o.item.q}\n  ${why}\n  reply: ${o.text.replace(/\n/g, ' / ').slice(0, 200)}`);

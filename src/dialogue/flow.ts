@@ -9,21 +9,24 @@ import { z } from 'zod';
 import { normalize } from '../text/normalize.ts';
 
 const PLACEHOLDERS = ['contactName', 'phone', 'edition', 'zone', 'title', 'docNumber', 'max', 'date', 'days', 'what', 'text', 'paperDays', 'publicityDays'] as const;
-type Placeholder = (typeof PLACEHOLDERS)[number];
 
 const words = z.array(z.string().min(1)).min(1);
 const text = z.string().min(1);
 
 export const chatFlowSchema = z.strictObject({
   version: z.number().int().positive(),
-  intents: z.strictObject({ greeting: words, menu: words, thanks: words, faqBrowse: words, deadlines: words }),
+  intents: z.strictObject({
+    greeting: words, menu: words, thanks: words, faqBrowse: words, deadlines: words, check: words, hr: words, forget: words,
+    back: words, skip: words, restart: words, exit: words, help: words,
+  }),
   texts: z.strictObject({
     welcome: text, menuIntro: text, askPrompt: text, thanks: text, empty: text, tooLong: text,
     fallback: text, source: text, showClause: text, clauseText: text, unknownAction: text, noPendingQuestion: text,
     topicList: text, topics: text, deadlineLine: text, daysLeft: text, today: text, past: text,
     deadlinesIntro: text, deadlinesRules: text, deadlinesPast: text, individualDeadline: text, unitDeadline: text,
+    forgetConfirm: text, forgotten: text, forgetCancelled: text, paused: text,
   }),
-  buttons: z.strictObject({ ask: text, faq: text, deadlines: text, contact: text, menu: text }),
+  buttons: z.strictObject({ check: text, hr: text, resume: text, forgetYes: text, forgetNo: text, ask: text, faq: text, deadlines: text, contact: text, menu: text }),
 });
 
 export type ChatFlow = z.infer<typeof chatFlowSchema>;
@@ -55,20 +58,21 @@ export function loadChatFlow(root = defaultFlowsRoot()): ChatFlow {
 }
 
 /** Fills a wording template; a placeholder without a value is a bug. */
-export function fill(template: string, vars: Partial<Record<Placeholder, string | number>>): string {
+export function fill(template: string, vars: Readonly<Record<string, string | number>>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const v = vars[name as Placeholder];
+    const v = vars[name];
     if (v === undefined) throw new Error(`no value for placeholder {${name}}`);
     return String(v);
   });
 }
 
-/** The intent a short message expresses, if it is only one of the flow's trigger words. */
-export function matchIntent(flow: ChatFlow, message: string): IntentName | undefined {
+/** The intent a short message expresses, if it is only one of the trigger words of `among` (default: all). */
+export function matchIntent(flow: ChatFlow, message: string, among?: readonly IntentName[]): IntentName | undefined {
   const bare = normalize(message).replace(/[\s\p{P}\p{S}]+/gu, '');
   const core = bare || normalize(message).trim(); // keep "/start" style commands
-  for (const [name, list] of Object.entries(flow.intents) as [IntentName, string[]][]) {
-    if (list.some((w) => {
+  const names = among ?? (Object.keys(flow.intents) as IntentName[]);
+  for (const name of names) {
+    if (flow.intents[name].some((w) => {
       const n = normalize(w);
       return n === core || n.replace(/[\s\p{P}\p{S}]+/gu, '') === bare;
     })) return name;

@@ -1,4 +1,6 @@
 /** The dialogue engine's vocabulary: what comes in, what goes out. Channel-neutral. */
+import type { InterviewState } from '../interview/engine.ts';
+import type { Assessment } from '../rules/index.ts';
 
 /** What a person did: typed text, pressed a button, or answered the pending question. */
 export type Input =
@@ -19,17 +21,27 @@ export interface Ask {
 
 /** A user's conversation state; round-trips through JSON, carries the flow version it belongs to. */
 export interface Session {
-  flowVersion: number;
+  /** The chat flow's and the interview flow's versions, "chat.interview". */
+  flowVersion: string;
   /** Whether the welcome has been shown. */
   greeted: boolean;
+  /** The eligibility interview, while one is under way or its verdict can still be changed. */
+  interview: InterviewState | null;
+  /** Set when "delete my data" waits for a confirmation. */
+  confirmingForget: boolean;
 }
 
-/** What one step produced; the caller sends the replies. */
+/** What the caller must do besides sending replies. */
+export type Effect = { kind: 'forget' };
+
+/** What one step produced; the caller sends the replies and carries out the effects. */
 export interface StepResult {
   session: Session;
   replies: Reply[];
   ask: Ask | null;
   /** True when a question was asked and the notice did not answer it. */
   fallback: boolean;
-  assessment: null;
+  /** Set on the turn the interview reaches its verdict. */
+  assessment: Assessment | null;
+  effects: Effect[];
 }

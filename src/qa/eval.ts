@@ -24,11 +24,13 @@ export function judge(item: EvalItem, text: string, fallback: boolean): EvalOutc
 }
 
 /** Asks each item as a new user who has already been greeted, so the welcome does not count. */
-export function runEval(bot: Bot, items: readonly EvalItem[]): EvalOutcome[] {
-  return items.map((item, i) => {
+export async function runEval(bot: Bot, items: readonly EvalItem[]): Promise<EvalOutcome[]> {
+  const out: EvalOutcome[] = [];
+  for (const [i, item] of items.entries()) {
     const user = `eval-${i}-${item.id}`;
-    bot.handle(user, { kind: 'text', text: '你好' });
-    const r = bot.handle(user, { kind: 'text', text: item.q });
-    return judge(item, r.replies.map((x) => x.text).join('\n'), r.fallback);
-  });
+    await bot.handle(user, { kind: 'text', text: '你好' });
+    const r = await bot.handle(user, { kind: 'text', text: item.q });
+    out.push(judge(item, r.replies.map((x) => x.text).join('\n'), r.fallback));
+  }
+  return out;
 }

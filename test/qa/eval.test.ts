@@ -5,7 +5,7 @@ import { createBot, type Bot } from '../../src/bot.ts';
 import { evalFileSchema, judge, runEval } from '../../src/qa/eval.ts';
 
 let bot: Bot;
-beforeAll(() => { bot = createBot(); });
+beforeAll(async () => { bot = await createBot(); });
 
 const root = path.resolve(import.meta.dirname, '../..');
 /** The question sets and the hit rate each must keep. */
@@ -18,10 +18,10 @@ const SETS = [
 ];
 
 describe('question eval', () => {
-  it.each(SETS)('keeps the hit rate of $file at or above $min', ({ file, min }) => {
+  it.each(SETS)('keeps the hit rate of $file at or above $min', async ({ file, min }) => {
     expect(existsSync(file), `${file} is missing`).toBe(true);
     const items = evalFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-    const outcomes = runEval(bot, items);
+    const outcomes = await runEval(bot, items);
     const misses = outcomes.filter((o) => !o.pass).map((o) => `${o.item.id} ${o.item.q}`);
     expect(1 - misses.length / items.length, misses.join('\n')).toBeGreaterThanOrEqual(min);
   });
@@ -35,10 +35,10 @@ describe('question eval', () => {
     expect(judge({ id: 'y', q: 'q', fallback: true }, '', false).pass).toBe(false);
   });
 
-  it('flags an FAQ answer saying the notice is silent as a fallback, with the contact', () => {
+  it('flags an FAQ answer saying the notice is silent as a fallback, with the contact', async () => {
     const entry = bot.knowledge.faq.find((f) => f.notInNotice)!;
-    bot.handle('silent', { kind: 'text', text: '你好' });
-    const r = bot.handle('silent', { kind: 'text', text: entry.questions[0]! });
+    await bot.handle('silent', { kind: 'text', text: '你好' });
+    const r = await bot.handle('silent', { kind: 'text', text: entry.questions[0]! });
     expect(r.fallback).toBe(true);
     expect(r.replies[0]!.text).toContain(bot.knowledge.params.contact.value.phone);
   });

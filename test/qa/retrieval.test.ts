@@ -3,7 +3,7 @@ import { createBot, type Bot } from '../../src/bot.ts';
 import { answerQuestion, excerpt } from '../../src/qa/answer.ts';
 
 let bot: Bot;
-beforeAll(() => { bot = createBot({ now: new Date('2023-08-01T09:00:00+08:00') }); });
+beforeAll(async () => { bot = await createBot({ now: new Date('2023-08-01T09:00:00+08:00') }); });
 
 const ask = (q: string) => answerQuestion(q, bot.knowledge, bot.index);
 const cites = (q: string): string[] => {

@@ -1,0 +1,57 @@
+/**
+ * flows/hr.yaml: the HR track, checked at load. Each step names an FAQ entry that exists; each
+ * kind's sample profile is a valid RULES.md profile that may apply (so its checklist is real).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Knowledge } from '../knowledge/load.ts';
+import { assess, parseProfile, type ChecklistEntry } from '../rules/index.ts';
+import { defaultFlowsRoot } from './flow.ts';
+
+const hrSchema = z.strictObject({
+  intro: z.string().min(1),
+  kindsIntro: z.string().min(1),
+  kindTitle: z.string().min(1),
+  kindsButton: z.string().min(1).max(20),
+  steps: z.array(z.strictObject({ label: z.string().min(1).max(20), faq: z.string() })).min(1),
+  base: z.record(z.string(), z.unknown()),
+  kinds: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), label: z.string().min(1).max(20), profile: z.record(z.string(), z.unknown()) })).min(1),
+});
+
+export interface HrKind { id: string; label: string; checklist: ChecklistEntry[] }
+export interface HrTrack {
+  intro: string;
+  kindsIntro: string;
+  kindTitle: string;
+  kindsButton: string;
+  steps: { label: string; faq: string }[];
+  kinds: HrKind[];
+}
+
+export function loadHrTrack(k: Knowledge, root = defaultFlowsRoot()): HrTrack {
+  return parseHrTrack(readFileSync(path.join(root, 'hr.yaml'), 'utf8'), k);
+}
+
+export function parseHrTrack(source: string, k: Knowledge): HrTrack {
+  const file = 'flows/hr.yaml';
+  const parsed = hrSchema.safeParse(parseYaml(source, { uniqueKeys: true }));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message}`);
+  }
+  const hr = parsed.data;
+  for (const step of hr.steps) {
+    if (!k.faqById.has(step.faq)) throw new Error(`${file}: step "${step.label}": FAQ entry "${step.faq}" does not exist`);
+  }
+  const kinds = hr.kinds.map((kind) => {
+    const r = parseProfile({ ...hr.base, ...kind.profile }, `kinds.${kind.id}.profile`);
+    if (!r.ok) throw new Error(`${file}: ${r.error.message}`);
+    // The cut-off and routes do not depend on the clock; the checklist is what the rules give.
+    const a = assess(r.value, k, new Date(`${k.params.cutoff.value}T00:00:00Z`));
+    if (!a.eligible) throw new Error(`${file}: kinds.${kind.id}: the sample profile may not apply (${a.blockers.map((b) => b.code).join(', ')})`);
+    return { id: kind.id, label: kind.label, checklist: a.checklist };
+  });
+  return { intro: hr.intro, kindsIntro: hr.kindsIntro, kindTitle: hr.kindTitle, kindsButton: hr.kindsButton, steps: hr.steps, kinds };
+}

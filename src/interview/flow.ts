@@ -1,0 +1,163 @@
+/**
+ * flows/interview.yaml (logic) and flows/interview-texts.yaml (wording), checked at load: strict
+ * keys, every step's field a profile field of RULES.md, every option set, guard, clause and text
+ * known, every question worded, and every number a question states found in its clauses.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Knowledge } from '../knowledge/load.ts';
+import { EXPECTED_FORM } from '../rules/index.ts';
+import { numbersIn } from '../text/numbers.ts';
+import { defaultFlowsRoot } from '../dialogue/flow.ts';
+import { GUARDS } from './guards.ts';
+import { questionVars } from './engine.ts';
+
+export type Condition =
+  | { eq: [string, string | number | boolean] }
+  | { in: [string, (string | number)[]] }
+  | { gte: [string, number] }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { guard: string };
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const condition: z.ZodType<Condition> = z.lazy(() => z.union([
+  z.strictObject({ eq: z.tuple([z.string(), scalar]) }),
+  z.strictObject({ in: z.tuple([z.string(), z.array(z.union([z.string(), z.number()]))]) }),
+  z.strictObject({ gte: z.tuple([z.string(), z.number()]) }),
+  z.strictObject({ all: z.array(condition).min(1) }),
+  z.strictObject({ any: z.array(condition).min(1) }),
+  z.strictObject({ not: condition }),
+  z.strictObject({ guard: z.string() }),
+]));
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
+const option = z.strictObject({ value: z.string().min(1), label: z.string().min(1).max(20), words: z.array(z.string().min(1)).default([]) });
+
+export const stepSchema = z.strictObject({
+  id,
+  field: z.string(),
+  kind: z.enum(['boolean', 'choice', 'month', 'number', 'years', 'hours', 'date']),
+  options: z.string().optional(),
+  /** "none" is an answer: a month field becomes null, a choice's object becomes null. */
+  nullable: z.boolean().default(false),
+  /** May be skipped; the RULES.md default then holds. */
+  optional: z.boolean().default(false),
+  if: condition.optional(),
+  clauses: z.array(id).min(1),
+});
+
+export const interviewFlowSchema = z.strictObject({
+  version: z.number().int().positive(),
+  optionSets: z.record(z.string(), z.array(option).min(2)),
+  phases: z.array(z.strictObject({
+    id,
+    if: condition.optional(),
+    until: condition.optional(),
+    stopWhen: condition.optional(),
+    steps: z.array(stepSchema).min(1),
+  })).min(1),
+});
+
+export const interviewTextsSchema = z.strictObject({
+  questions: z.record(z.string(), z.string().min(1)),
+  labels: z.record(z.string(), z.string().min(1).max(20)),
+  texts: z.strictObject(Object.fromEntries([
+    'start', 'progress', 'resume', 'yes', 'no', 'none', 'skip', 'back', 'restart', 'exit', 'help', 'hint',
+    'notSkippable', 'skipped', 'backTo', 'nothingToGoBack', 'exited', 'review', 'reviewLine', 'confirm', 'change',
+    'eligible', 'notEligible', 'earlyStop', 'nearMiss', 'checklistTitle', 'deadlinesTitle', 'changed', 'unchanged',
+    'changeEligible', 'changeIneligible', 'changeRoutes', 'changeBlockers', 'changeChecklist', 'modify', 'again', 'notAsked',
+  ].map((k) => [k, z.string().min(1)])) as Record<InterviewTextKey, z.ZodString>),
+});
+
+export type InterviewTextKey =
+  | 'start' | 'progress' | 'resume' | 'yes' | 'no' | 'none' | 'skip' | 'back' | 'restart' | 'exit' | 'help' | 'hint'
+  | 'notSkippable' | 'skipped' | 'backTo' | 'nothingToGoBack' | 'exited' | 'review' | 'reviewLine' | 'confirm' | 'change'
+  | 'eligible' | 'notEligible' | 'earlyStop' | 'nearMiss' | 'checklistTitle' | 'deadlinesTitle' | 'changed' | 'unchanged'
+  | 'changeEligible' | 'changeIneligible' | 'changeRoutes' | 'changeBlockers' | 'changeChecklist' | 'modify' | 'again' | 'notAsked';
+
+export type Step = z.infer<typeof stepSchema>;
+export type InterviewFlowData = z.infer<typeof interviewFlowSchema>;
+export interface InterviewFlow extends InterviewFlowData {
+  texts: z.infer<typeof interviewTextsSchema>;
+  stepById: Map<string, Step>;
+  /** Steps in the order they can be asked. */
+  steps: Step[];
+}
+
+/** Loads the interview from flows/ and checks it against the knowledge. */
+export function loadInterviewFlow(k: Knowledge, root = defaultFlowsRoot()): InterviewFlow {
+  const read = (name: string) => readFileSync(path.join(root, name), 'utf8');
+  return parseInterviewFlow(read('interview.yaml'), read('interview-texts.yaml'), k);
+}
+
+/** Parses both files and checks every reference; throws one line naming the file and entry. */
+export function parseInterviewFlow(logicSource: string, textsSource: string, k: Knowledge): InterviewFlow {
+  const logic = parse('flows/interview.yaml', logicSource, interviewFlowSchema);
+  const texts = parse('flows/interview-texts.yaml', textsSource, interviewTextsSchema);
+  const fail = (file: string, entry: string, detail: string): never => {
+    throw new Error(`${file}: ${entry}: ${detail}`);
+  };
+  const L = 'flows/interview.yaml';
+  const steps = logic.phases.flatMap((p) => p.steps);
+  const stepById = new Map<string, Step>();
+  for (const step of steps) {
+    const where = `step "${step.id}"`;
+    if (stepById.has(step.id)) fail(L, where, 'duplicate id');
+    stepById.set(step.id, step);
+    if (!(step.field in EXPECTED_FORM)) fail(L, where, `field "${step.field}" is not a profile field of RULES.md`);
+    if (step.kind === 'choice' && (!step.options || !logic.optionSets[step.options])) fail(L, where, `option set "${step.options ?? ''}" does not exist`);
+    for (const c of step.clauses) if (!k.clauseById.has(c)) fail(L, where, `cites clause "${c}", which does not exist`);
+    if (step.if) checkCondition(step.if, L, where, fail);
+    if (texts.labels[step.id] === undefined) fail('flows/interview-texts.yaml', `labels.${step.id}`, 'the step has no label');
+    const question = texts.questions[step.id];
+    if (question === undefined) fail('flows/interview-texts.yaml', `questions.${step.id}`, 'the step has no question text');
+    for (const m of question!.matchAll(/\{(\w+)\}/g)) {
+      if (!(m[1]! in questionVars(k))) fail('flows/interview-texts.yaml', `questions.${step.id}`, `unknown placeholder {${m[1]}}`);
+    }
+    // Numbers a question states come from its clauses; examples ("例如 …") and "填0" are not facts.
+    const stated = [...numbersIn(question!.replace(/例如[^。？）)]*/g, ''))].filter((n) => n !== '0');
+    const known = new Set(step.clauses.flatMap((c) => [...numbersIn(k.clauseById.get(c)!.text)]));
+    for (const n of stated) if (!known.has(n)) fail('flows/interview-texts.yaml', `questions.${step.id}`, `states ${n}, which is in none of its clauses (${step.clauses.join(', ')})`);
+  }
+  for (const phase of logic.phases) {
+    for (const [key, c] of [['if', phase.if], ['until', phase.until], ['stopWhen', phase.stopWhen]] as const) {
+      if (c) checkCondition(c, L, `phase "${phase.id}".${key}`, fail);
+    }
+  }
+  for (const [section, keys] of [['questions', Object.keys(texts.questions)], ['labels', Object.keys(texts.labels)]] as const) {
+    for (const key of keys) if (!stepById.has(key)) fail('flows/interview-texts.yaml', `${section}.${key}`, 'no step has this id');
+  }
+  return { ...logic, texts, stepById, steps };
+}
+
+function checkCondition(c: Condition, file: string, where: string, fail: (f: string, e: string, d: string) => never): void {
+  if ('guard' in c) {
+    if (!(c.guard in GUARDS)) fail(file, where, `guard "${c.guard}" is not one of ${Object.keys(GUARDS).join(', ')}`);
+  } else if ('all' in c) c.all.forEach((x) => checkCondition(x, file, where, fail));
+  else if ('any' in c) c.any.forEach((x) => checkCondition(x, file, where, fail));
+  else if ('not' in c) checkCondition(c.not, file, where, fail);
+  else {
+    const field = 'eq' in c ? c.eq[0] : 'in' in c ? c.in[0] : c.gte[0];
+    if (!(field in EXPECTED_FORM)) fail(file, where, `condition names "${field}", which is not a profile field`);
+  }
+}
+
+function parse<S extends z.ZodType>(file: string, source: string, schema: S): z.infer<S> {
+  let data: unknown;
+  try {
+    data = parseYaml(source, { uniqueKeys: true });
+  } catch (err) {
+    throw new Error(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const detail = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
+    throw new Error(`${file}: ${issue.path.join('.') || '(top level)'}: ${detail}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,223 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createBot, type Bot } from '../../src/bot.ts';
+import { conversation, text } from './helpers.ts';
+
+let bot: Bot;
+beforeAll(async () => { bot = await createBot(); });
+
+/** The prerequisite answers of someone who passes them all. */
+const PASS = [true, true, 'petrochemical', 'mainland', true, { professional: 200, public: 60, other: 20 }];
+
+function start() {
+  const c = conversation(bot);
+  const first = c.action('interview:start');
+  return { c, first };
+}
+
+/** Answers each pending question with the given values, in order; returns the last result. */
+function answerAll(c: ReturnType<typeof conversation>, values: unknown[]) {
+  let r = c.results.at(-1)!;
+  for (const v of values) {
+    expect(r.ask, `no question pending for ${JSON.stringify(v)}: ${text(r)}`).not.toBeNull();
+    r = c.value(v);
+  }
+  return r;
+}
+
+function fieldsAsked(c: ReturnType<typeof conversation>): string[] {
+  return c.results.filter((r) => r.ask).map((r) => r.ask!.field);
+}
+
+describe('happy paths, one per route', () => {
+  it('二.1: 本科 with 5 full years, then the checklist questions, review and verdict', () => {
+    const { c, first } = start();
+    expect(first.ask).toEqual({ field: 'employerInZone', kind: 'boolean' });
+    expect(first.replies.at(-1)!.buttons.map((b) => b.action)).toEqual(expect.arrayContaining(['answer:true', 'answer:false']));
+    answerAll(c, [...PASS, 'bachelor', '2018-07', true, 'domestic', '2018-06', true, true, false]);
+    const review = c.results.at(-1)!;
+    expect(review.ask).toBeNull();
+    expect(review.replies[0]!.buttons[0]!.action).toBe('interview:confirm');
+    const v = c.action('interview:confirm');
+    expect(v.assessment).toMatchObject({ eligible: true, routes: ['education-years'], workYears: 5 });
+    expect(text(v)).toContain('二.1');
+    expect(text(v)).toContain('还有38天');
+    expect(v.replies.some((r) => r.citations.some((x) => x.id === 's2-1'))).toBe(true);
+    // 二.1 holds: nothing about 助理工程师, 技师, patents or honours was asked.
+    expect(fieldsAsked(c)).not.toContain('assistantEngineerSince');
+    expect(fieldsAsked(c).some((f) => f.startsWith('achievements.'))).toBe(false);
+  });
+
+  it('二.2: 大专 with 助理工程师 for 4 years', () => {
+    const { c } = start();
+    answerAll(c, [...PASS, 'college', '2019-03', '2019-05']);
+    expect(fieldsAsked(c)).toContain('assistantEngineerSince');
+    answerAll(c, ['domestic', '2019-01', true, true, false]);
+    expect(c.action('interview:confirm').assessment).toMatchObject({ eligible: true, routes: ['assistant-engineer'] });
+  });
+
+  it('二.3: 技师 for 3 years, with 正常申报 and 佐证材料 on the checklist', () => {
+    const { c } = start();
+    answerAll(c, [...PASS, 'secondary', '2015-07', '2020-01', 'domestic', '2012-06', true, true, false]);
+    const v = c.action('interview:confirm');
+    expect(v.assessment).toMatchObject({ eligible: true, routes: ['technician'] });
+    expect(text(v)).toContain('佐证材料');
+  });
+
+  it('二.4: two of the five items, asking only until two hold', () => {
+    const { c } = start();
+    answerAll(c, [...PASS, 'secondary', '2015-07', null, true, 1]);
+    const asked = fieldsAsked(c);
+    expect(asked).toContain('achievements.inventionPatents');
+    expect(asked).not.toContain('achievements.softwareCopyrights'); // item (2) already holds
+    answerAll(c, ['domestic', '2012-06', true, true, false]);
+    expect(c.action('interview:confirm').assessment).toMatchObject({ eligible: true, routes: ['two-of-five'] });
+  });
+
+  it('二.5: 破格 with a national honour inside the window', () => {
+    const { c } = start();
+    answerAll(c, [...PASS, 'secondary', '2020-01', null, false, 0, 0, 0, 0, false, '6', null, 'national', '2023-03-15', true]);
+    answerAll(c, ['domestic', '2019-06', true, true, false]);
+    const v = c.action('interview:confirm');
+    expect(v.assessment).toMatchObject({ eligible: true, routes: ['exceptional'] });
+    expect(text(v)).toContain('项目申报书');
+  });
+
+  it('no route: every route tried, the verdict says what is missing and when it would be met', () => {
+    const { c } = start();
+    answerAll(c, [...PASS, 'bachelor', '2020-03', true, null, null, false, 0, 0, 0, 0, false]);
+    const r = c.results.at(-1)!;
+    expect(r.ask).toBeNull(); // the review
+    const v = c.action('interview:confirm');
+    expect(v.assessment!.eligible).toBe(false);
+    expect(v.assessment!.blockers.map((b) => b.code)).toEqual(['no-route']);
+    expect(v.assessment!.nearMiss[0]).toMatchObject({ route: 'education-years', metOn: '2025-02' });
+    expect(text(v)).toContain('2025-02');
+  });
+});
+
+describe('early stop on a failed prerequisite', () => {
+  it('stops at once, says which condition and asks nothing more', () => {
+    const { c } = start();
+    const r = c.value(false);
+    expect(r.ask).toBeNull();
+    const v = c.action('interview:confirm');
+    expect(v.assessment).toMatchObject({ eligible: false, routes: [], checklist: [] });
+    expect(v.assessment!.blockers.map((b) => b.code)).toEqual(['employer-not-in-zone']);
+    expect(text(v)).toContain('没有再问');
+  });
+
+  it('continuing education short: names what is short and by how much', () => {
+    const { c } = start();
+    answerAll(c, [true, true, 'materials', 'mainland', true, { professional: 150, public: 60, other: 20 }]);
+    const v = c.action('interview:confirm');
+    expect(v.assessment!.blockers.map((b) => b.code)).toEqual(['continuing-education']);
+    expect(v.assessment!.blockers[0]!.message).toMatch(/30/); // 180 − 150
+  });
+});
+
+describe('natural answers and invalid ones', () => {
+  it('reads typed answers', () => {
+    const { c } = start();
+    for (const t of ['是的', '对', '化工', '大陆', '合格', '专业课200，公需课60，其他20', '大专（高职）', '18年7月']) c.send(t);
+    expect(c.session.interview!.answers).toMatchObject({
+      employerInZone: true, employerPrivate: true, specialty: 'petrochemical', nationality: 'mainland', annualReviewsPassed: true,
+      continuingEducation: { professional: 200, public: 60, other: 20 }, education: 'college', workStart: '2018-07',
+    });
+  });
+
+  it('re-asks with an example when it cannot read an answer, never guessing', () => {
+    const { c } = start();
+    answerAll(c, [...PASS, 'bachelor']);
+    for (const bad of ['2018年13月', '明年', '😀', '2030年1月', '2018']) {
+      const r = c.send(bad);
+      expect(r.ask?.field, bad).toBe('workStart');
+      expect(text(r), bad).toMatch(/例如/);
+    }
+    expect(c.session.interview!.answers.workStart).toBeUndefined();
+  });
+
+  it('refuses to skip a required question and skips an optional one with its default', () => {
+    const { c } = start();
+    expect(c.send('跳过').ask?.field).toBe('employerInZone');
+    answerAll(c, [...PASS, 'bachelor', '2018-07']);
+    const r = c.send('跳过'); // 专业对口 is optional: the default (对口) holds
+    expect(text(r)).toContain('已跳过');
+    expect(c.session.interview!.skipped).toContain('relevant');
+  });
+});
+
+describe('corrections', () => {
+  it('返回 goes to the previous question and offers the old answer', () => {
+    const { c } = start();
+    answerAll(c, [true, true, 'pharmaceutical']);
+    const r = c.send('返回');
+    expect(r.ask?.field).toBe('specialty');
+    expect(r.replies.at(-1)!.buttons[0]).toEqual({ label: '医药工程', action: 'answer:pharmaceutical' });
+    expect(c.action('answer:pharmaceutical').ask?.field).toBe('nationality');
+  });
+
+  it('changes an answer from the review and says what the change did to the verdict', () => {
+    const { c } = start();
+    answerAll(c, [...PASS, 'bachelor', '2018-07', true, 'domestic', '2018-06', true, true, false]);
+    expect(c.action('interview:confirm').assessment!.eligible).toBe(true);
+    c.action('interview:review');
+    const edit = c.action('interview:edit:zone');
+    expect(edit.ask?.field).toBe('employerInZone');
+    const v = c.value(false);
+    expect(v.assessment!.eligible).toBe(false);
+    expect(text(v)).toContain('由可以申报变为不符合');
+  });
+});
+
+describe('digressions', () => {
+  it('answers a side question with its citation, then asks the pending question again', () => {
+    const { c } = start();
+    answerAll(c, PASS);
+    const r = c.send('本科要工作几年？');
+    expect(r.replies[0]!.citations.map((x) => x.id)).toContain('s2-1');
+    expect(r.replies.at(-1)!.text).toMatch(/^继续第7题/);
+    expect(r.ask?.field).toBe('education');
+    expect(c.session.interview!.answers.education).toBeUndefined();
+  });
+
+  it('takes "我是本科" as the answer', () => {
+    const { c } = start();
+    answerAll(c, PASS);
+    const r = c.send('我是本科');
+    expect(c.session.interview!.answers.education).toBe('bachelor');
+    expect(r.ask?.field).toBe('workStart');
+  });
+
+  it('keeps the interview while the menu is open and resumes it', () => {
+    const { c } = start();
+    answerAll(c, [true, true]);
+    const menu = c.send('菜单');
+    expect(menu.replies[0]!.buttons[0]!.action).toBe('interview:resume');
+    const back = c.action('interview:resume');
+    expect(back.ask?.field).toBe('specialty');
+  });
+});
+
+describe('cancellations', () => {
+  it('退出 leaves the interview; 重新开始 starts afresh', () => {
+    const { c } = start();
+    answerAll(c, [true, true]);
+    c.send('退出');
+    expect(c.session.interview).toBeNull();
+    const again = c.action('interview:start');
+    expect(again.ask?.field).toBe('employerInZone');
+    c.value(true);
+    expect(c.send('重新开始').ask?.field).toBe('employerInZone');
+    expect(c.session.interview!.answers).toEqual({});
+  });
+
+  it('deletes everything after a confirmation', () => {
+    const { c } = start();
+    c.value(true);
+    const ask = c.send('删除我的数据');
+    expect(ask.replies[0]!.buttons.map((b) => b.action)).toEqual(['forget:yes', 'forget:no']);
+    const done = c.action('forget:yes');
+    expect(done.effects).toEqual([{ kind: 'forget' }]);
+    expect(c.session.interview).toBeNull();
+  });
+});
