@@ -75,11 +75,13 @@ export const GUARDS: Record<string, Guard> = {
     const as = (relevant: boolean) => ({ ...ctx.profile, educationRelevant: relevant });
     const route1 = (p: Profile) => outcomes(p, ctx.params).get('education-years')!.holds;
     const item4 = (p: Profile) => heldItems({ ...p, achievements: { ...p.achievements, innovationLead: false, inventionPatents: 0, softwareCopyrights: 0, utilityModelsFirst: 0, techHeadYears: 0, innovationTeamOrCountyLeader: false, governmentAward: false } }, ctx.params).has(4);
-    return route1(as(true)) !== route1(as(false)) || item4(as(true)) !== item4(as(false));
+    if (route1(as(true)) !== route1(as(false))) return true;
+    // Item (4) only matters while 二.1 fails either way.
+    return !route1(as(true)) && item4(as(true)) !== item4(as(false));
   },
-  /** Graduated in or after the year the platform extracts degrees automatically (五(二)). */
-  'graduated-after-auto-year': (ctx) => {
+  /** Not known to have graduated before the year the platform extracts degrees automatically (五(二)). */
+  'degree-may-be-extracted': (ctx) => {
     const g = ctx.answers.graduated;
-    return typeof g === 'string' && Number(g.slice(0, 4)) >= ctx.params.degreeAutoExtractYear.value;
+    return typeof g !== 'string' || Number(g.slice(0, 4)) >= ctx.params.degreeAutoExtractYear.value;
   },
 };

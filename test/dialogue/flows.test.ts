@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/load.ts';
+import { defaultFlowsRoot, parseChatFlow } from '../../src/dialogue/flow.ts';
+import { parseHrTrack } from '../../src/dialogue/hr.ts';
+import { parseInterviewFlow } from '../../src/interview/flow.ts';
+
+const k = loadKnowledge();
+const fixtures = path.resolve(import.meta.dirname, '../fixtures/flows');
+const real = (name: string) => readFileSync(path.join(defaultFlowsRoot(), name), 'utf8');
+
+/** Loads every flow file, each from the fixture when it has one. */
+function loadAll(dir?: string): void {
+  const file = (name: string) => (dir && existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name), 'utf8') : real(name));
+  parseChatFlow(file('chat.yaml'));
+  parseInterviewFlow(file('interview.yaml'), file('interview-texts.yaml'), k);
+  parseHrTrack(file('hr.yaml'), k);
+}
+
+describe('flow loaders', () => {
+  it('load the real flows', () => {
+    expect(() => loadAll()).not.toThrow();
+  });
+
+  const cases = readdirSync(fixtures).sort();
+  it('have one bad fixture per loader error', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(18);
+  });
+
+  it.each(cases)('reject the bad fixture %s with one line naming the file and entry', (name) => {
+    const dir = path.join(fixtures, name);
+    const expected = new RegExp(readFileSync(path.join(dir, 'expected.txt'), 'utf8').trim());
+    expect(() => loadAll(dir)).toThrow(expected);
+  });
+});
