@@ -66,6 +66,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const flow = loadChatFlow();
   const interview = loadInterviewFlow(knowledge);
   const hr = loadHrTrack(knowledge);
+  if (!knowledge.topics.some((t) => t.id === flow.materialsTopic)) throw new Error(`flows/chat.yaml: materialsTopic: "${flow.materialsTopic}" is not an FAQ topic`);
   const segmenter = jiebaSegmenter(options.dictionary ?? 'mini', knowledge.userWords);
   const index = buildIndex(knowledge, segmenter);
   const clock = new Clock(options.now);

@@ -15,6 +15,7 @@ const text = z.string().min(1);
 
 export const chatFlowSchema = z.strictObject({
   version: z.number().int().positive(),
+  materialsTopic: z.string().min(1),
   intents: z.strictObject({
     greeting: words, menu: words, thanks: words, faqBrowse: words, deadlines: words, check: words, hr: words, forget: words,
     back: words, skip: words, restart: words, exit: words, help: words,
@@ -26,7 +27,7 @@ export const chatFlowSchema = z.strictObject({
     deadlinesIntro: text, deadlinesRules: text, deadlinesPast: text, individualDeadline: text, unitDeadline: text,
     forgetConfirm: text, forgotten: text, forgetCancelled: text, paused: text,
   }),
-  buttons: z.strictObject({ check: text, hr: text, resume: text, forgetYes: text, forgetNo: text, ask: text, faq: text, deadlines: text, contact: text, menu: text }),
+  buttons: z.strictObject({ materials: text, check: text, hr: text, resume: text, forgetYes: text, forgetNo: text, ask: text, faq: text, deadlines: text, contact: text, menu: text }),
 });
 
 export type ChatFlow = z.infer<typeof chatFlowSchema>;

@@ -291,7 +291,8 @@ function deadlines(env: Env): Reply {
   if (items.every(({ date }) => daysBetween(today, date) < 0)) lines.push(fill(t.deadlinesPast, { edition }));
   const text = [fill(t.deadlinesIntro, { date: chineseDate(today) }), ...lines].join('\n');
   const sources = [...new Set([params.individualDeadline, params.unitDeadline, params.paperWorkingDays, params.publicityWorkingDays].flatMap((p) => p.clauses))];
-  return answerReply(env, text, cite(env.knowledge, sources), [backButton(env)]);
+  const materials = { label: env.flow.buttons.materials, action: `topic:${env.flow.materialsTopic}` };
+  return answerReply(env, text, cite(env.knowledge, sources), [materials, { label: env.hr.kindsButton, action: 'hr-kinds' }, backButton(env)]);
 }
 
 function reply(env: Env, key: TextKey, vars: Readonly<Record<string, string | number>>, buttons: Button[]): Reply {

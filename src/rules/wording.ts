@@ -245,7 +245,7 @@ export function deadlineSummary(today: string, params: Parameters): string {
   const dated = deadlines(params).filter((d): d is Deadline & { date: string } => d.date !== null);
   const parts = dated.map((d) => `${d.what}（${cnDate(d.date)}）${daysLeft(today, d.date)}`);
   const allPast = dated.every((d) => daysBetween(today, d.date) < 0);
-  return `截至${cnDate(today)}：${parts.join('；')}。${allPast ? '本年度申报已截止，请关注下一年度的通知。' : ''}`;
+  return `截至${cnDate(today)}：${parts.join('；')}。${allPast ? '本年度申报已截止；下一年度的通知一般沿用同样的流程，发布后可以再来问我。' : ''}`;
 }
 
 /** The verdict in one sentence. */
