@@ -9,7 +9,7 @@ import type { Knowledge } from '../knowledge/load.ts';
 import { normalize } from './normalize.ts';
 
 /** How many of the default dictionary's most frequent words to keep. */
-export const TOP_WORDS = 60_000;
+export const TOP_WORDS = 15_000;
 const MAX_WORD_LENGTH = 8;
 
 const require = createRequire(import.meta.url);
