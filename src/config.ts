@@ -4,11 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { isTimeZone } from './rules/months.ts';
 
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 instant, e.g. 2023-08-01T09:00:00+08:00').transform((s) => new Date(s));
-const timeZone = z.string().refine((tz) => {
-  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
-}, 'expected an IANA time zone, e.g. Asia/Shanghai');
+const timeZone = z.string().refine(isTimeZone, 'expected an IANA time zone, e.g. Asia/Shanghai');
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),

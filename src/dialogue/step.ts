@@ -9,7 +9,8 @@ import { answerQuestion, cite, faqButton } from '../qa/answer.ts';
 import type { SearchIndex } from '../qa/search.ts';
 import { beginInterview, interviewStep, readsAsAnswer, resumeQuestion, type InterviewEnv, type InterviewEvent, type InterviewTurn } from '../interview/engine.ts';
 import type { InterviewFlow } from '../interview/flow.ts';
-import { chineseDate, daysBetween, localDate } from './clock.ts';
+import { cnDate } from '../rules/index.ts';
+import { dateInZone, daysBetween } from '../rules/months.ts';
 import { fill, matchIntent, type ChatFlow, type TextKey } from './flow.ts';
 import type { HrTrack } from './hr.ts';
 import type { Button, Citation, Effect, Input, Reply, Session, StepResult } from './types.ts';
@@ -276,7 +277,7 @@ function hrKinds(env: Env): Reply {
 /** The edition's deadlines relative to the bot's clock: days left, today, or past. */
 function deadlines(env: Env): Reply {
   const { params, edition } = env.knowledge;
-  const today = localDate(env.now, env.timeZone);
+  const today = dateInZone(env.now, env.timeZone);
   const t = env.flow.texts;
   const items = [
     { what: t.individualDeadline, date: params.individualDeadline.value },
@@ -285,11 +286,11 @@ function deadlines(env: Env): Reply {
   const lines = items.map(({ what, date }) => {
     const left = daysBetween(today, date);
     const days = left > 0 ? fill(t.daysLeft, { days: left }) : left === 0 ? t.today : t.past;
-    return fill(t.deadlineLine, { what, date: chineseDate(date), days });
+    return fill(t.deadlineLine, { what, date: cnDate(date), days });
   });
   lines.push(fill(t.deadlinesRules, { paperDays: params.paperWorkingDays.value, publicityDays: params.publicityWorkingDays.value }));
   if (items.every(({ date }) => daysBetween(today, date) < 0)) lines.push(fill(t.deadlinesPast, { edition }));
-  const text = [fill(t.deadlinesIntro, { date: chineseDate(today) }), ...lines].join('\n');
+  const text = [fill(t.deadlinesIntro, { date: cnDate(today) }), ...lines].join('\n');
   const sources = [...new Set([params.individualDeadline, params.unitDeadline, params.paperWorkingDays, params.publicityWorkingDays].flatMap((p) => p.clauses))];
   const materials = { label: env.flow.buttons.materials, action: `topic:${env.flow.materialsTopic}` };
   return answerReply(env, text, cite(env.knowledge, sources), [materials, { label: env.hr.kindsButton, action: 'hr-kinds' }, backButton(env)]);

@@ -6,7 +6,7 @@
  * `raw` is either typed text or a JSON value from the scriptable protocol (`{"value": …}`);
  * both pass through the same checks.
  */
-import { localDate } from '../dialogue/clock.ts';
+import { dateInZone as localDate } from '../rules/months.ts';
 import { chineseNumeralValue, normalize } from '../text/normalize.ts';
 
 export type AnswerKind = 'choice' | 'boolean' | 'month' | 'number' | 'hours' | 'date' | 'text';
