@@ -11,6 +11,7 @@ import type { Input, Session, StepResult } from './dialogue/types.ts';
 import { loadInterviewFlow, type InterviewFlow } from './interview/flow.ts';
 import { buildIndex, type SearchIndex } from './qa/search.ts';
 import { openStore, type Store } from './store/index.ts';
+import { photoFacts } from './photo/check.ts';
 import { jiebaSegmenter, type DictionaryChoice } from './text/segmenter.ts';
 
 export interface BotOptions {
@@ -52,7 +53,7 @@ export interface Bot {
   store: Store;
   timeZone: string;
   /** One turn of one user's conversation: load the session, step, save, carry out effects. */
-  handle(user: string, input: Input): Promise<StepResult>;
+  handle(user: string, input: Input | Upload): Promise<StepResult>;
   close(): Promise<void>;
 }
 
@@ -60,6 +61,9 @@ export interface Bot {
 export function userPrefix(user: string): string {
   return `user:${user}:`;
 }
+
+/** A file a person sent (a photo): the bot reads its facts before the engine sees it. */
+export interface Upload { kind: 'upload'; data: Uint8Array }
 
 export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const knowledge = loadKnowledge(options.knowledgeRoot);
@@ -79,7 +83,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       const key = `${userPrefix(user)}session`;
       return store.withLock(key, async () => {
         const session = await store.get<Session>(key);
-        const result = step(session, input, env());
+        const result = step(session, input.kind === 'upload' ? { kind: 'photo', facts: photoFacts(input.data) } : input, env());
         if (result.effects.some((e) => e.kind === 'forget')) await store.deletePrefix(userPrefix(user));
         else await store.set(key, result.session, SESSION_TTL_MS);
         return result;

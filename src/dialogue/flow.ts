@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { normalize } from '../text/normalize.ts';
 
-const PLACEHOLDERS = ['contactName', 'phone', 'edition', 'zone', 'title', 'docNumber', 'max', 'date', 'days', 'what', 'text', 'paperDays', 'publicityDays'] as const;
+const PLACEHOLDERS = ['contactName', 'phone', 'edition', 'zone', 'title', 'docNumber', 'max', 'date', 'days', 'what', 'text', 'paperDays', 'publicityDays', 'rules', 'need', 'have'] as const;
 
 const words = z.array(z.string().min(1)).min(1);
 const text = z.string().min(1);
@@ -25,7 +25,7 @@ export const chatFlowSchema = z.strictObject({
     fallback: text, source: text, showClause: text, clauseText: text, unknownAction: text, noPendingQuestion: text,
     topicList: text, topics: text, deadlineLine: text, daysLeft: text, today: text, past: text,
     deadlinesIntro: text, deadlinesRules: text, deadlinesPast: text, individualDeadline: text, unitDeadline: text,
-    forgetConfirm: text, forgotten: text, forgetCancelled: text, paused: text,
+    forgetConfirm: text, forgotten: text, forgetCancelled: text, paused: text, photoOk: text, photoBad: text, photoLine: text, photoPassed: text,
   }),
   buttons: z.strictObject({ materials: text, check: text, hr: text, resume: text, forgetYes: text, forgetNo: text, ask: text, faq: text, deadlines: text, contact: text, menu: text }),
 });

@@ -13,6 +13,7 @@ import { cnDate } from '../rules/index.ts';
 import { dateInZone, daysBetween } from '../rules/months.ts';
 import { fill, matchIntent, type ChatFlow, type TextKey } from './flow.ts';
 import type { HrTrack } from './hr.ts';
+import { checkPhoto, type PhotoFacts } from '../photo/check.ts';
 import type { Button, Citation, Effect, Input, Reply, Session, StepResult } from './types.ts';
 
 export interface Env {
@@ -67,7 +68,20 @@ function respond(session: Session, input: Input, env: Env): Outcome {
         ? onText(session, input.value, env)
         : { replies: [reply(env, 'noPendingQuestion', {}, menuButtons(env))] };
     case 'text': return onText(session, input.text, env);
+    case 'photo': return withResume(session, env, { replies: [photoReply(input.facts, env)] });
   }
+}
+
+/** The photo rules of 附件1 二.1 applied to a sent photo: what passes and exactly what to fix. */
+function photoReply(facts: PhotoFacts, env: Env): Reply {
+  const t = env.flow.texts;
+  const results = checkPhoto(facts, env.knowledge.params);
+  const failed = results.filter((r) => !r.pass);
+  const passed = results.filter((r) => r.pass).map((r) => r.need).join('，');
+  const lines = failed.length === 0
+    ? [fill(t.photoOk, { rules: passed })]
+    : [t.photoBad, ...failed.map((r) => fill(t.photoLine, { need: r.need, have: r.have })), ...(passed ? [fill(t.photoPassed, { rules: passed })] : [])];
+  return answerReply(env, lines.join('\n'), cite(env.knowledge, env.knowledge.params.photo.clauses), [backButton(env)]);
 }
 
 function onText(session: Session, raw: string, env: Env): Outcome {

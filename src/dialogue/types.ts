@@ -1,12 +1,15 @@
 /** The dialogue engine's vocabulary: what comes in, what goes out. Channel-neutral. */
 import type { InterviewState } from '../interview/engine.ts';
 import type { Assessment } from '../rules/index.ts';
+import type { PhotoFacts } from '../photo/check.ts';
 
 /** What a person did: typed text, pressed a button, or answered the pending question. */
 export type Input =
   | { kind: 'text'; text: string }
   | { kind: 'action'; action: string }
-  | { kind: 'value'; value: unknown };
+  | { kind: 'value'; value: unknown }
+  /** A photo was sent: its facts, for the notice's photo rules. */
+  | { kind: 'photo'; facts: PhotoFacts };
 
 export interface Button { label: string; action: string }
 export interface Citation { id: string; title: string }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/load.ts';
+import { checkPhoto, photoFacts } from '../../src/photo/check.ts';
+import { jpeg, png } from './images.ts';
+
+const { params } = loadKnowledge();
+const failing = (data: Uint8Array) => checkPhoto(photoFacts(data), params).filter((r) => !r.pass).map((r) => r.rule);
+
+describe('the photo rules of 附件1 二.1', () => {
+  it('passes a white-background-sized JPEG within every limit', () => {
+    expect(failing(jpeg(330, 441, 60_000))).toEqual([]);
+  });
+  it('names each rule a photo breaks', () => {
+    expect(failing(png(330, 441))).toEqual(['format']);
+    expect(failing(jpeg(330, 441, 20_000))).toEqual(['size']); // not over 30K
+    expect(failing(jpeg(330, 441, 1024 * 1024))).toEqual(['size']); // not under 1M
+    expect(failing(jpeg(200, 280))).toEqual(['pixels']);
+    expect(failing(jpeg(441, 441))).toEqual(['ratio']); // 1.0
+    expect(failing(jpeg(300, 500))).toEqual(['ratio']); // 0.6
+  });
+  it('keeps the ratio edges inside (0.65 and 0.8)', () => {
+    expect(failing(jpeg(260, 400))).toEqual([]); // 0.65
+    expect(failing(jpeg(320, 400))).toEqual([]); // 0.8
+  });
+  it('says so when the file is not an image', () => {
+    const r = checkPhoto(photoFacts(new TextEncoder().encode('not an image at all')), params);
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ rule: 'image', pass: false });
+  });
+});

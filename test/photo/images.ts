@@ -1,0 +1,24 @@
+/** Minimal image files for tests: valid headers (what image-size reads), padded to a byte size. */
+
+/** A baseline JPEG: SOI, a JFIF APP0, an SOF0 with the dimensions, padding, EOI. */
+export function jpeg(width: number, height: number, bytes = 60_000): Uint8Array {
+  const head = [
+    0xff, 0xd8,
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+    0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x03,
+    0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01,
+  ];
+  const out = new Uint8Array(Math.max(bytes, head.length + 2));
+  out.set(head);
+  out.set([0xff, 0xd9], out.length - 2);
+  return out;
+}
+
+/** A PNG header with its IHDR (dimensions), padded. */
+export function png(width: number, height: number, bytes = 60_000): Uint8Array {
+  const u32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+  const head = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...u32(13), 0x49, 0x48, 0x44, 0x52, ...u32(width), ...u32(height), 8, 2, 0, 0, 0, 0, 0, 0, 0];
+  const out = new Uint8Array(Math.max(bytes, head.length));
+  out.set(head);
+  return out;
+}
