@@ -1,6 +1,6 @@
 /** The scriptable chat protocol of INTERFACES.md: reading one input line. */
 import { z } from 'zod';
-import type { Input, Reply, Ask } from '../src/dialogue/types.ts';
+import type { Input, Reply, Ask, StepResult } from '../src/dialogue/types.ts';
 
 export interface ProtocolOutput {
   replies: Reply[];
@@ -8,6 +8,15 @@ export interface ProtocolOutput {
   fallback: boolean;
   assessment: unknown;
   pushed: { user: string; text: string }[];
+}
+
+/** The output object of one turn (the JSONL line, and the web API's answer). */
+export function toProtocolOutput(r: StepResult): ProtocolOutput {
+  return { replies: r.replies, ask: r.ask, fallback: r.fallback, assessment: r.assessment, pushed: [] };
+}
+
+export function emptyOutput(): ProtocolOutput {
+  return { replies: [], ask: null, fallback: false, assessment: null, pushed: [] };
 }
 
 export type ProtocolLine =

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import type { Bot } from '../src/bot.ts';
 import type { Button, Input, StepResult } from '../src/dialogue/types.ts';
-import { parseProtocolLine, type ProtocolOutput } from './jsonl-protocol.ts';
+import { emptyOutput, parseProtocolLine, toProtocolOutput, type ProtocolOutput } from './jsonl-protocol.ts';
 
 /** One JSON line out for every line in, in order; nothing else on stdout. */
 export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
@@ -29,7 +29,7 @@ export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.Readab
 /** One turn; a store failure becomes a reply saying so, never a crash or a silent loss. */
 async function turn(bot: Bot, user: string, input: Input): Promise<ProtocolOutput> {
   try {
-    return toOutput(await bot.handle(user, input));
+    return toProtocolOutput(await bot.handle(user, input));
   } catch (err) {
     console.error(`chat: ${(err as Error).message}`);
     return { ...emptyOutput(), replies: [{ text: STORE_DOWN, buttons: [], citations: [] }] };
@@ -38,13 +38,6 @@ async function turn(bot: Bot, user: string, input: Input): Promise<ProtocolOutpu
 
 const STORE_DOWN = '抱歉，暂时无法读取或保存对话记录，请稍后再试。你刚才的输入没有生效。';
 
-function toOutput(r: StepResult): ProtocolOutput {
-  return { replies: r.replies, ask: r.ask, fallback: r.fallback, assessment: r.assessment, pushed: [] };
-}
-
-function emptyOutput(): ProtocolOutput {
-  return { replies: [], ask: null, fallback: false, assessment: null, pushed: [] };
-}
 
 /** A person at a terminal: replies printed with numbered buttons. */
 export function runInteractive(bot: Bot, user: string): void {

@@ -15,7 +15,14 @@ export const configSchema = z.object({
   BOT_NOW: instant.optional(),
   TZ_BOT: timeZone.default('Asia/Shanghai'),
   BOT_DICT: z.enum(['mini', 'full']).default('mini'),
-});
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'expected a token from @BotFather, e.g. 123456:ABC-DEF…').optional(),
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'expected 1–256 characters A-Z, a-z, 0-9, _ and -').optional(),
+  LINE_CHANNEL_SECRET: z.string().min(1).optional(),
+  LINE_CHANNEL_ACCESS_TOKEN: z.string().min(1).optional(),
+  LINE_API_BASE_URL: z.string().url().optional(),
+  LINE_DATA_API_BASE_URL: z.string().url().optional(),
+}).refine((c) => !c.LINE_CHANNEL_SECRET === !c.LINE_CHANNEL_ACCESS_TOKEN, { message: 'set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither', path: ['LINE_CHANNEL_SECRET'] });
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot, type Bot } from '../../src/bot.ts';
+import { createApp, MAX_BODY, type App } from '../../adapters/http.ts';
+import { jpeg } from '../photo/images.ts';
+
+let bot: Bot;
+let app: App;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  bot = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') });
+  app = createApp(bot, [], pino({ level: 'silent' }));
+  server = await app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => { await app.close(); await bot.close(); });
+
+const post = (path: string, body: string | Uint8Array, type = 'application/json') =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+
+describe('the HTTP service', () => {
+  it('serves the web chat page and health', async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, edition: '2023' });
+  });
+
+  it('answers POST /api/chat with the scriptable chat output', async () => {
+    const r = await post('/api/chat', JSON.stringify({ user: 'u1', text: '继续教育要多少学时' }));
+    expect(r.status).toBe(200);
+    const out = await r.json() as { replies: { text: string; citations: { id: string }[] }[]; ask: unknown; fallback: boolean; pushed: unknown[] };
+    expect(Object.keys(out).sort()).toEqual(['ask', 'assessment', 'fallback', 'pushed', 'replies']);
+    expect(out.replies[0]!.text).toContain('270');
+    expect(out.replies[0]!.citations.map((c) => c.id)).toContain('s3-3');
+    const interview = await (await post('/api/chat', JSON.stringify({ user: 'u1', action: 'interview:start' }))).json() as { ask: { field: string } };
+    expect(interview.ask.field).toBe('employerInZone');
+    const next = await (await post('/api/chat', JSON.stringify({ user: 'u1', value: true }))).json() as { ask: { field: string } };
+    expect(next.ask.field).toBe('employerPrivate');
+  });
+
+  it('checks an uploaded photo', async () => {
+    const r = await post('/api/photo?user=u2', jpeg(330, 441, 60_000), 'image/jpeg');
+    expect(r.status).toBe(200);
+    const out = await r.json() as { replies: { text: string }[] };
+    expect(out.replies[0]!.text).toContain('符合');
+    const bad = await (await post('/api/photo?user=u2', new TextEncoder().encode('plain text'), 'image/jpeg')).json() as { replies: { text: string }[] };
+    expect(bad.replies[0]!.text).toContain('不是能识别的图片');
+  });
+
+  it('answers bad requests with a status and a short JSON error, and keeps serving', async () => {
+    const cases: [Promise<Response>, number][] = [
+      [post('/api/chat', '{not json'), 400],
+      [post('/api/chat', JSON.stringify({ text: 'no user' })), 400],
+      [post('/api/chat', JSON.stringify({ user: 'u', text: 'a', action: 'b' })), 400],
+      [post('/api/chat', JSON.stringify({ user: 'u', colour: 'red', text: 'x' })), 400],
+      [post('/api/photo', jpeg(330, 441)), 400],
+      [post('/api/chat', 'x'.repeat(2 * MAX_BODY)), 413],
+      [fetch(`${base}/nowhere`), 404],
+      [fetch(`${base}/webhooks/telegram`, { method: 'POST', body: '{}' }), 404], // Telegram is off
+      [fetch(`${base}/api/chat`), 405],
+    ];
+    for (const [response, status] of cases) {
+      const r = await response;
+      expect(r.status).toBe(status);
+      const body = await r.json() as { error: string };
+      expect(typeof body.error).toBe('string');
+      expect(body.error).not.toMatch(/at .*\.ts|Error:/);
+    }
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('serves 50 users at once, each user\'s turns in order', async () => {
+    const users = Array.from({ length: 50 }, (_, i) => `c${i}`);
+    const results = await Promise.all(users.map(async (user) => {
+      const a = await (await post('/api/chat', JSON.stringify({ user, action: 'interview:start' }))).json() as { ask: { field: string } };
+      const b = await (await post('/api/chat', JSON.stringify({ user, value: true }))).json() as { ask: { field: string } };
+      return [a.ask.field, b.ask.field];
+    }));
+    for (const r of results) expect(r).toEqual(['employerInZone', 'employerPrivate']);
+  });
+
+  it('answers in memory too, without a socket', async () => {
+    const r = await app.request({ method: 'GET', path: '/healthz', query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0) });
+    expect(r.status).toBe(200);
+  });
+});
