@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => { await app.close(); await bot.close(); });
 
 const post = (path: string, body: string | Uint8Array, type = 'application/json') =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : Buffer.from(body) });
 
 describe('the HTTP service', () => {
   it('serves the web chat page and health', async () => {

@@ -1,0 +1,391 @@
+/**
+ * The LINE channel end to end: signed webhook bodies into `handle`, the real bot behind it, and
+ * a fake LINE Platform on 127.0.0.1 recording what was replied and pushed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { createBot, type Bot } from '../../src/bot.ts';
+import type { Reply } from '../../src/dialogue/types.ts';
+import type { Channel, RawRequest, RawResponse } from '../../adapters/channel.ts';
+import { createLine, LINE_LIMITS, renderReplies, type LineOptions } from '../../adapters/line.ts';
+import { jpeg } from '../photo/images.ts';
+import { sign, startFakeLine, type Call, type FakeLine, type SentMessage } from './fake-line.ts';
+
+const SECRET = 'test-channel-secret';
+const TOKEN = 'test-channel-access-token';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let bot: Bot;
+let fake: FakeLine;
+let line: Channel;
+const channels: Channel[] = [];
+
+function channel(over: Partial<LineOptions> = {}, withBot: Bot = bot): Channel {
+  const c = createLine(withBot, {
+    channelSecret: SECRET,
+    channelAccessToken: TOKEN,
+    // A path on the API origin is dropped: the client must still reach /v2/bot/message/reply.
+    apiBaseUrl: `${fake.apiUrl}/some/path`,
+    dataApiBaseUrl: fake.dataUrl,
+    log: pino({ level: 'silent' }),
+    ...over,
+  });
+  channels.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  [bot, fake] = await Promise.all([createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') }), startFakeLine(TOKEN)]);
+  line = channel();
+});
+
+afterAll(async () => {
+  await Promise.all(channels.map((c) => c.stop?.()));
+  await fake.close();
+  await bot.close();
+});
+
+// ——— webhook fixtures ———
+
+let seq = 0;
+type Ev = Record<string, unknown> & { replyToken: string; webhookEventId: string };
+
+function base(userId: string, extra: Record<string, unknown> = {}): Ev {
+  const n = ++seq;
+  return {
+    webhookEventId: `01H${String(n).padStart(10, '0')}`,
+    replyToken: `rt-${n}`,
+    timestamp: 1_690_851_600_000 + n,
+    mode: 'active',
+    source: { type: 'user', userId },
+    deliveryContext: { isRedelivery: false },
+    ...extra,
+  };
+}
+const textEvent = (userId: string, text: string) => base(userId, { type: 'message', message: { type: 'text', id: `m${seq}`, text, quoteToken: 'q' } });
+const postbackEvent = (userId: string, data: string) => base(userId, { type: 'postback', postback: { data } });
+
+function request(body: string | Buffer, signature: string | null = sign(body, SECRET)): RawRequest {
+  return {
+    method: 'POST',
+    path: '/webhooks/line',
+    query: new URLSearchParams(),
+    headers: signature === null ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'x-line-signature': signature },
+    body: Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'),
+  };
+}
+
+function post(events: Ev[], on: Channel = line): Promise<RawResponse> {
+  return on.handle!(request(JSON.stringify({ destination: 'Ubot', events })));
+}
+
+/** The calls that answered an event: its reply, and pushes to `to` made after `since`. */
+function answersTo(ev: Ev, since: number, to?: string): Call[] {
+  return fake.calls.slice(since).filter((c) => c.body.replyToken === ev.replyToken || (to !== undefined && c.body.to === to && c.path.endsWith('/push')));
+}
+
+/** Posts one event and waits for its delivered messages. */
+async function turn(ev: Ev, on: Channel = line): Promise<SentMessage[]> {
+  const since = fake.calls.length;
+  const res = await post([ev], on);
+  expect(res.status).toBe(200);
+  await fake.waitFor(() => answersTo(ev, since).some((c) => c.delivered));
+  return answersTo(ev, since).filter((c) => c.delivered).flatMap((c) => c.body.messages);
+}
+
+const quick = (messages: SentMessage[]) => messages.at(-1)?.quickReply?.items.map((i) => i.action) ?? [];
+const allText = (messages: SentMessage[]) => messages.map((m) => m.text).join('\n');
+
+/** Presses the quick reply labelled `label` on the last messages, as LINE would: a postback. */
+function press(userId: string, last: SentMessage[], label: string) {
+  const action = quick(last).find((a) => a.label === label);
+  expect(action, `no quick reply "${label}" in ${JSON.stringify(quick(last).map((a) => a.label))}`).toBeDefined();
+  return turn(postbackEvent(userId, action!.data));
+}
+
+// ——— tests ———
+
+describe('the webhook request', () => {
+  const body = JSON.stringify({ destination: 'Ubot', events: [] });
+
+  it('answers 401 without a signature or with a wrong one', async () => {
+    const missing = await line.handle!(request(body, null));
+    expect(missing.status).toBe(401);
+    expect(JSON.parse(String(missing.body))).toHaveProperty('error');
+    expect((await line.handle!(request(body, sign(body, 'another-secret')))).status).toBe(401);
+    expect((await line.handle!(request(body, 'not base64 at all!'))).status).toBe(401);
+  });
+
+  it('checks the raw bytes, not re-serialised JSON', async () => {
+    const spaced = '{ "destination": "Ubot",\n  "events": [] }';
+    expect((await line.handle!(request(spaced))).status).toBe(200);
+    expect((await line.handle!(request(spaced, sign(JSON.stringify(JSON.parse(spaced)), SECRET)))).status).toBe(401);
+  });
+
+  it('answers 400 to a signed body that is not a webhook', async () => {
+    for (const bad of ['{"events": [', '[]', '{"destination": "Ubot"}', '{"events": [1, 2]}', '"text"']) {
+      const res = await line.handle!(request(bad));
+      expect(res.status, bad).toBe(400);
+      expect(JSON.parse(String(res.body))).toHaveProperty('error');
+    }
+  });
+
+  it('answers 200 {ok: true} and replies to a text with quick replies (postbacks showing their label)', async () => {
+    const ev = textEvent('U-hello', '你好');
+    const since = fake.calls.length;
+    const res = await post([ev]);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(String(res.body))).toEqual({ ok: true });
+    await fake.waitFor(() => answersTo(ev, since).length > 0);
+    const [call] = answersTo(ev, since);
+    expect(call!.path).toBe('/v2/bot/message/reply');
+    expect(call!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const actions = quick(call!.body.messages);
+    expect(actions.length).toBeGreaterThan(0);
+    for (const a of actions) {
+      expect(a.type).toBe('postback');
+      expect(a.displayText).toBe(a.label);
+    }
+  });
+
+  it('does not answer in standby mode, and ignores events it does not handle', async () => {
+    const since = fake.calls.length;
+    const standby = { ...textEvent('U-standby', '你好'), mode: 'standby' };
+    const unfollow = base('U-standby', { type: 'unfollow' });
+    expect((await post([standby, unfollow])).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.calls.slice(since)).toEqual([]);
+  });
+});
+
+describe('an eligibility interview by buttons and typing', () => {
+  it('runs from interview:start to the verdict "可以申报"', async () => {
+    const u = 'U-interview';
+    let m = await turn(postbackEvent(u, 'interview:start'));
+    expect(allText(m)).toContain('第1题');
+    for (const label of ['是', '是', '石油和化学工程', '中国内地居民', '是']) m = await press(u, m, label);
+    m = await turn(textEvent(u, '专业课200，公需课60，其他20'));
+    m = await turn(textEvent(u, '本科'));
+    m = await turn(textEvent(u, '2018年7月'));
+    for (const label of ['是', '国内取得']) m = await press(u, m, label);
+    m = await turn(textEvent(u, '2018年6月'));
+    for (const label of ['是', '是', '否']) m = await press(u, m, label);
+
+    // The review offers more than 13 buttons: all listed as numbered lines, the first 13 as quick replies.
+    expect(quick(m)).toHaveLength(LINE_LIMITS.quickReplyItems);
+    expect(quick(m)[0]!.data).toBe('interview:confirm');
+    expect(allText(m)).toMatch(/\n1\. 确认，看结果\n2\. 改第1项\n/);
+    expect(allText(m)).toMatch(/\n16\. 重新开始$/);
+
+    // Typing "2" presses the second button (改第1项): question 1 again, then back to the review.
+    m = await turn(textEvent(u, '2'));
+    expect(quick(m).map((a) => a.data)).toEqual(expect.arrayContaining(['answer:true', 'answer:false']));
+    expect(quick(m).map((a) => a.data)).not.toContain('interview:confirm');
+    m = await press(u, m, '是');
+    expect(quick(m)[0]!.data).toBe('interview:confirm');
+
+    m = await press(u, m, '确认，看结果');
+    expect(allText(m)).toContain('可以申报');
+  });
+});
+
+describe('events', () => {
+  it('checks a photo: the image is fetched from the data API and read', async () => {
+    fake.contents.set('img-1', jpeg(330, 441, 60_000));
+    const m = await turn(base('U-photo', { type: 'message', message: { type: 'image', id: 'img-1', contentProvider: { type: 'line' }, quoteToken: 'q' } }));
+    expect(allText(m)).toContain('照片');
+    expect(allText(m)).toContain('符合');
+  });
+
+  it('says sorry when the image cannot be fetched, and what it accepts for other message types', async () => {
+    const missing = await turn(base('U-photo2', { type: 'message', message: { type: 'image', id: 'img-missing', contentProvider: { type: 'line' }, quoteToken: 'q' } }));
+    expect(allText(missing)).toContain('没能取到');
+    const sticker = await turn(base('U-sticker', { type: 'message', message: { type: 'sticker', id: 's1', packageId: '1', stickerId: '1' } }));
+    expect(allText(sticker)).toContain('文字和照片');
+  });
+
+  it('greets a new friend (follow)', async () => {
+    const m = await turn(base('U-follow', { type: 'follow', follow: { isUnblocked: false } }));
+    expect(m.length).toBeGreaterThan(0);
+    expect(quick(m).length).toBeGreaterThan(0);
+  });
+});
+
+describe('delivery', () => {
+  it('pushes with a retry key when the reply token is refused', async () => {
+    const ev = textEvent('U-expired', '你好');
+    fake.expireReplyToken(ev.replyToken);
+    const since = fake.calls.length;
+    await post([ev]);
+    await fake.waitFor(() => answersTo(ev, since, 'U-expired').some((c) => c.delivered));
+    const [reply, push, ...more] = answersTo(ev, since, 'U-expired');
+    expect(reply).toMatchObject({ path: '/v2/bot/message/reply', status: 400, delivered: false });
+    expect(push).toMatchObject({ path: '/v2/bot/message/push', status: 200 });
+    expect(push!.body.to).toBe('U-expired');
+    expect(push!.headers['x-line-retry-key']).toMatch(UUID);
+    expect(push!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(push!.body.messages).toEqual(reply!.body.messages);
+    expect(more).toEqual([]);
+  });
+
+  it('retries a failed push with the same key, so the user gets it once', async () => {
+    const ev = textEvent('U-retry', '你好');
+    fake.expireReplyToken(ev.replyToken);
+    fake.failNextPushes(1, 500);
+    const since = fake.calls.length;
+    await post([ev]);
+    await fake.waitFor(() => answersTo(ev, since, 'U-retry').filter((c) => c.path.endsWith('/push')).length >= 2);
+    const pushes = answersTo(ev, since, 'U-retry').filter((c) => c.path.endsWith('/push'));
+    expect(pushes.map((c) => c.status)).toEqual([500, 409]);
+    expect(pushes[1]!.headers['x-line-retry-key']).toBe(pushes[0]!.headers['x-line-retry-key']);
+    expect(pushes.filter((c) => c.delivered)).toHaveLength(1);
+  });
+
+  it('pushes to the group a group message came from', async () => {
+    const ev = { ...textEvent('U-member', '你好'), source: { type: 'group', groupId: 'G-1', userId: 'U-member' } };
+    fake.expireReplyToken(ev.replyToken);
+    const since = fake.calls.length;
+    await post([ev]);
+    await fake.waitFor(() => answersTo(ev, since, 'G-1').some((c) => c.delivered));
+    expect(answersTo(ev, since, 'G-1').filter((c) => c.delivered)[0]!.body.to).toBe('G-1');
+  });
+
+  it('replies five messages and pushes the rest', async () => {
+    const seven: Reply[] = Array.from({ length: 7 }, (_, i) => ({ text: `第${i + 1}条`, buttons: i === 6 ? [{ label: '菜单', action: 'menu' }] : [], citations: [] }));
+    const chatty = channel({}, { ...bot, handle: async (user, input) => ({ ...(await bot.handle(user, input)), replies: seven }) });
+    const ev = textEvent('U-chatty', '你好');
+    const since = fake.calls.length;
+    await post([ev], chatty);
+    await fake.waitFor(() => answersTo(ev, since, 'U-chatty').length >= 2);
+    const [reply, push] = answersTo(ev, since, 'U-chatty');
+    expect(reply!.body.messages.map((m) => m.text)).toEqual(['第1条', '第2条', '第3条', '第4条', '第5条']);
+    expect(push!.body.messages.map((m) => m.text)).toEqual(['第6条', '第7条']);
+    expect(push!.headers['x-line-retry-key']).toMatch(UUID);
+    expect(quick(push!.body.messages).map((a) => a.data)).toEqual(['menu']);
+  });
+
+  it('apologises when the bot fails', async () => {
+    const broken = channel({}, { ...bot, handle: () => Promise.reject(new Error('store down')) });
+    const m = await turn(textEvent('U-broken', '你好'), broken);
+    expect(allText(m)).toContain('抱歉');
+  });
+
+  it('answers the webhook without waiting on a slow reply', async () => {
+    const quickAck = channel({ ackWithinMs: 20 });
+    fake.replyDelayMs = 800;
+    try {
+      const ev = textEvent('U-slow', '你好');
+      const since = fake.calls.length;
+      const res = await post([ev], quickAck);
+      expect(res.status).toBe(200);
+      expect(answersTo(ev, since)).toEqual([]);
+      await fake.waitFor(() => answersTo(ev, since).some((c) => c.delivered));
+    } finally {
+      fake.replyDelayMs = 0;
+    }
+  });
+});
+
+describe('logs', () => {
+  it('name users by a hash and never carry what they wrote', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (l: string) => { lines.push(l); } });
+    const logged = channel({ log });
+    const broken = channel({ log }, { ...bot, handle: () => Promise.reject(new Error('store down')) });
+    const secret = '我的手机号13800000000';
+    await turn(textEvent('U-private-1', secret), logged);
+    await turn(textEvent('U-private-2', secret), broken);
+    const all = lines.join('');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(all).not.toContain('13800000000');
+    expect(all).not.toContain('U-private');
+    expect(all).toContain('line turn failed');
+  });
+});
+
+describe('redelivery', () => {
+  it('handles the same webhookEventId once', async () => {
+    const ev = textEvent('U-dup', '你好');
+    const since = fake.calls.length;
+    await post([ev]);
+    await post([{ ...ev, deliveryContext: { isRedelivery: true } }]);
+    await post([ev]);
+    await fake.waitFor(() => answersTo(ev, since).length > 0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answersTo(ev, since)).toHaveLength(1);
+  });
+
+  it('handles a redelivered event it has not seen', async () => {
+    const ev = { ...textEvent('U-redelivered', '你好'), deliveryContext: { isRedelivery: true } };
+    const m = await turn(ev);
+    expect(m.length).toBeGreaterThan(0);
+  });
+});
+
+describe('rendering', () => {
+  const reply = (text: string, buttons: Reply['buttons'] = []): Reply => ({ text, buttons, citations: [] });
+
+  it('splits a 6000-character reply into messages of at most 5000, buttons on the last', () => {
+    const text = `${'政'.repeat(3000)}\n${'策'.repeat(2999)}`;
+    const { messages } = renderReplies([reply(text, [{ label: '菜单', action: 'menu' }])]);
+    expect(messages.length).toBe(2);
+    for (const m of messages) expect(m.text.length).toBeLessThanOrEqual(5000);
+    expect(messages.map((m) => m.text).join('\n')).toBe(text);
+    expect(messages[0]!.quickReply).toBeUndefined();
+    expect(messages[1]!.quickReply?.items).toHaveLength(1);
+  });
+
+  it('splits a text without line breaks too', () => {
+    const { messages } = renderReplies([reply('x'.repeat(12_001))]);
+    expect(messages.map((m) => m.text.length)).toEqual([5000, 5000, 2001]);
+  });
+
+  it('lists more than 13 buttons as numbered lines and keeps 13 quick replies', () => {
+    const buttons = Array.from({ length: 15 }, (_, i) => ({ label: `选项${i + 1}`, action: `pick:${i + 1}` }));
+    const { messages, numbered } = renderReplies([reply('请选择一项')]
+      .concat([reply('', buttons)]));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.text).toContain('\n1. 选项1\n');
+    expect(messages[0]!.text).toMatch(/\n15\. 选项15$/);
+    expect(messages[0]!.quickReply?.items).toHaveLength(13);
+    expect(numbered?.map((b) => b.action)).toEqual(buttons.map((b) => b.action));
+  });
+
+  it('clips a long label in the quick reply and lists it in full', () => {
+    const long = '这是一个超过二十个字符的按钮标签，用来测试截断效果';
+    const { messages, numbered } = renderReplies([reply('问题', [{ label: long, action: 'a' }, { label: '短', action: 'b' }])]);
+    const items = messages[0]!.quickReply?.items ?? [];
+    const action = items[0]!.action as { label: string; displayText: string };
+    expect([...action.label]).toHaveLength(20);
+    expect(action.label.endsWith('…')).toBe(true);
+    expect(action.displayText).toBe(long);
+    expect(messages[0]!.text).toContain(`1. ${long}`);
+    expect(numbered).toHaveLength(2);
+  });
+
+  it('shows only quick replies when they fit, and no empty messages', () => {
+    const { messages, numbered } = renderReplies([reply('  '), reply('你好', [{ label: '是', action: 'answer:true' }])]);
+    expect(messages.map((m) => m.text)).toEqual(['你好']);
+    expect(numbered).toBeNull();
+  });
+});
+
+describe('50 users at once', () => {
+  it('answers every event, in order per user', async () => {
+    const users = Array.from({ length: 50 }, (_, i) => `U-crowd-${i}`);
+    const pairs = users.map((u) => [textEvent(u, '你好'), postbackEvent(u, 'interview:start')] as const);
+    const since = fake.calls.length;
+    const answers = await Promise.all(pairs.map(([a, b]) => post([a, b])));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    await fake.waitFor(() => pairs.every(([a, b]) => answersTo(a, since).length === 1 && answersTo(b, since).length === 1), 20_000);
+    const calls = fake.calls.slice(since);
+    for (const [a, b] of pairs) {
+      const first = calls.findIndex((c) => c.body.replyToken === a.replyToken);
+      const second = calls.findIndex((c) => c.body.replyToken === b.replyToken);
+      expect(first).toBeLessThan(second);
+      expect(calls[first]!.status).toBe(200);
+      expect(calls[second]!.status).toBe(200);
+      expect(allText(calls[second]!.body.messages)).toContain('第1题');
+    }
+  });
+});
