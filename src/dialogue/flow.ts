@@ -67,16 +67,31 @@ export function fill(template: string, vars: Readonly<Record<string, string | nu
   });
 }
 
+/** Trigger words in their compared form (normalised, punctuation removed), computed once per flow. */
+const triggerCache = new WeakMap<ChatFlow, Map<IntentName, Set<string>>>();
+
+function triggers(flow: ChatFlow): Map<IntentName, Set<string>> {
+  let cached = triggerCache.get(flow);
+  if (!cached) {
+    cached = new Map((Object.entries(flow.intents) as [IntentName, string[]][]).map(([name, list]) => [name, new Set(list.flatMap((w) => [normalize(w), bare(w)]))]));
+    triggerCache.set(flow, cached);
+  }
+  return cached;
+}
+
+function bare(text: string): string {
+  return normalize(text).replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
 /** The intent a short message expresses, if it is only one of the trigger words of `among` (default: all). */
 export function matchIntent(flow: ChatFlow, message: string, among?: readonly IntentName[]): IntentName | undefined {
-  const bare = normalize(message).replace(/[\s\p{P}\p{S}]+/gu, '');
-  const core = bare || normalize(message).trim(); // keep "/start" style commands
-  const names = among ?? (Object.keys(flow.intents) as IntentName[]);
-  for (const name of names) {
-    if (flow.intents[name].some((w) => {
-      const n = normalize(w);
-      return n === core || n.replace(/[\s\p{P}\p{S}]+/gu, '') === bare;
-    })) return name;
+  if (message.length > 40) return undefined; // trigger words are short
+  const normalized = normalize(message).trim();
+  const stripped = bare(message);
+  const all = triggers(flow);
+  for (const name of among ?? [...all.keys()]) {
+    const words = all.get(name)!;
+    if (words.has(normalized) || (stripped && words.has(stripped))) return name;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.ts';
@@ -10,9 +10,18 @@ const k = loadKnowledge();
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/flows');
 const real = (name: string) => readFileSync(path.join(defaultFlowsRoot(), name), 'utf8');
 
-/** Loads every flow file, each from the fixture when it has one. */
+/**
+ * Loads every flow file; a fixture is a patch.json ({file, find, replace}) applied to the real
+ * file, so fixtures stay valid as the flows grow and each shows exactly the one defect.
+ */
 function loadAll(dir?: string): void {
-  const file = (name: string) => (dir && existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name), 'utf8') : real(name));
+  const patch = dir ? JSON.parse(readFileSync(path.join(dir, 'patch.json'), 'utf8')) as { file: string; find: string; replace: string } : undefined;
+  const file = (name: string) => {
+    const text = real(name);
+    if (patch?.file !== name) return text;
+    if (!text.includes(patch.find)) throw new Error(`fixture patch does not apply to ${name}: ${patch.find}`);
+    return text.replace(patch.find, patch.replace);
+  };
   parseChatFlow(file('chat.yaml'));
   parseInterviewFlow(file('interview.yaml'), file('interview-texts.yaml'), k);
   parseHrTrack(file('hr.yaml'), k);
