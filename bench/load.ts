@@ -7,10 +7,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createBot } from '../src/bot.ts';
-import { createApp } from '../adapters/http.ts';
-import { createLine } from '../adapters/line.ts';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 
 const USERS = Number(process.env.LOAD_USERS ?? 200);
 const MESSAGES = Number(process.env.LOAD_MESSAGES ?? 5);
@@ -69,31 +67,35 @@ async function drive(url: string, onSent: (token: string) => Promise<number> | n
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
+/** Starts bench/load-server.ts in a child process; resolves with its port and a stop function. */
+async function child(args: string[]): Promise<{ port: number; stop: () => void }> {
+  const tsx = path.resolve(import.meta.dirname, '../node_modules/.bin/tsx');
+  const proc = spawn(tsx, [path.resolve(import.meta.dirname, 'load-server.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    proc.once('exit', (code) => reject(new Error(`load server exited with ${code}`)));
+  });
+  return { port, stop: () => proc.kill() };
+}
+
 export async function runLoad() {
-  // The bot service with LINE, against the fake API.
+  // The bot service with LINE, in its own process, against the fake API here.
   const fake = fakeLine();
   const apiPort = await listen(fake.server);
-  const bot = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') });
-  const line = createLine(bot, { channelSecret: SECRET, channelAccessToken: TOKEN, apiBaseUrl: `http://127.0.0.1:${apiPort}`, log: pino({ level: 'silent' }) });
-  const app = createApp(bot, [line], pino({ level: 'silent' }));
-  const service = await app.listen(0, '127.0.0.1');
-  const serviceUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}/webhooks/line`;
+  const service = await child(['service', `http://127.0.0.1:${apiPort}`]);
+  const serviceUrl = `http://127.0.0.1:${service.port}/webhooks/line`;
   const replyOf = (token: string) => new Promise<number>((resolve) => fake.waiters.set(token, (t) => { fake.waiters.delete(token); resolve(t); }));
   await drive(serviceUrl, replyOf); // warm-up
   const bot1 = await drive(serviceUrl, replyOf);
-  await app.close();
-  await bot.close();
+  service.stop();
   fake.server.close();
 
   // A bare node:http server answering the same posts (reads the body, parses it, answers 200).
-  const bare = createServer(async (req, res) => {
-    JSON.parse(await readBody(req));
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-  });
-  const barePort = await listen(bare);
-  await drive(`http://127.0.0.1:${barePort}/`, () => null);
-  const bare1 = await drive(`http://127.0.0.1:${barePort}/`, () => null);
-  bare.close();
+  const bare = await child(['bare']);
+  const bareUrl = `http://127.0.0.1:${bare.port}/`;
+  await drive(bareUrl, () => null);
+  const bare1 = await drive(bareUrl, () => null);
+  bare.stop();
 
   const messages = USERS * MESSAGES;
   const botRate = messages / bot1.seconds;

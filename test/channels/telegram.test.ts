@@ -298,6 +298,30 @@ describe('long polling', () => {
   });
 });
 
+describe('polling failures', () => {
+  it('refuses to start with a token the Bot API rejects', async () => {
+    const fake = await new FakeTelegram(TOKEN).listen();
+    fake.failNext('deleteWebhook', { error_code: 401, description: 'Unauthorized' });
+    const channel = createTelegram(bot, { token: TOKEN, apiRoot: fake.url, log });
+    await expect(channel.start!()).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
+    await channel.stop!();
+    await fake.close();
+  });
+
+  it('logs a runner that gives up (409: another instance polls) instead of crashing', async () => {
+    const fake = await new FakeTelegram(TOKEN).listen();
+    fake.failNext('getUpdates', { error_code: 409, description: 'Conflict: terminated by other getUpdates request' });
+    const channel = createTelegram(bot, { token: TOKEN, apiRoot: fake.url, log });
+    const before = logs.length;
+    await channel.start!();
+    await fake.waitFor(() => fake.callsOf('getUpdates').length > 0);
+    await expect.poll(() => logs.slice(before).some((l) => l.includes('telegram polling stopped'))).toBe(true);
+    expect(logs.slice(before).some((l) => l.includes('getUpdates failed') && l.includes('409'))).toBe(true);
+    await channel.stop!();
+    await fake.close();
+  });
+});
+
 describe('webhook', () => {
   let fake: FakeTelegram;
   let channel: ReturnType<typeof createTelegram>;
@@ -389,6 +413,7 @@ describe('webhook', () => {
     fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 0', parameters: { retry_after: 0 } });
     const res = await handle(webhookRequest(withId(textMessage(3009, '你好'))));
     expect(res.status).toBe(200);
+    expect(fake.callsOf('sendMessage').filter((c) => Number(c.body.chat_id) === 3009)).toHaveLength(2);
     expect(fake.sent(3009)).toHaveLength(1);
     expect(fake.sent(3009)[0]!.text).toContain('职称申报助手');
   });
