@@ -70,12 +70,12 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p
 /** Starts bench/load-server.ts in a child process; resolves with its port and a stop function. */
 async function child(args: string[]): Promise<{ port: number; stop: () => void }> {
   const tsx = path.resolve(import.meta.dirname, '../node_modules/.bin/tsx');
-  const proc = spawn(tsx, [path.resolve(import.meta.dirname, 'load-server.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(tsx, [...(process.env.LOAD_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.LOAD_PROF] : []), path.resolve(import.meta.dirname, 'load-server.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     proc.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     proc.once('exit', (code) => reject(new Error(`load server exited with ${code}`)));
   });
-  return { port, stop: () => proc.kill() };
+  return { port, stop: () => proc.kill('SIGINT') };
 }
 
 export async function runLoad() {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runLoad } from './load.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const questions = process.env.BENCH_QUESTIONS ?? path.resolve(root, '../shared/eval/qa-dev.json');
@@ -24,11 +25,17 @@ console.log(`question answering (${questions}, ×${repeats}); targets: p99 ≤ $
 console.log(columns.join('\t'));
 for (const r of runs) console.log(columns.map((c) => String(r[c])).join('\t'));
 
+// The service under load: 200 simulated LINE users posting webhooks at once (bench/load.ts).
+const load = await runLoad();
+console.log(`\nservice under load (${load.users} users × ${load.messagesPerUser} webhook posts; target: ≥ 50% of a bare node:http server)`);
+console.log(`messages/s ${load.messagesPerSecond}  p50 ${load.p50Ms} ms  p99 ${load.p99Ms} ms (webhook post → reply call)  bare server ${load.bareMessagesPerSecond}/s  ratio ${load.ratioToBare}`);
+
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  targets: TARGETS,
+  targets: { ...TARGETS, loadRatioToBare: 0.5 },
   qa: runs,
+  load,
 };
 writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');
