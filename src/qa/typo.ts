@@ -47,18 +47,19 @@ export function typoFixer(vocabulary: ReadonlyMap<string, number>, isKnown: (wor
   }
   const fuse = new Fuse(candidates.filter((w) => w.length >= 3), { threshold: 0.34, includeScore: true, ignoreLocation: true });
   const sharesCharacter = (a: string, b: string): boolean => [...a].some((ch) => b.includes(ch));
-  const soundAlike = (s: string): string | undefined => {
+  const soundAlike = memo((s: string): string | undefined => {
     if (!HAN.test(s) || s.length < 2 || s.length > 6) return undefined;
     const syl = syllables(s);
     for (const word of [exact.get(syl.join(' ')), folded.get(syl.map(foldSyllable).join(' '))]) {
       if (word && word !== s && sharesCharacter(word, s)) return word;
     }
     return undefined;
-  };
-  const nearSpelling = (s: string): string | undefined => {
+  });
+  // fuse.js scans every candidate: remember what a word was matched to.
+  const nearSpelling = memo((s: string): string | undefined => {
     if (!HAN.test(s) || s.length < 3) return undefined;
     return fuse.search(s, { limit: 3 }).find((r) => r.item.length === s.length)?.item;
-  };
+  });
 
   /**
    * Repairs the span prev + word + next (characters) around an unknown word: the longest
@@ -99,5 +100,17 @@ export function typoFixer(vocabulary: ReadonlyMap<string, number>, isKnown: (wor
       }
       return out;
     },
+  };
+}
+
+/** Remembers a pure function's results (at most `limit`, then starts afresh). */
+function memo<T>(fn: (s: string) => T, limit = 10_000): (s: string) => T {
+  const cache = new Map<string, T>();
+  return (s) => {
+    if (cache.has(s)) return cache.get(s)!;
+    if (cache.size >= limit) cache.clear();
+    const v = fn(s);
+    cache.set(s, v);
+    return v;
   };
 }
