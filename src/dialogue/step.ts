@@ -121,14 +121,18 @@ function duringInterview(session: Session, text: string, env: Env): Outcome {
     case undefined: break;
   }
   // "我是本科" answers the question; "本科要几年？" is a side question.
-  if (!looksLikeQuestion(text) && readsAsAnswer(state, text, ienv)) return interview(session, { kind: 'answer', raw: text }, env);
+  const reads = readsAsAnswer(state, text, ienv);
+  const asks = looksLikeQuestion(text);
+  const answer = () => interview(session, { kind: 'answer', raw: text }, env);
+  if (reads && !asks) return answer();
   const side = question(text, env, session);
-  if (!side.fallback || !readsAsAnswer(state, text, ienv)) {
-    if (side.fallback && !looksLikeQuestion(text)) return interview(session, { kind: 'answer', raw: text }, env);
+  // A side question: its answer (or the honest fallback, when it is a question), then the pending question again.
+  if (!side.fallback || (asks && !reads)) {
     const resume = resumeQuestion(state, ienv)!;
     return { ...side, replies: [...side.replies, ...resume.replies], ask: resume.ask };
   }
-  return interview(session, { kind: 'answer', raw: text }, env);
+  // Otherwise it is meant as the answer: taken, or re-asked with the expected form.
+  return answer();
 }
 
 /** Question words and marks: such a message is asked, not answered. */

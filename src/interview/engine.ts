@@ -213,7 +213,11 @@ function ask(state: InterviewState, step: Step, env: InterviewEnv, before: Reply
 /** The pending question again, after something else was said. */
 function reask(state: InterviewState, env: InterviewEnv, before: Reply[]): InterviewTurn {
   const step = pendingStep(state, env);
-  if (!step) return state.stage === 'review' ? { ...review(state, env), replies: [...before, ...review(state, env).replies] } : { state, replies: before, ask: null, assessment: null };
+  if (!step) {
+    if (state.stage !== 'review') return { state, replies: before, ask: null, assessment: null };
+    const turn = review(state, env);
+    return { ...turn, replies: [...before, ...turn.replies] };
+  }
   return ask(state, step, env, before);
 }
 
