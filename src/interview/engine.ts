@@ -77,7 +77,8 @@ export function interviewStep(state: InterviewState, event: InterviewEvent, env:
       if (!step || !state.history.includes(step.id)) return state.stage === 'asking' ? reask(state, env, []) : review(state, env);
       // Once a verdict was shown, a change goes straight to the new verdict and what it changed.
       const editing = state.lastVerdict ? 'verdict' : 'review';
-      return ask({ ...state, stage: 'asking', pending: step.id, editing }, step, env, [plain(fill(t(env, 'backTo'), { answer: shown(step, state.answers, env) }))]);
+      const old = { label: shown(step, state.answers, env), raw: rawOf(step, readField(state.answers, step.field)) };
+      return ask({ ...state, stage: 'asking', pending: step.id, editing }, step, env, [plain(fill(t(env, 'editing'), { answer: old.label }))], old);
     }
     case 'back': {
       if (state.stage !== 'asking') return review(state, env);
@@ -113,7 +114,7 @@ export function resumeQuestion(state: InterviewState, env: InterviewEnv): Interv
   const step = pendingStep(state, env);
   if (!step) return null;
   const turn = ask(state, step, env, []);
-  turn.replies.at(-1)!.text = fill(t(env, 'resume'), { n: questionNumber(state), question: questionText(step, env) });
+  turn.replies.at(-1)!.text = fill(t(env, 'resume'), { n: questionNumber(state, step), question: questionText(step, env) });
   return turn;
 }
 
@@ -190,12 +191,14 @@ export function questionVars(k: Knowledge): Record<string, string | number> {
   return { zone: k.params.zone.value };
 }
 
-function questionNumber(state: InterviewState): number {
-  return state.history.length + 1;
+/** A question's number: its place among the answers when it is being changed, else the next one. */
+function questionNumber(state: InterviewState, step: Step): number {
+  const at = state.history.indexOf(step.id);
+  return at >= 0 ? at + 1 : state.history.length + 1;
 }
 
 function ask(state: InterviewState, step: Step, env: InterviewEnv, before: Reply[], previous?: { label: string; raw: string }): InterviewTurn {
-  const text = fill(t(env, 'progress'), { n: questionNumber(state), question: questionText(step, env) });
+  const text = fill(t(env, 'progress'), { n: questionNumber(state, step), question: questionText(step, env) });
   const buttons: Button[] = [];
   const options = optionsOf(step, env);
   if (step.kind === 'boolean') buttons.push({ label: t(env, 'yes'), action: 'answer:true' }, { label: t(env, 'no'), action: 'answer:false' });

@@ -67,7 +67,7 @@ export const interviewTextsSchema = z.strictObject({
   labels: z.record(z.string(), z.string().min(1).max(20)),
   texts: z.strictObject(Object.fromEntries([
     'start', 'progress', 'resume', 'yes', 'no', 'none', 'skip', 'back', 'restart', 'exit', 'help', 'hint',
-    'notSkippable', 'skipped', 'backTo', 'nothingToGoBack', 'exited', 'review', 'reviewLine', 'confirm', 'change',
+    'notSkippable', 'skipped', 'backTo', 'editing', 'nothingToGoBack', 'exited', 'review', 'reviewLine', 'confirm', 'change',
     'eligible', 'notEligible', 'earlyStop', 'nearMiss', 'checklistTitle', 'deadlinesTitle', 'changed', 'unchanged',
     'changeEligible', 'changeIneligible', 'changeRoutes', 'changeBlockers', 'changeChecklist', 'modify', 'again', 'notAsked',
   ].map((k) => [k, z.string().min(1)])) as Record<InterviewTextKey, z.ZodString>),
@@ -75,7 +75,7 @@ export const interviewTextsSchema = z.strictObject({
 
 export type InterviewTextKey =
   | 'start' | 'progress' | 'resume' | 'yes' | 'no' | 'none' | 'skip' | 'back' | 'restart' | 'exit' | 'help' | 'hint'
-  | 'notSkippable' | 'skipped' | 'backTo' | 'nothingToGoBack' | 'exited' | 'review' | 'reviewLine' | 'confirm' | 'change'
+  | 'notSkippable' | 'skipped' | 'backTo' | 'editing' | 'nothingToGoBack' | 'exited' | 'review' | 'reviewLine' | 'confirm' | 'change'
   | 'eligible' | 'notEligible' | 'earlyStop' | 'nearMiss' | 'checklistTitle' | 'deadlinesTitle' | 'changed' | 'unchanged'
   | 'changeEligible' | 'changeIneligible' | 'changeRoutes' | 'changeBlockers' | 'changeChecklist' | 'modify' | 'again' | 'notAsked';
 

@@ -163,6 +163,8 @@ describe('corrections', () => {
     c.action('interview:review');
     const edit = c.action('interview:edit:zone');
     expect(edit.ask?.field).toBe('employerInZone');
+    expect(edit.replies.at(-1)!.text).toMatch(/^第1题/); // its own number, not the next one
+    expect(edit.replies.at(-1)!.buttons[0]).toEqual({ label: '是', action: 'answer:true' }); // the old answer first
     const v = c.value(false);
     expect(v.assessment!.eligible).toBe(false);
     expect(text(v)).toContain('由可以申报变为不符合');
