@@ -10,6 +10,9 @@ import { emptyOutput, parseProtocolLine, toProtocolOutput, type ProtocolOutput }
 /** One JSON line out for every line in, in order; nothing else on stdout. */
 export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
   let user = firstUser;
+  // Reminders pushed to terminal users since the last output line (INTERFACES.md `pushed`).
+  let pushed: ProtocolOutput['pushed'] = [];
+  bot.registerSender('terminal', async (chat, text) => { pushed.push({ user: chat, text }); });
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
   // One line at a time, in order: the next line is read only after this one's output is written.
   for await (const line of rl) {
@@ -19,9 +22,14 @@ export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.Readab
       out = { ...emptyOutput(), replies: [{ text: parsed.message, buttons: [], citations: [] }] };
     } else {
       if (parsed.user !== undefined) user = parsed.user;
-      if (parsed.now) bot.clock.advanceTo(parsed.now);
+      if (parsed.now) {
+        bot.clock.advanceTo(parsed.now);
+        await bot.runDue().catch((err: unknown) => console.error(`chat: reminders: ${(err as Error).message}`));
+      }
       out = parsed.input ? await turn(bot, user, parsed.input) : emptyOutput();
     }
+    out.pushed = pushed;
+    pushed = [];
     output.write(`${JSON.stringify(out)}\n`);
   }
 }
