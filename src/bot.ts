@@ -12,6 +12,7 @@ import { loadInterviewFlow, type InterviewFlow } from './interview/flow.ts';
 import { buildIndex, type SearchIndex } from './qa/search.ts';
 import { openStore, type Store } from './store/index.ts';
 import { userPrefix } from './store/keys.ts';
+import { CALENDAR_YEARS, yearCovered } from './rules/working-days.ts';
 import { photoFacts } from './photo/check.ts';
 import { jiebaSegmenter, type DictionaryChoice } from './text/segmenter.ts';
 import {
@@ -93,6 +94,11 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const senders = new Map<ChannelName, Sender>();
   const log = options.log ?? ((line: string) => console.error(line));
   let running: Promise<unknown> = Promise.resolve();
+  // chinese-days knows holidays for 2004–2026 only; later years count weekends alone.
+  const years = [knowledge.params.individualDeadline.value, knowledge.params.unitDeadline.value].map((d) => Number(d.slice(0, 4)));
+  for (const year of new Set(years.filter((y) => !yearCovered(y)))) {
+    log(`[reminders] the working-day calendar has no holiday data for ${year} (covered: ${CALENDAR_YEARS.from}–${CALENDAR_YEARS.to}); working days of that year count weekends only`);
+  }
   return {
     knowledge, flow, interview, hr, index, clock, store, timeZone,
     handle(user, input) {

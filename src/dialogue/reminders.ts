@@ -3,8 +3,9 @@
  * season, a wait for next year's notice. Pure like the rest of the engine: subscribing is an
  * effect the Bot carries out (src/reminders/ sends what falls due).
  */
+import { cite } from '../qa/answer.ts';
 import { cnDate } from '../rules/index.ts';
-import { REMINDER_OFFSETS, REMINDER_TIME, schedule, seasonOver, upcoming, type DeadlineId, type Reminder, type Role, type SubscriptionRole } from '../reminders/schedule.ts';
+import { deadlinesFor, REMINDER_OFFSETS, REMINDER_TIME, schedule, seasonOver, upcoming, type DeadlineId, type Reminder, type Role, type SubscriptionRole } from '../reminders/schedule.ts';
 import { fill, type ChatFlow } from './flow.ts';
 import type { Env } from './step.ts';
 import type { Button, Effect, Reply, Session } from './types.ts';
@@ -44,7 +45,7 @@ export function subscribe(env: Env, session: Session, role: SubscriptionRole): R
   const text = [fill(t.subscribed, { role: roleName(env.flow, role) }), ...lines(env, next)].join('\n');
   return {
     session: { ...session, subscription: { role, since } },
-    replies: [{ text, buttons: [{ label: env.flow.buttons.remindCancel, action: 'remind:cancel' }, menuButton(env.flow)], citations: [] }],
+    replies: [{ text, buttons: [{ label: env.flow.buttons.remindCancel, action: 'remind:cancel' }, menuButton(env.flow)], citations: sources(env, role) }],
     effects: [{ kind: 'subscribe', role, since }],
   };
 }
@@ -59,7 +60,7 @@ export function listReminders(env: Env, session: Session): ReminderOutcome {
   }
   const next = upcoming(schedule(env.knowledge.params, sub.role, env.timeZone), env.now);
   const text = [fill(t.mySubscription, { role: roleName(env.flow, sub.role) }), ...lines(env, next)].join('\n');
-  return { replies: [{ text, buttons: [{ label: env.flow.buttons.remindCancel, action: 'remind:cancel' }, menuButton(env.flow)], citations: [] }] };
+  return { replies: [{ text, buttons: [{ label: env.flow.buttons.remindCancel, action: 'remind:cancel' }, menuButton(env.flow)], citations: sources(env, sub.role) }] };
 }
 
 export function unsubscribe(env: Env, session: Session): ReminderOutcome {
@@ -93,6 +94,11 @@ function lines(env: Env, reminders: readonly Reminder[]): string[] {
     what: deadlineName(env.flow, r.deadline.id),
     date: cnDate(r.deadline.date),
   }));
+}
+
+/** The clauses of a role's deadlines (五(四), and 五(一) for the publicity). */
+function sources(env: Env, role: Role) {
+  return cite(env.knowledge, [...new Set(deadlinesFor(env.knowledge.params, role).flatMap((d) => d.clauses))]);
 }
 
 function menuButton(flow: ChatFlow): Button {

@@ -56,6 +56,7 @@ describe('subscribing to deadline reminders', () => {
     expect(r.replies[0]!.text).toContain('9月1日 09:00');
     const hr = step(greeted(), action('remind:hr'), envAt(AUG));
     expect(hr.replies[0]!.text).toContain('单位公示最晚开始日（2023年9月14日）');
+    expect(hr.replies[0]!.citations.map((c) => c.id)).toEqual(expect.arrayContaining(['s5-4', 's5-1']));
     const list = step(r.session, text('我的提醒'), envAt('2023-09-06T09:00:00+08:00'));
     expect(list.replies[0]!.text).not.toContain('9月1日 09:00');
     expect(list.replies[0]!.text).toContain('9月7日 09:00');
