@@ -51,6 +51,12 @@ const STORE_DOWN = '抱歉，暂时无法读取或保存对话记录，请稍后
 export function runInteractive(bot: Bot, user: string): void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '你> ' });
   let buttons: Button[] = [];
+  // Reminders to terminal users (all of them live on this terminal), checked every 30 s.
+  bot.registerSender('terminal', async (chat, text) => {
+    console.log(`\n助手（提醒${chat === user ? '' : ` ${chat}`}）> ${text}\n`);
+  });
+  const timer = setInterval(() => void bot.runDue().catch((err: unknown) => console.error(`chat: reminders: ${(err as Error).message}`)), 30_000);
+  timer.unref();
   const show = (r: StepResult): void => {
     for (const reply of r.replies) {
       console.log(`\n助手> ${reply.text}`);
@@ -76,6 +82,7 @@ export function runInteractive(bot: Bot, user: string): void {
       rl.prompt();
     }
     console.log('\n再见！');
+    clearInterval(timer);
     await bot.close();
   })();
 }
