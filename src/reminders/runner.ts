@@ -68,8 +68,10 @@ export async function removeSubscription(store: Store, user: string): Promise<vo
   await unlist(store, user);
 }
 
-async function unlist(store: Store, user: string): Promise<void> {
+/** Takes `user` off the list; with `ifGone`, only while they still have no subscription (they may have just subscribed again). */
+async function unlist(store: Store, user: string, ifGone = false): Promise<void> {
   await store.withLock(SUBSCRIBERS_KEY, async () => {
+    if (ifGone && (await store.get(subscriptionKey(user)))) return;
     const users = (await store.get<string[]>(SUBSCRIBERS_KEY)) ?? [];
     if (users.includes(user)) await store.set(SUBSCRIBERS_KEY, users.filter((u) => u !== user));
   });
@@ -107,7 +109,7 @@ export async function runDue(deps: RunnerDeps, now: Date): Promise<RunReport> {
   for (const user of users) {
     const sub = await store.get<Subscription>(subscriptionKey(user));
     if (!sub) {
-      await unlist(store, user); // deleted with the user's data
+      await unlist(store, user, true); // deleted with the user's data
       continue;
     }
     const sender = deps.senders.get(sub.channel);
