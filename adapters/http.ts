@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Bot } from '../src/bot.ts';
+import { SESSION_TTL_MS, userPrefix, type Bot } from '../src/bot.ts';
 import type { Input, StepResult } from '../src/dialogue/types.ts';
 import { toProtocolOutput } from './jsonl-protocol.ts';
 import { json, logId, type Channel, type Logger, type RawRequest, type RawResponse } from './channel.ts';
@@ -37,6 +37,22 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger): App {
   let server: Server | undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
+
+  // The web chat cannot be pushed to: reminders wait in the user's outbox (in the store, under
+  // the user's prefix) and go out in `pushed` with the user's next /api/chat answer.
+  const outboxKey = (chat: string): string => `${userPrefix(`web:${chat}`)}outbox`;
+  bot.registerSender('web', (chat, text) => bot.store.withLock(outboxKey(chat), async () => {
+    const waiting = (await bot.store.get<string[]>(outboxKey(chat))) ?? [];
+    await bot.store.set(outboxKey(chat), [...waiting, text], SESSION_TTL_MS);
+  }));
+  async function takeOutbox(chat: string): Promise<{ user: string; text: string }[]> {
+    const texts = await bot.store.withLock(outboxKey(chat), async () => {
+      const waiting = (await bot.store.get<string[]>(outboxKey(chat))) ?? [];
+      if (waiting.length) await bot.store.delete(outboxKey(chat));
+      return waiting;
+    });
+    return texts.map((text) => ({ user: chat, text }));
+  }
 
   async function request(req: RawRequest): Promise<RawResponse> {
     try {
@@ -77,7 +93,8 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger): App {
     }
     const { user, text, action } = parsed.data;
     const input: Input = text !== undefined ? { kind: 'text', text } : action !== undefined ? { kind: 'action', action } : { kind: 'value', value: parsed.data.value };
-    return json(200, toProtocolOutput(await turn(`web:${user}`, input)));
+    const out = toProtocolOutput(await turn(`web:${user}`, input));
+    return json(200, { ...out, pushed: await takeOutbox(user) });
   }
 
   async function photo(req: RawRequest): Promise<RawResponse> {

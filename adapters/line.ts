@@ -5,7 +5,7 @@
  * retry key, so a retried push is not doubled) when the token is refused or there are more than
  * five messages. The LINE SDK is imported only here.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { HTTPFetchError, messagingApi, validateSignature } from '@line/bot-sdk';
 import type { Bot, Upload } from '../src/bot.ts';
@@ -22,7 +22,14 @@ export interface LineOptions {
   log: Logger;
   /** How long the webhook answer waits for its events before answering 200 anyway (default 2000 ms). */
   ackWithinMs?: number;
+  /** Pushes a month the plan allows (LINE_PUSH_QUOTA, default 200); the logs warn from 80 % on. */
+  pushQuota?: number;
 }
+
+/** The default monthly push quota (LINE's free plan). */
+export const DEFAULT_PUSH_QUOTA = 200;
+/** The share of the quota from which every push logs a warning. */
+const QUOTA_WARN_SHARE = 0.8;
 
 /** The Messaging API's limits (developers.line.biz reference: text, quick reply, postback action). */
 export const LINE_LIMITS = {
@@ -150,15 +157,15 @@ export function createLine(bot: Bot, opts: LineOptions): Channel {
   }
 
   /** One push, retried on 5xx, 429 and network errors with the same retry key; 409 = already sent. */
-  async function push(to: string, messages: messagingApi.TextMessage[], uid: string): Promise<void> {
-    const retryKey = randomUUID();
+  async function push(to: string, messages: messagingApi.TextMessage[], uid: string, retryKey: string = randomUUID()): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await withTimeout(client.pushMessage({ to, messages }, retryKey), CALL_TIMEOUT_MS);
+        await countPush(messages.length);
         return;
       } catch (err) {
         const status = err instanceof HTTPFetchError ? err.status : undefined;
-        if (status === 409) return; // an earlier attempt with this key was accepted
+        if (status === 409) return; // an earlier attempt with this key was accepted (and counted)
         const retryable = status === undefined || status === 429 || status >= 500;
         if (!retryable || attempt >= PUSH_ATTEMPTS) throw err;
         log.warn({ user: uid, attempt, err: errInfo(err) }, 'line push failed; retrying with the same key');
@@ -166,6 +173,35 @@ export function createLine(bot: Bot, opts: LineOptions): Channel {
       }
     }
   }
+
+  /**
+   * Pushes count against the plan's monthly quota (each message of a push counts): counted in
+   * the store, so several instances share the count; warned about from 80 % on.
+   */
+  const quota = opts.pushQuota ?? DEFAULT_PUSH_QUOTA;
+  async function countPush(n: number): Promise<void> {
+    const month = new Date().toISOString().slice(0, 7);
+    const key = `line:pushes:${month}`;
+    try {
+      const used = await bot.store.withLock(key, async () => {
+        const total = ((await bot.store.get<number>(key)) ?? 0) + n;
+        await bot.store.set(key, total, 40 * 24 * 3600 * 1000);
+        return total;
+      });
+      if (used >= quota * QUOTA_WARN_SHARE) log.warn({ month, used, quota }, used >= quota ? 'LINE push quota used up: pushes may be refused (LINE_PUSH_QUOTA)' : 'LINE push quota nearly used (LINE_PUSH_QUOTA)');
+    } catch (err) {
+      log.warn({ err: errInfo(err) }, 'LINE push count not stored');
+    }
+  }
+
+  // Reminders go out by push, with a retry key derived from the reminder's claim, so a retried
+  // reminder is not doubled even across the runner's own retries.
+  bot.registerSender('line', async (to, text, key) => {
+    const { messages } = renderReplies([{ text, buttons: [], citations: [] }]);
+    for (let i = 0; i < messages.length; i += LINE_LIMITS.messagesPerCall) {
+      await push(to, messages.slice(i, i + LINE_LIMITS.messagesPerCall), logId(`line:${to}`), retryKeyOf(`${key}#${i}`));
+    }
+  });
 
   return {
     name: 'line',
@@ -256,6 +292,13 @@ function uniqueButtons(buttons: Button[]): Button[] {
 function clip(s: string, max: number): string {
   const chars = [...s];
   return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** A UUID (v4 layout) derived from a stable key: the same reminder always gets the same retry key. */
+export function retryKeyOf(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** "3", "３", "3." → 3; anything else → null. */

@@ -42,6 +42,9 @@ export const COMMANDS: readonly (BotCommand & { input: Input })[] = [
   { command: 'check', description: '检查我能否申报', input: { kind: 'action', action: 'interview:start' } },
   { command: 'faq', description: '常见问题', input: { kind: 'action', action: 'faq-topics' } },
   { command: 'deadlines', description: '截止时间', input: { kind: 'action', action: 'deadlines' } },
+  { command: 'subscribe', description: '订阅截止提醒', input: { kind: 'action', action: 'remind' } },
+  { command: 'reminders', description: '我的提醒', input: { kind: 'action', action: 'remind:list' } },
+  { command: 'unsubscribe', description: '退订提醒', input: { kind: 'action', action: 'remind:cancel' } },
   { command: 'forget', description: '删除我的数据', input: { kind: 'text', text: '删除我的数据' } },
 ];
 
@@ -175,6 +178,11 @@ export function createTelegram(bot: Bot, opts: TelegramOptions): Channel {
       }
     }
   }
+
+  // Reminders: a plain message to the chat of the subscription (tg:<chat id>).
+  bot.registerSender('telegram', async (chat, text) => {
+    for (const m of renderReply({ text, buttons: [], citations: [] }, keys)) await tg.api.sendMessage(Number(chat), m.text);
+  });
 
   /** One turn of one chat, never throwing: a failure is logged and the person gets an apology. */
   async function turn(chatId: number, what: string, input: () => Promise<Input | Upload | string>): Promise<void> {

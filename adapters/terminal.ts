@@ -10,6 +10,9 @@ import { emptyOutput, parseProtocolLine, toProtocolOutput, type ProtocolOutput }
 /** One JSON line out for every line in, in order; nothing else on stdout. */
 export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
   let user = firstUser;
+  // Reminders pushed to terminal users since the last output line (INTERFACES.md `pushed`).
+  let pushed: ProtocolOutput['pushed'] = [];
+  bot.registerSender('terminal', async (chat, text) => { pushed.push({ user: chat, text }); });
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
   // One line at a time, in order: the next line is read only after this one's output is written.
   for await (const line of rl) {
@@ -19,9 +22,14 @@ export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.Readab
       out = { ...emptyOutput(), replies: [{ text: parsed.message, buttons: [], citations: [] }] };
     } else {
       if (parsed.user !== undefined) user = parsed.user;
-      if (parsed.now) bot.clock.advanceTo(parsed.now);
+      if (parsed.now) {
+        bot.clock.advanceTo(parsed.now);
+        await bot.runDue().catch((err: unknown) => console.error(`chat: reminders: ${(err as Error).message}`));
+      }
       out = parsed.input ? await turn(bot, user, parsed.input) : emptyOutput();
     }
+    out.pushed = pushed;
+    pushed = [];
     output.write(`${JSON.stringify(out)}\n`);
   }
 }
@@ -43,6 +51,12 @@ const STORE_DOWN = '抱歉，暂时无法读取或保存对话记录，请稍后
 export function runInteractive(bot: Bot, user: string): void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '你> ' });
   let buttons: Button[] = [];
+  // Reminders to terminal users (all of them live on this terminal), checked every 30 s.
+  bot.registerSender('terminal', async (chat, text) => {
+    console.log(`\n助手（提醒${chat === user ? '' : ` ${chat}`}）> ${text}\n`);
+  });
+  const timer = setInterval(() => void bot.runDue().catch((err: unknown) => console.error(`chat: reminders: ${(err as Error).message}`)), 30_000);
+  timer.unref();
   const show = (r: StepResult): void => {
     for (const reply of r.replies) {
       console.log(`\n助手> ${reply.text}`);
@@ -68,6 +82,7 @@ export function runInteractive(bot: Bot, user: string): void {
       rl.prompt();
     }
     console.log('\n再见！');
+    clearInterval(timer);
     await bot.close();
   })();
 }

@@ -22,6 +22,8 @@ export const configSchema = z.object({
   LINE_CHANNEL_ACCESS_TOKEN: z.string().min(1).optional(),
   LINE_API_BASE_URL: z.string().url().optional(),
   LINE_DATA_API_BASE_URL: z.string().url().optional(),
+  LINE_PUSH_QUOTA: z.coerce.number().int().positive().default(200),
+  REMINDER_INTERVAL_SECONDS: z.coerce.number().int().positive().default(30),
 }).refine((c) => !c.LINE_CHANNEL_SECRET === !c.LINE_CHANNEL_ACCESS_TOKEN, { message: 'set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither', path: ['LINE_CHANNEL_SECRET'] });
 
 export type Config = z.infer<typeof configSchema>;

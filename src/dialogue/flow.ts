@@ -8,7 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { normalize } from '../text/normalize.ts';
 
-const PLACEHOLDERS = ['contactName', 'phone', 'edition', 'zone', 'title', 'docNumber', 'max', 'date', 'days', 'what', 'text', 'paperDays', 'publicityDays', 'rules', 'need', 'have'] as const;
+const PLACEHOLDERS = ['contactName', 'phone', 'edition', 'zone', 'title', 'docNumber', 'max', 'date', 'days', 'what', 'text', 'paperDays', 'publicityDays', 'rules', 'need', 'have',
+  'deadline', 'role', 'when', 'offsets', 'time', 'from', 'to', 'year'] as const;
 
 const words = z.array(z.string().min(1)).min(1);
 const text = z.string().min(1);
@@ -16,8 +17,10 @@ const text = z.string().min(1);
 export const chatFlowSchema = z.strictObject({
   version: z.number().int().positive(),
   materialsTopic: z.string().min(1),
+  approvalSms: words,
   intents: z.strictObject({
     greeting: words, menu: words, thanks: words, faqBrowse: words, deadlines: words, check: words, hr: words, forget: words,
+    subscribe: words, myReminders: words, unsubscribe: words,
     back: words, skip: words, restart: words, exit: words, help: words,
   }),
   texts: z.strictObject({
@@ -26,8 +29,13 @@ export const chatFlowSchema = z.strictObject({
     topicList: text, topics: text, deadlineLine: text, daysLeft: text, today: text, past: text,
     deadlinesIntro: text, deadlinesRules: text, deadlinesPast: text, individualDeadline: text, unitDeadline: text,
     forgetConfirm: text, forgotten: text, forgetCancelled: text, paused: text, photoOk: text, photoBad: text, photoLine: text, photoPassed: text,
+    paperDeadline: text, calendarNotCovered: text, remindIntro: text, subscribed: text, mySubscription: text, reminderLine: text,
+    noMoreReminders: text, notSubscribed: text, unsubscribed: text, unsubscribeNone: text, roleApplicant: text, roleHr: text,
+    seasonOver: text, nextEditionSubscribed: text, nextEditionListed: text, newEdition: text, reminder: text,
+    reminderPublicity: text, reminderChecklist: text, reminderFooter: text, publicityStart: text,
   }),
-  buttons: z.strictObject({ materials: text, check: text, hr: text, resume: text, forgetYes: text, forgetNo: text, ask: text, faq: text, deadlines: text, contact: text, menu: text }),
+  buttons: z.strictObject({ materials: text, check: text, hr: text, resume: text, forgetYes: text, forgetNo: text, ask: text, faq: text, deadlines: text, contact: text, menu: text,
+    remind: text, remindApplicant: text, remindHr: text, remindList: text, remindCancel: text, remindNext: text }),
 });
 
 export type ChatFlow = z.infer<typeof chatFlowSchema>;

@@ -14,6 +14,8 @@ import { dateInZone, daysBetween } from '../rules/months.ts';
 import { fill, matchIntent, type ChatFlow, type TextKey } from './flow.ts';
 import type { HrTrack } from './hr.ts';
 import { checkPhoto, type PhotoFacts } from '../photo/check.ts';
+import { paperDeadlineAnswer } from './paper-deadline.ts';
+import { listReminders, remindIntro, subscribe, unsubscribe } from './reminders.ts';
 import type { Button, Citation, Effect, Input, Reply, Session, StepResult } from './types.ts';
 
 export interface Env {
@@ -43,7 +45,8 @@ type Outcome = Partial<Omit<StepResult, 'replies'>> & { replies: Reply[] };
 export function step(previous: Session | undefined, input: Input, env: Env): StepResult {
   // A session from another version of the flows starts over rather than resuming into a step
   // that may no longer exist.
-  const session = previous && previous.flowVersion === flowVersion(env) ? previous : newSession(env);
+  // The reminder subscription is kept: the store still holds it.
+  const session = previous && previous.flowVersion === flowVersion(env) ? previous : { ...newSession(env), subscription: previous?.subscription ?? null };
   const out = respond(session, input, env);
   return {
     ask: null, assessment: null, fallback: false, effects: [],
@@ -89,7 +92,7 @@ function onText(session: Session, raw: string, env: Env): Outcome {
   if (!text) return { replies: [reply(env, 'empty', {}, menuButtons(env))] };
   if (text.length > MAX_QUESTION_CHARS) return { replies: [reply(env, 'tooLong', { max: MAX_QUESTION_CHARS }, menuButtons(env))] };
   if (session.interview?.stage === 'asking') return duringInterview(session, text, env);
-  switch (matchIntent(env.flow, text, ['greeting', 'menu', 'thanks', 'faqBrowse', 'deadlines', 'check', 'hr', 'forget'])) {
+  switch (matchIntent(env.flow, text, ['greeting', 'menu', 'thanks', 'faqBrowse', 'deadlines', 'check', 'hr', 'forget', 'subscribe', 'myReminders', 'unsubscribe'])) {
     case 'greeting': return { replies: [welcome(env, session)] };
     case 'menu': return { replies: [menu(env, session)] };
     case 'thanks': return { replies: [reply(env, 'thanks', {}, menuButtons(env, session))] };
@@ -98,6 +101,9 @@ function onText(session: Session, raw: string, env: Env): Outcome {
     case 'check': return startInterview(session, env);
     case 'hr': return { replies: [hrMenu(env)] };
     case 'forget': return forget(session, env);
+    case 'subscribe': return remindIntro(env, session);
+    case 'myReminders': return listReminders(env, session);
+    case 'unsubscribe': return unsubscribe(env, session);
     case undefined: break;
   }
   const answered = question(text, env, session);
@@ -112,12 +118,15 @@ function onText(session: Session, raw: string, env: Env): Outcome {
 function duringInterview(session: Session, text: string, env: Env): Outcome {
   const state = session.interview!;
   const ienv = interviewEnv(env);
-  const command = matchIntent(env.flow, text, ['back', 'skip', 'restart', 'exit', 'help', 'menu', 'forget']);
+  const command = matchIntent(env.flow, text, ['back', 'skip', 'restart', 'exit', 'help', 'menu', 'forget', 'subscribe', 'myReminders', 'unsubscribe']);
   switch (command) {
     case 'back': case 'skip': case 'restart': case 'help': return interview(session, { kind: command }, env);
     case 'exit': return exitInterview(session, env);
     case 'menu': return { replies: [reply(env, 'paused', {}, menuButtons(env, session))] };
     case 'forget': return forget(session, env);
+    case 'subscribe': return withResume(session, env, remindIntro(env, session));
+    case 'myReminders': return withResume(session, env, listReminders(env, session));
+    case 'unsubscribe': return withResume(session, env, unsubscribe(env, session));
     case undefined: break;
   }
   // "我是本科" answers the question; "本科要几年？" is a side question.
@@ -157,6 +166,14 @@ function onAction(session: Session, action: string, env: Env): Outcome {
       return { replies: [{ text: [fill(env.hr.kindTitle, { label: kind.label }), ...lines].join('\n'), buttons: [{ label: env.hr.kindsButton, action: 'hr-kinds' }, backButton(env)], citations: cite(k, [...new Set(kind.checklist.flatMap((c) => c.clauses))]) }] };
     }
     case 'forget': return forget(session, env);
+    case 'remind': {
+      if (arg === '') return remindIntro(env, session);
+      if (arg === 'applicant' || arg === 'hr') return subscribe(env, session, arg);
+      if (arg === 'next') return subscribe(env, session, 'next-edition');
+      if (arg === 'list') return listReminders(env, session);
+      if (arg === 'cancel') return unsubscribe(env, session);
+      break;
+    }
     case 'forget:yes': case 'forget:no': return { replies: [reply(env, 'forgetCancelled', {}, menuButtons(env, session))] };
     case 'interview': {
       if (arg === 'start') return startInterview(session, env);
@@ -247,6 +264,8 @@ function forget(session: Session, env: Env): Outcome {
 
 function question(text: string, env: Env, session: Session): Outcome & { fallback: boolean } {
   const k = env.knowledge;
+  const paper = paperDeadlineAnswer(text, k, env.flow);
+  if (paper) return { replies: [answerReply(env, paper.text, paper.citations, [clauseButton(env, paper.citations[0]!.id), backButton(env)])], fallback: false };
   const a = answerQuestion(text, k, env.index);
   if (a.kind === 'fallback') {
     const { contact } = k.params;
@@ -327,6 +346,7 @@ function menuButtons(env: Env, session?: Session): Button[] {
     { label: b.faq, action: 'faq-topics' },
     { label: b.deadlines, action: 'deadlines' },
     { label: b.hr, action: 'hr' },
+    { label: b.remind, action: 'remind' },
     { label: b.contact, action: `clause:${env.knowledge.params.contact.clauses[0]}` },
   ];
 }

@@ -2,6 +2,7 @@
 import type { InterviewState } from '../interview/engine.ts';
 import type { Assessment } from '../rules/index.ts';
 import type { PhotoFacts } from '../photo/check.ts';
+import type { SubscriptionRole } from '../reminders/schedule.ts';
 
 /** What a person did: typed text, pressed a button, or answered the pending question. */
 export type Input =
@@ -32,10 +33,16 @@ export interface Session {
   interview: InterviewState | null;
   /** Set when "delete my data" waits for a confirmation. */
   confirmingForget: boolean;
+  /** The deadline reminders this user subscribed to (the store holds the runner's copy). */
+  subscription?: { role: SubscriptionRole; since: string } | null;
 }
 
 /** What the caller must do besides sending replies. */
-export type Effect = { kind: 'forget' };
+export type Effect =
+  | { kind: 'forget' }
+  /** Subscribe to deadline reminders from `since` (ISO instant) on; replaces an earlier subscription. */
+  | { kind: 'subscribe'; role: SubscriptionRole; since: string }
+  | { kind: 'unsubscribe' };
 
 /** What one step produced; the caller sends the replies and carries out the effects. */
 export interface StepResult {

@@ -32,6 +32,18 @@ describe('the HTTP service', () => {
     expect(await health.json()).toMatchObject({ ok: true, edition: '2023' });
   });
 
+  it('keeps reminders for a web user and hands them over in `pushed` with the next answer', async () => {
+    const sub = await (await post('/api/chat', JSON.stringify({ user: 'w1', action: 'remind:applicant' }))).json() as { replies: { text: string }[]; pushed: unknown[] };
+    expect(sub.replies[0]!.text).toContain('已订阅');
+    expect((await bot.runDue(new Date('2023-09-01T09:00:00+08:00'))).sent).toBe(1);
+    const next = await (await post('/api/chat', JSON.stringify({ user: 'w1', text: '菜单' }))).json() as { pushed: { user: string; text: string }[] };
+    expect(next.pushed).toHaveLength(1);
+    expect(next.pushed[0]!.user).toBe('w1');
+    expect(next.pushed[0]!.text).toContain('还有7天');
+    const again = await (await post('/api/chat', JSON.stringify({ user: 'w1', text: '菜单' }))).json() as { pushed: unknown[] };
+    expect(again.pushed).toEqual([]);
+  });
+
   it('answers POST /api/chat with the scriptable chat output', async () => {
     const r = await post('/api/chat', JSON.stringify({ user: 'u1', text: '继续教育要多少学时' }));
     expect(r.status).toBe(200);

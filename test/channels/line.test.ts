@@ -389,3 +389,24 @@ describe('50 users at once', () => {
     }
   });
 });
+
+describe('reminders by push', () => {
+  it('pushes a due reminder with a retry key derived from its claim, counts the quota and warns from 80 %', async () => {
+    const logs: string[] = [];
+    const own = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00'), log: () => {} });
+    const c = channel({ pushQuota: 2, log: pino({ level: 'warn' }, { write: (l: string) => void logs.push(l) }) }, own);
+    expect(c.name).toBe('line');
+    await own.handle('line:U-remind', { kind: 'action', action: 'remind:applicant' });
+    await own.handle('line:U-remind2', { kind: 'action', action: 'remind:hr' });
+    const since = fake.calls.length;
+    expect(await own.runDue(new Date('2023-09-01T09:00:00+08:00'))).toEqual({ sent: 2, failed: 0 });
+    const pushes = fake.calls.slice(since).filter((call) => call.path.endsWith('/push'));
+    expect(pushes.map((p) => p.body.to)).toEqual(['U-remind', 'U-remind2']);
+    expect(pushes[0]!.headers['x-line-retry-key']).toMatch(UUID);
+    expect(allText(pushes[0]!.body.messages)).toContain('个人申报截止是2023年9月8日，还有7天');
+    expect(logs.join('')).toContain('LINE push quota');
+    expect(JSON.parse(logs.at(-1)!)).toMatchObject({ used: 2, quota: 2 });
+    expect((await own.runDue(new Date('2023-09-01T10:00:00+08:00'))).sent).toBe(0);
+    await own.close();
+  });
+});

@@ -172,7 +172,7 @@ describe('long polling', () => {
     return turn(chatId, press(chatId, button.callback_data), done);
   }
 
-  it('switches to polling with deleteWebhook, registers the six commands, and never calls getMe', async () => {
+  it('switches to polling with deleteWebhook, registers the nine commands, and never calls getMe', async () => {
     await fake.waitFor(() => fake.callsOf('getUpdates').length > 0);
     const methods = fake.calls.map((c) => c.method);
     expect(methods.indexOf('deleteWebhook')).toBeGreaterThanOrEqual(0);
@@ -186,11 +186,28 @@ describe('long polling', () => {
       { command: 'check', description: '检查我能否申报' },
       { command: 'faq', description: '常见问题' },
       { command: 'deadlines', description: '截止时间' },
+      { command: 'subscribe', description: '订阅截止提醒' },
+      { command: 'reminders', description: '我的提醒' },
+      { command: 'unsubscribe', description: '退订提醒' },
       { command: 'forget', description: '删除我的数据' },
     ]);
     expect(channel.name).toBe('telegram');
     expect(channel.route).toBeUndefined();
     expect(channel.handle).toBeUndefined();
+  });
+
+  it('subscribes with /subscribe and a button, and pushes the reminder to the chat', async () => {
+    const chatId = 4242;
+    const intro = await turn(chatId, textMessage(chatId, '/subscribe'));
+    expect(intro.flatMap((m) => m.buttons).map((b) => b.text)).toContain('我是申报人，订阅');
+    await pressLabel(chatId, '我是申报人，订阅');
+    const before = fake.sent(chatId).length;
+    const report = await bot.runDue(new Date('2023-09-01T09:00:00+08:00'));
+    expect(report.sent).toBeGreaterThanOrEqual(1);
+    const pushed = fake.sent(chatId).slice(before);
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]!.text).toContain('个人申报截止是2023年9月8日，还有7天');
+    expect((await bot.runDue(new Date('2023-09-01T10:00:00+08:00'))).sent).toBe(0);
   });
 
   it('answers text with plain-text messages and an inline keyboard', async () => {
@@ -263,7 +280,8 @@ describe('long polling', () => {
 
   it('maps the commands to engine inputs', async () => {
     const chat = 2005;
-    const expected: Record<string, RegExp> = { '/start': /职称申报助手/, '/menu': /想了解什么/, '/check': /第1题/, '/faq': /常见问题/, '/deadlines': /时间节点/, '/forget': /确定要删除/ };
+    const expected: Record<string, RegExp> = { '/start': /职称申报助手/, '/menu': /想了解什么/, '/check': /第1题/, '/faq': /常见问题/, '/deadlines': /时间节点/,
+      '/subscribe': /截止提醒/, '/reminders': /还没有订阅/, '/unsubscribe': /不需要退订/, '/forget': /确定要删除/ };
     for (const [command, reply] of Object.entries(expected)) {
       const msgs = await turn(chat, textMessage(chat, command));
       expect(msgs.map((m) => m.text).join('\n'), command).toMatch(reply);

@@ -1,0 +1,46 @@
+/**
+ * "我9月27日收到审核通过短信，纸质材料最晚哪天交？": 五(四) gives applicants five working days
+ * after the approval SMS to deliver the paper materials. A question that mentions the SMS and a
+ * date gets the day computed on the mainland working-day calendar (holidays and make-up days).
+ */
+import type { Knowledge } from '../knowledge/load.ts';
+import { cite } from '../qa/answer.ts';
+import { cnDate } from '../rules/index.ts';
+import { isIsoDate } from '../rules/months.ts';
+import { addWorkingDays, CALENDAR_YEARS } from '../rules/working-days.ts';
+import { fill, type ChatFlow } from './flow.ts';
+import type { Citation } from './types.ts';
+
+/** A date in the text: 2023年9月27日, 9月27日 / 9月27号, 2023-09-27, 9/27; the year defaults to the edition's. */
+export function findDate(text: string, defaultYear: number): string | undefined {
+  const patterns = [
+    /(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?/,
+    /(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/,
+    /()(?<![\d.])(\d{1,2})[/.](\d{1,2})(?![\d.])/,
+  ];
+  for (const re of patterns) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const year = m[1] ? Number(m[1]) : defaultYear;
+    const iso = `${String(year).padStart(4, '0')}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+    if (isIsoDate(iso)) return iso;
+  }
+  return undefined;
+}
+
+/** The answer when `text` asks about the paper deadline after the approval SMS; otherwise undefined. */
+export function paperDeadlineAnswer(text: string, knowledge: Knowledge, flow: ChatFlow): { text: string; citations: Citation[] } | undefined {
+  if (!flow.approvalSms.some((w) => text.includes(w))) return undefined;
+  const { params } = knowledge;
+  const received = findDate(text, Number(params.individualDeadline.value.slice(0, 4)));
+  if (!received) return undefined;
+  const days = params.paperWorkingDays.value;
+  const due = addWorkingDays(received, days);
+  const t = flow.texts;
+  const lines = [fill(t.paperDeadline, { date: cnDate(received), paperDays: days, deadline: cnDate(due.date) })];
+  if (!due.covered) {
+    const year = [received, due.date].map((d) => Number(d.slice(0, 4))).find((y) => y < CALENDAR_YEARS.from || y > CALENDAR_YEARS.to)!;
+    lines.push(fill(t.calendarNotCovered, { from: CALENDAR_YEARS.from, to: CALENDAR_YEARS.to, year }));
+  }
+  return { text: lines.join('\n'), citations: cite(knowledge, params.paperWorkingDays.clauses) };
+}

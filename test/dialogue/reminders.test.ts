@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createBot, type Bot } from '../../src/bot.ts';
+import { step, newSession, type Env } from '../../src/dialogue/step.ts';
+import type { Input, Session } from '../../src/dialogue/types.ts';
+import { findDate } from '../../src/dialogue/paper-deadline.ts';
+
+let bot: Bot;
+beforeAll(async () => { bot = await createBot(); });
+
+const envAt = (iso: string): Env => ({ now: new Date(iso), timeZone: 'Asia/Shanghai', knowledge: bot.knowledge, flow: bot.flow, interview: bot.interview, hr: bot.hr, index: bot.index });
+const text = (t: string): Input => ({ kind: 'text', text: t });
+const action = (a: string): Input => ({ kind: 'action', action: a });
+const greeted = (): Session => ({ ...newSession(bot), greeted: true });
+const AUG = '2023-08-01T09:00:00+08:00';
+
+describe('the paper deadline after the approval SMS', () => {
+  it('computes 2023-10-10 for an SMS on 9月27日, citing 五(四)', () => {
+    const r = step(greeted(), text('我9月27日收到审核通过短信，纸质材料最晚哪天交？'), envAt(AUG));
+    expect(r.replies[0]!.text).toContain('2023年10月10日');
+    expect(r.replies[0]!.citations.map((c) => c.id)).toContain('s5-4');
+    expect(r.fallback).toBe(false);
+  });
+
+  it('counts from other dates and forms', () => {
+    expect(step(greeted(), text('2023-09-01收到审核通过短信，纸质材料哪天截止'), envAt(AUG)).replies[0]!.text).toContain('2023年9月8日');
+    expect(step(greeted(), text('9月28号收到审核通过的短信，最晚什么时候交纸质材料'), envAt(AUG)).replies[0]!.text).toContain('2023年10月11日');
+  });
+
+  it('says when the year is outside the calendar data', () => {
+    const r = step(greeted(), text('2027年3月1日收到审核通过短信，纸质材料最晚哪天交？'), envAt(AUG));
+    expect(r.replies[0]!.text).toContain('2027年只按周末计算');
+  });
+
+  it('reads dates', () => {
+    expect(findDate('我9月27日收到', 2023)).toBe('2023-09-27');
+    expect(findDate('2024年1月2号', 2023)).toBe('2024-01-02');
+    expect(findDate('9/27 收到', 2023)).toBe('2023-09-27');
+    expect(findDate('2月30日', 2023)).toBeUndefined();
+  });
+});
+
+describe('subscribing to deadline reminders', () => {
+  it('offers both roles from the menu and by typing', () => {
+    const menu = step(greeted(), text('菜单'), envAt(AUG));
+    expect(menu.replies[0]!.buttons.map((b) => b.action)).toContain('remind');
+    for (const t of ['订阅提醒', '/subscribe']) {
+      const r = step(greeted(), text(t), envAt(AUG));
+      expect(r.replies[0]!.buttons.map((b) => b.action)).toEqual(expect.arrayContaining(['remind:applicant', 'remind:hr']));
+      expect(r.effects).toEqual([]);
+    }
+  });
+
+  it('subscribes as an applicant or HR as an effect, and lists what comes', () => {
+    const r = step(greeted(), action('remind:applicant'), envAt(AUG));
+    expect(r.effects).toEqual([{ kind: 'subscribe', role: 'applicant', since: new Date(AUG).toISOString() }]);
+    expect(r.replies[0]!.text).toContain('9月1日 09:00');
+    const hr = step(greeted(), action('remind:hr'), envAt(AUG));
+    expect(hr.replies[0]!.text).toContain('单位公示最晚开始日（2023年9月14日）');
+    expect(hr.replies[0]!.citations.map((c) => c.id)).toEqual(expect.arrayContaining(['s5-4', 's5-1']));
+    const list = step(r.session, text('我的提醒'), envAt('2023-09-06T09:00:00+08:00'));
+    expect(list.replies[0]!.text).not.toContain('9月1日 09:00');
+    expect(list.replies[0]!.text).toContain('9月7日 09:00');
+    const cancel = step(r.session, text('退订'), envAt(AUG));
+    expect(cancel.effects).toEqual([{ kind: 'unsubscribe' }]);
+    expect(cancel.session.subscription).toBeNull();
+    expect(step(cancel.session, text('退订'), envAt(AUG)).effects).toEqual([]);
+  });
+
+  it('keeps the subscription when the flow version changes', () => {
+    const r = step(greeted(), action('remind:applicant'), envAt(AUG));
+    const old = { ...r.session, flowVersion: '0.0' };
+    expect(step(old, text('我的提醒'), envAt(AUG)).session.subscription?.role).toBe('applicant');
+  });
+
+  it('after the season offers next year\'s notice instead', () => {
+    const after = envAt('2023-10-01T09:00:00+08:00');
+    const r = step(greeted(), action('remind:applicant'), after);
+    expect(r.effects).toEqual([]);
+    expect(r.replies[0]!.buttons.map((b) => b.action)).toContain('remind:next');
+    const next = step(r.session, action('remind:next'), after);
+    expect(next.effects).toEqual([{ kind: 'subscribe', role: 'next-edition', since: after.now.toISOString() }]);
+  });
+
+  it('answers reminder commands during the interview and resumes it', () => {
+    const started = step(greeted(), action('interview:start'), envAt(AUG));
+    const r = step(started.session, text('订阅提醒'), envAt(AUG));
+    expect(r.ask).not.toBeNull();
+    expect(r.replies[0]!.buttons.map((b) => b.action)).toContain('remind:hr');
+  });
+});
