@@ -46,20 +46,35 @@ export function defaultFlowsRoot(): string {
   return path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../flows');
 }
 
-/** Parses and checks a chat flow; throws one line naming the file and the key on error. */
-export function parseChatFlow(source: string, file = 'flows/chat.yaml'): ChatFlow {
-  const parsed = chatFlowSchema.safeParse(parseYaml(source, { uniqueKeys: true }));
+/**
+ * Parses one flow file against its schema (duplicate keys refused); throws one line naming the
+ * file and the key: `flows/hr.yaml: kinds.0.label: …`. Shared by every loader of flows/.
+ */
+export function parseFlowFile<S extends z.ZodType>(file: string, source: string, schema: S): z.infer<S> {
+  let data: unknown;
+  try {
+    data = parseYaml(source, { uniqueKeys: true });
+  } catch (err) {
+    throw new Error(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const detail = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
     throw new Error(`${file}: ${issue.path.join('.') || '(top level)'}: ${detail}`);
   }
-  for (const [key, value] of Object.entries(parsed.data.texts)) {
+  return parsed.data;
+}
+
+/** Parses and checks a chat flow; throws one line naming the file and the key on error. */
+export function parseChatFlow(source: string, file = 'flows/chat.yaml'): ChatFlow {
+  const flow = parseFlowFile(file, source, chatFlowSchema);
+  for (const [key, value] of Object.entries(flow.texts)) {
     for (const m of value.matchAll(/\{(\w+)\}/g)) {
       if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) throw new Error(`${file}: texts.${key}: unknown placeholder {${m[1]}}`);
     }
   }
-  return parsed.data;
+  return flow;
 }
 
 export function loadChatFlow(root = defaultFlowsRoot()): ChatFlow {

@@ -4,11 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Knowledge } from '../knowledge/load.ts';
 import { assess, parseProfile, type ChecklistEntry } from '../rules/index.ts';
-import { defaultFlowsRoot } from './flow.ts';
+import { defaultFlowsRoot, parseFlowFile } from './flow.ts';
 
 const hrSchema = z.strictObject({
   intro: z.string().min(1),
@@ -36,12 +35,7 @@ export function loadHrTrack(k: Knowledge, root = defaultFlowsRoot()): HrTrack {
 
 export function parseHrTrack(source: string, k: Knowledge): HrTrack {
   const file = 'flows/hr.yaml';
-  const parsed = hrSchema.safeParse(parseYaml(source, { uniqueKeys: true }));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message}`);
-  }
-  const hr = parsed.data;
+  const hr = parseFlowFile(file, source, hrSchema);
   for (const step of hr.steps) {
     if (!k.faqById.has(step.faq)) throw new Error(`${file}: step "${step.label}": FAQ entry "${step.faq}" does not exist`);
   }

@@ -5,12 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Knowledge } from '../knowledge/load.ts';
 import { EXPECTED_FORM } from '../rules/index.ts';
 import { numbersIn } from '../text/numbers.ts';
-import { defaultFlowsRoot } from '../dialogue/flow.ts';
+import { defaultFlowsRoot, parseFlowFile } from '../dialogue/flow.ts';
 import { GUARDS } from './guards.ts';
 import { questionVars } from './engine.ts';
 
@@ -96,8 +95,8 @@ export function loadInterviewFlow(k: Knowledge, root = defaultFlowsRoot()): Inte
 
 /** Parses both files and checks every reference; throws one line naming the file and entry. */
 export function parseInterviewFlow(logicSource: string, textsSource: string, k: Knowledge): InterviewFlow {
-  const logic = parse('flows/interview.yaml', logicSource, interviewFlowSchema);
-  const texts = parse('flows/interview-texts.yaml', textsSource, interviewTextsSchema);
+  const logic = parseFlowFile('flows/interview.yaml', logicSource, interviewFlowSchema);
+  const texts = parseFlowFile('flows/interview-texts.yaml', textsSource, interviewTextsSchema);
   const fail = (file: string, entry: string, detail: string): never => {
     throw new Error(`${file}: ${entry}: ${detail}`);
   };
@@ -144,20 +143,4 @@ function checkCondition(c: Condition, file: string, where: string, fail: (f: str
     const field = 'eq' in c ? c.eq[0] : 'in' in c ? c.in[0] : c.gte[0];
     if (!(field in EXPECTED_FORM)) fail(file, where, `condition names "${field}", which is not a profile field`);
   }
-}
-
-function parse<S extends z.ZodType>(file: string, source: string, schema: S): z.infer<S> {
-  let data: unknown;
-  try {
-    data = parseYaml(source, { uniqueKeys: true });
-  } catch (err) {
-    throw new Error(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const detail = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
-    throw new Error(`${file}: ${issue.path.join('.') || '(top level)'}: ${detail}`);
-  }
-  return parsed.data;
 }
