@@ -21,11 +21,12 @@ if (kind === 'bare') {
   });
   server.listen(0, '127.0.0.1', () => console.log((server.address() as AddressInfo).port));
 } else {
-  const { createBot } = await import('../src/bot.ts');
+  const { createBot } = await import('../src/bot/index.ts');
   const { createApp } = await import('../adapters/http.ts');
-  const { createLine } = await import('../adapters/line.ts');
+  const { createLine } = await import('../adapters/line/index.ts');
+  const { createKit } = await import('../adapters/shared/kit.ts');
   const bot = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') });
-  const line = createLine(bot, { channelSecret: 'bench-secret', channelAccessToken: 'bench-token', apiBaseUrl: apiUrl, log: silent });
+  const line = createLine(createKit(bot, silent), { channelSecret: 'bench-secret', channelAccessToken: 'bench-token', apiBaseUrl: apiUrl });
   const server = await createApp(bot, [line], silent).listen(0, '127.0.0.1');
   console.log((server.address() as AddressInfo).port);
 }

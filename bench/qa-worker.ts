@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createBot } from '../src/bot.ts';
-import { evalFileSchema, runEval } from '../src/qa/eval.ts';
+import { createBot } from '../src/bot/index.ts';
+import { evalFileSchema, runEval } from '../src/bot/eval.ts';
 
 const dict = process.argv[2] === 'full' ? 'full' : 'mini';
 const file = process.argv[3]!;

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createBot } from '../src/bot.ts';
+import { createBot } from '../src/bot/index.ts';
 import { THRESHOLDS, answerQuestion } from '../src/qa/answer.ts';
-import { evalFileSchema, runEval } from '../src/qa/eval.ts';
+import { evalFileSchema, runEval } from '../src/bot/eval.ts';
 import { SCORING } from '../src/qa/search.ts';
 
 const root = path.resolve(import.meta.dirname, '..');

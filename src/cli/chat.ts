@@ -2,9 +2,11 @@
  * `npm run chat`: the bot in the terminal, interactive on a TTY; with `--jsonl` (or when stdin
  * is not a TTY) the scriptable protocol of INTERFACES.md.
  */
-import { createBot } from '../bot.ts';
+import { createBot } from '../bot/index.ts';
 import { ConfigError, parseCliFlags, parseConfig } from '../config.ts';
-import { runInteractive, runJsonl } from '../../adapters/terminal.ts';
+import { createLogger } from '../log.ts';
+import { createKit } from '../../adapters/shared/kit.ts';
+import { runInteractive, runJsonl } from '../../adapters/terminal/index.ts';
 
 let flags: ReturnType<typeof parseCliFlags>;
 let config: ReturnType<typeof parseConfig>;
@@ -16,8 +18,9 @@ try {
   process.exit(2);
 }
 const bot = await createBot({ now: config.BOT_NOW, timeZone: config.TZ_BOT, dictionary: config.BOT_DICT, storeUrl: config.STORE_URL });
+const kit = createKit(bot, createLogger());
 const user = flags.user ?? 'terminal';
 if (flags.jsonl || !process.stdin.isTTY) {
-  await runJsonl(bot, user, process.stdin, process.stdout);
+  await runJsonl(kit, user, process.stdin, process.stdout);
   await bot.close();
-} else runInteractive(bot, user);
+} else runInteractive(kit, user);

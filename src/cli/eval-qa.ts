@@ -1,8 +1,8 @@
 /** `npm run eval:qa -- FILE [--min 0.95]`: hit rate of a question file, and each miss. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createBot } from '../bot.ts';
-import { evalFileSchema, runEval } from '../qa/eval.ts';
+import { createBot } from '../bot/index.ts';
+import { evalFileSchema, runEval } from '../bot/eval.ts';
 
 const { values, positionals } = parseArgs({ options: { min: { type: 'string' }, dict: { type: 'string' } }, allowPositionals: true });
 const file = positionals[0];

@@ -1,93 +1,78 @@
 /**
- * flows/chat.yaml: the chat's wording and trigger words, checked at load (strict keys, every
- * placeholder known) so a typo in wording is found at start, not in front of a user.
+ * flows/chat.yaml: the chat's wording, trigger words and command descriptions, checked at load:
+ * strict keys, and every placeholder a text uses is one the code supplies for that text (the
+ * table below), so a wording change can never make a turn throw.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { COMMANDS, type CommandName } from '../core/actions.ts';
+import { contentHash, DataError, parseDataFile } from '../core/data-file.ts';
+import { projectPath } from '../core/paths.ts';
+import { checkPlaceholders, fill, type PlaceholderTable, type Vars } from '../core/template.ts';
 import { normalize } from '../text/normalize.ts';
 
-const PLACEHOLDERS = ['contactName', 'phone', 'edition', 'zone', 'title', 'docNumber', 'max', 'date', 'days', 'what', 'text', 'paperDays', 'publicityDays', 'rules', 'need', 'have',
-  'deadline', 'role', 'when', 'offsets', 'time', 'from', 'to', 'year'] as const;
+/** Every text key of chat.yaml and the placeholders the code fills in it. */
+export const CHAT_TEXTS = {
+  welcome: ['title', 'docNumber'], menuIntro: [], askPrompt: [], thanks: [], empty: [], tooLong: ['max'],
+  fallback: ['zone', 'contactName', 'phone'], source: ['title'], showClause: [], clauseText: ['title', 'text'],
+  unknownAction: [], noPendingQuestion: [], topicList: ['title'], topics: [],
+  deadlineLine: ['what', 'date', 'days'], daysLeft: ['days'], today: [], past: [], deadlinesIntro: ['date'],
+  deadlinesRules: ['paperDays', 'publicityDays'], deadlinesPast: ['edition'], individualDeadline: [], unitDeadline: [],
+  forgetConfirm: [], forgotten: [], forgetCancelled: [], paused: [],
+  photoOk: ['rules'], photoBad: [], photoLine: ['need', 'have'], photoPassed: ['rules'],
+  paperDeadline: ['date', 'paperDays', 'deadline'], calendarNotCovered: ['from', 'to', 'year'],
+  remindIntro: ['offsets', 'time'], subscribed: ['role'], mySubscription: ['role'], reminderLine: ['when', 'what', 'date'],
+  noMoreReminders: [], notSubscribed: [], unsubscribed: [], unsubscribeNone: [], roleApplicant: [], roleHr: [],
+  seasonOver: ['edition'], nextEditionSubscribed: [], nextEditionListed: [], newEdition: ['edition', 'title', 'docNumber'],
+  reminder: ['what', 'date', 'days'], reminderPublicity: ['publicityDays', 'deadline'], reminderChecklist: [], reminderFooter: [],
+  publicityStart: [],
+  // What channels say on their own (an adapter never writes wording).
+  channelSorry: [], channelUnsupported: [], channelNotImage: [], channelTooBig: ['maxMB'], channelImageFailed: [],
+  channelImageExternal: [], chooseHeader: [], choose: [], storeDown: [],
+} as const satisfies PlaceholderTable;
+export type TextKey = keyof typeof CHAT_TEXTS;
 
 const words = z.array(z.string().min(1)).min(1);
 const text = z.string().min(1);
+const INTENTS = ['greeting', 'menu', 'thanks', 'faqBrowse', 'deadlines', 'check', 'hr', 'forget', 'subscribe', 'myReminders', 'unsubscribe',
+  'back', 'skip', 'restart', 'exit', 'help'] as const;
+const BUTTONS = ['materials', 'check', 'hr', 'resume', 'forgetYes', 'forgetNo', 'ask', 'faq', 'deadlines', 'contact', 'menu',
+  'remind', 'remindApplicant', 'remindHr', 'remindList', 'remindCancel', 'remindNext'] as const;
+const keyed = <K extends string, S extends z.ZodType>(keys: readonly K[], schema: S) =>
+  z.strictObject(Object.fromEntries(keys.map((k) => [k, schema])) as Record<K, S>);
 
 export const chatFlowSchema = z.strictObject({
-  version: z.number().int().positive(),
   materialsTopic: z.string().min(1),
   approvalSms: words,
-  intents: z.strictObject({
-    greeting: words, menu: words, thanks: words, faqBrowse: words, deadlines: words, check: words, hr: words, forget: words,
-    subscribe: words, myReminders: words, unsubscribe: words,
-    back: words, skip: words, restart: words, exit: words, help: words,
-  }),
-  texts: z.strictObject({
-    welcome: text, menuIntro: text, askPrompt: text, thanks: text, empty: text, tooLong: text,
-    fallback: text, source: text, showClause: text, clauseText: text, unknownAction: text, noPendingQuestion: text,
-    topicList: text, topics: text, deadlineLine: text, daysLeft: text, today: text, past: text,
-    deadlinesIntro: text, deadlinesRules: text, deadlinesPast: text, individualDeadline: text, unitDeadline: text,
-    forgetConfirm: text, forgotten: text, forgetCancelled: text, paused: text, photoOk: text, photoBad: text, photoLine: text, photoPassed: text,
-    paperDeadline: text, calendarNotCovered: text, remindIntro: text, subscribed: text, mySubscription: text, reminderLine: text,
-    noMoreReminders: text, notSubscribed: text, unsubscribed: text, unsubscribeNone: text, roleApplicant: text, roleHr: text,
-    seasonOver: text, nextEditionSubscribed: text, nextEditionListed: text, newEdition: text, reminder: text,
-    reminderPublicity: text, reminderChecklist: text, reminderFooter: text, publicityStart: text,
-  }),
-  buttons: z.strictObject({ materials: text, check: text, hr: text, resume: text, forgetYes: text, forgetNo: text, ask: text, faq: text, deadlines: text, contact: text, menu: text,
-    remind: text, remindApplicant: text, remindHr: text, remindList: text, remindCancel: text, remindNext: text }),
+  intents: keyed(INTENTS, words),
+  texts: keyed(Object.keys(CHAT_TEXTS) as TextKey[], text),
+  buttons: keyed(BUTTONS, z.string().min(1).max(20)),
+  /** What each channel command is called in its menu (Telegram's /commands). */
+  commands: keyed(Object.keys(COMMANDS) as CommandName[], z.string().min(1).max(40)),
 });
 
-export type ChatFlow = z.infer<typeof chatFlowSchema>;
-export type TextKey = keyof ChatFlow['texts'];
-export type IntentName = keyof ChatFlow['intents'];
-
-export function defaultFlowsRoot(): string {
-  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../flows');
-}
-
-/**
- * Parses one flow file against its schema (duplicate keys refused); throws one line naming the
- * file and the key: `flows/hr.yaml: kinds.0.label: …`. Shared by every loader of flows/.
- */
-export function parseFlowFile<S extends z.ZodType>(file: string, source: string, schema: S): z.infer<S> {
-  let data: unknown;
-  try {
-    data = parseYaml(source, { uniqueKeys: true });
-  } catch (err) {
-    throw new Error(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const detail = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.message;
-    throw new Error(`${file}: ${issue.path.join('.') || '(top level)'}: ${detail}`);
-  }
-  return parsed.data;
-}
+export type ChatFlow = z.infer<typeof chatFlowSchema> & {
+  /** A hash of chat.yaml's content (part of the stored sessions' version). */
+  version: string;
+};
+export type IntentName = (typeof INTENTS)[number];
 
 /** Parses and checks a chat flow; throws one line naming the file and the key on error. */
 export function parseChatFlow(source: string, file = 'flows/chat.yaml'): ChatFlow {
-  const flow = parseFlowFile(file, source, chatFlowSchema);
-  for (const [key, value] of Object.entries(flow.texts)) {
-    for (const m of value.matchAll(/\{(\w+)\}/g)) {
-      if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) throw new Error(`${file}: texts.${key}: unknown placeholder {${m[1]}}`);
-    }
-  }
-  return flow;
+  const flow = parseDataFile(file, source, chatFlowSchema);
+  const bad = checkPlaceholders(flow.texts, CHAT_TEXTS);
+  if (bad) throw new DataError(file, `texts.${bad[0]}`, bad[1]);
+  return { ...flow, version: contentHash([source]) };
 }
 
-export function loadChatFlow(root = defaultFlowsRoot()): ChatFlow {
+export function loadChatFlow(root = projectPath('flows')): ChatFlow {
   return parseChatFlow(readFileSync(path.join(root, 'chat.yaml'), 'utf8'));
 }
 
-/** Fills a wording template; a placeholder without a value is a bug. */
-export function fill(template: string, vars: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const v = vars[name];
-    if (v === undefined) throw new Error(`no value for placeholder {${name}}`);
-    return String(v);
-  });
+/** A chat text filled with exactly the placeholders its key declares. */
+export function say<K extends TextKey>(flow: ChatFlow, key: K, vars: Vars<typeof CHAT_TEXTS, K>): string {
+  return fill(flow.texts[key], vars);
 }
 
 /** Trigger words in their compared form (normalised, punctuation removed), computed once per flow. */

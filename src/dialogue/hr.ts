@@ -5,9 +5,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { contentHash, DataError, parseDataFile } from '../core/data-file.ts';
+import { projectPath } from '../core/paths.ts';
+import { checkPlaceholders } from '../core/template.ts';
 import type { Knowledge } from '../knowledge/load.ts';
 import { assess, parseProfile, type ChecklistEntry } from '../rules/index.ts';
-import { defaultFlowsRoot, parseFlowFile } from './flow.ts';
 
 const hrSchema = z.strictObject({
   intro: z.string().min(1),
@@ -21,6 +23,8 @@ const hrSchema = z.strictObject({
 
 export interface HrKind { id: string; label: string; checklist: ChecklistEntry[] }
 export interface HrTrack {
+  /** A hash of hr.yaml's content (part of the stored sessions' version). */
+  version: string;
   intro: string;
   kindsIntro: string;
   kindTitle: string;
@@ -29,23 +33,25 @@ export interface HrTrack {
   kinds: HrKind[];
 }
 
-export function loadHrTrack(k: Knowledge, root = defaultFlowsRoot()): HrTrack {
+export function loadHrTrack(k: Knowledge, root = projectPath('flows')): HrTrack {
   return parseHrTrack(readFileSync(path.join(root, 'hr.yaml'), 'utf8'), k);
 }
 
 export function parseHrTrack(source: string, k: Knowledge): HrTrack {
   const file = 'flows/hr.yaml';
-  const hr = parseFlowFile(file, source, hrSchema);
+  const hr = parseDataFile(file, source, hrSchema);
+  const bad = checkPlaceholders({ intro: hr.intro, kindsIntro: hr.kindsIntro, kindTitle: hr.kindTitle, kindsButton: hr.kindsButton }, { kindTitle: ['label'] });
+  if (bad) throw new DataError(file, bad[0], bad[1]);
   for (const step of hr.steps) {
-    if (!k.faqById.has(step.faq)) throw new Error(`${file}: step "${step.label}": FAQ entry "${step.faq}" does not exist`);
+    if (!k.faqById.has(step.faq)) throw new DataError(file, `step "${step.label}"`, `FAQ entry "${step.faq}" does not exist`);
   }
   const kinds = hr.kinds.map((kind) => {
     const r = parseProfile({ ...hr.base, ...kind.profile }, `kinds.${kind.id}.profile`);
-    if (!r.ok) throw new Error(`${file}: ${r.error.message}`);
+    if (!r.ok) throw new DataError(file, null, r.error.message);
     // The cut-off and routes do not depend on the clock; the checklist is what the rules give.
     const a = assess(r.value, k, new Date(`${k.params.cutoff.value}T00:00:00Z`));
-    if (!a.eligible) throw new Error(`${file}: kinds.${kind.id}: the sample profile may not apply (${a.blockers.map((b) => b.code).join(', ')})`);
+    if (!a.eligible) throw new DataError(file, `kinds.${kind.id}`, `the sample profile may not apply (${a.blockers.map((b) => b.code).join(', ')})`);
     return { id: kind.id, label: kind.label, checklist: a.checklist };
   });
-  return { intro: hr.intro, kindsIntro: hr.kindsIntro, kindTitle: hr.kindTitle, kindsButton: hr.kindsButton, steps: hr.steps, kinds };
+  return { version: contentHash([source]), intro: hr.intro, kindsIntro: hr.kindsIntro, kindTitle: hr.kindTitle, kindsButton: hr.kindsButton, steps: hr.steps, kinds };
 }

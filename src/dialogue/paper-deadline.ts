@@ -3,13 +3,13 @@
  * after the approval SMS to deliver the paper materials. A question that mentions the SMS and a
  * date gets the day computed on the mainland working-day calendar (holidays and make-up days).
  */
+import type { Citation } from '../core/types.ts';
+import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
-import { cite } from '../qa/answer.ts';
 import { cnDate } from '../rules/index.ts';
 import { isIsoDate } from '../rules/months.ts';
 import { addWorkingDays, CALENDAR_YEARS } from '../rules/working-days.ts';
-import { fill, type ChatFlow } from './flow.ts';
-import type { Citation } from './types.ts';
+import { say, type ChatFlow } from './flow.ts';
 
 /** A date in the text: 2023年9月27日, 9月27日 / 9月27号, 2023-09-27, 9/27; the year defaults to the edition's. */
 export function findDate(text: string, defaultYear: number): string | undefined {
@@ -36,11 +36,10 @@ export function paperDeadlineAnswer(text: string, knowledge: Knowledge, flow: Ch
   if (!received) return undefined;
   const days = params.paperWorkingDays.value;
   const due = addWorkingDays(received, days);
-  const t = flow.texts;
-  const lines = [fill(t.paperDeadline, { date: cnDate(received), paperDays: days, deadline: cnDate(due.date) })];
+  const lines = [say(flow, 'paperDeadline', { date: cnDate(received), paperDays: days, deadline: cnDate(due.date) })];
   if (!due.covered) {
     const year = [received, due.date].map((d) => Number(d.slice(0, 4))).find((y) => y < CALENDAR_YEARS.from || y > CALENDAR_YEARS.to)!;
-    lines.push(fill(t.calendarNotCovered, { from: CALENDAR_YEARS.from, to: CALENDAR_YEARS.to, year }));
+    lines.push(say(flow, 'calendarNotCovered', { from: CALENDAR_YEARS.from, to: CALENDAR_YEARS.to, year }));
   }
   return { text: lines.join('\n'), citations: cite(knowledge, params.paperWorkingDays.clauses) };
 }

@@ -1,57 +1,32 @@
-/** The dialogue engine's vocabulary: what comes in, what goes out. Channel-neutral. */
-import type { InterviewState } from '../interview/engine.ts';
-import type { Assessment } from '../rules/index.ts';
-import type { PhotoFacts } from '../photo/check.ts';
+/** What one dialogue step produces: the new session, the replies, and every effect as data. */
+import type { Ask, Reply } from '../core/types.ts';
 import type { SubscriptionRole } from '../reminders/schedule.ts';
+import type { Assessment } from '../rules/index.ts';
+import type { Session } from './session.ts';
 
-/** What a person did: typed text, pressed a button, or answered the pending question. */
-export type Input =
-  | { kind: 'text'; text: string }
-  | { kind: 'action'; action: string }
-  | { kind: 'value'; value: unknown }
-  /** A photo was sent: its facts, for the notice's photo rules. */
-  | { kind: 'photo'; facts: PhotoFacts };
+export type { Ask, Button, Citation, Input, Reply } from '../core/types.ts';
+export type { Mode, Session } from './session.ts';
 
-export interface Button { label: string; action: string }
-export interface Citation { id: string; title: string }
-export interface Reply { text: string; buttons: Button[]; citations: Citation[] }
-
-/** The question the engine waits on (set by the eligibility interview; null otherwise). */
-export interface Ask {
-  field: string;
-  kind: 'choice' | 'boolean' | 'month' | 'number' | 'hours' | 'text';
-  options?: string[];
-}
-
-/** A user's conversation state; round-trips through JSON, carries the flow version it belongs to. */
-export interface Session {
-  /** The chat flow's and the interview flow's versions, "chat.interview". */
-  flowVersion: string;
-  /** Whether the welcome has been shown. */
-  greeted: boolean;
-  /** The eligibility interview, while one is under way or its verdict can still be changed. */
-  interview: InterviewState | null;
-  /** Set when "delete my data" waits for a confirmation. */
-  confirmingForget: boolean;
-  /** The deadline reminders this user subscribed to (the store holds the runner's copy). */
-  subscription?: { role: SubscriptionRole; since: string } | null;
-}
-
-/** What the caller must do besides sending replies. */
+/** What the caller must do besides sending the replies and saving the session. */
 export type Effect =
+  /** Delete everything stored about this person (删除我的数据). */
   | { kind: 'forget' }
   /** Subscribe to deadline reminders from `since` (ISO instant) on; replaces an earlier subscription. */
   | { kind: 'subscribe'; role: SubscriptionRole; since: string }
-  | { kind: 'unsubscribe' };
+  | { kind: 'unsubscribe' }
+  /** Keep the verdict's checklist, for the personal deadline reminders. */
+  | { kind: 'remember-checklist'; items: string[] }
+  /** A question was asked: for the office's log of what the bot could (not) answer. */
+  | { kind: 'log-question'; question: string; answered: boolean; entry: string | null; score: number };
 
-/** What one step produced; the caller sends the replies and carries out the effects. */
 export interface StepResult {
   session: Session;
   replies: Reply[];
+  /** The question the eligibility check now waits on, if any. */
   ask: Ask | null;
   /** True when a question was asked and the notice did not answer it. */
   fallback: boolean;
-  /** Set on the turn the interview reaches its verdict. */
+  /** Set on the turn the eligibility check reaches its verdict. */
   assessment: Assessment | null;
   effects: Effect[];
 }

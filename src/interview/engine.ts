@@ -3,30 +3,36 @@
  * still need; back, skip, restart, review, change; the verdict with the personal checklist and
  * the deadline summary. No I/O: the clock's value and the loaded flow and knowledge come in.
  */
+import { formatAction } from '../core/actions.ts';
+import { fill, type Vars } from '../core/template.ts';
+import { plain, type Ask, type Button, type Reply } from '../core/types.ts';
+import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
-import { cite } from '../qa/answer.ts';
 import { assess, routeTitle, cnDate, type Assessment } from '../rules/index.ts';
 import { routeClauses } from '../rules/routes.ts';
-import { fill } from '../dialogue/flow.ts';
-import type { Ask, Button, Reply } from '../dialogue/types.ts';
 import { parseAnswer, type ChoiceOption, type Hours } from './answers.ts';
-import type { Condition, InterviewFlow, InterviewTextKey, Step } from './flow.ts';
+import type { Condition, INTERVIEW_TEXTS, InterviewFlow, InterviewTextKey, Step } from './flow.ts';
 import { GUARDS, type GuardContext } from './guards.ts';
 import { isAnswered, profileFromAnswers, readField, requiredAnswered, type Answers } from './profile-answers.ts';
 
+/** What the interview knows: the answers and the way they were given. Round-trips through JSON. */
 export interface InterviewState {
   answers: Answers;
-  /** Steps answered or skipped, in order (返回 walks back along it). */
+  /** Steps answered or skipped, in order (返回 walks back along it, questions are numbered by it). */
   history: string[];
   skipped: string[];
-  stage: 'asking' | 'review' | 'verdict';
-  /** The step waiting for an answer while asking. */
-  pending: string | null;
-  /** Set while a change made from the review (or after the verdict) is being answered. */
-  editing: 'review' | 'verdict' | null;
-  /** The last verdict shown, to say what a change changed. */
+  /** The last verdict shown, to say what a change changed; set once a verdict was given. */
   lastVerdict: VerdictDigest | null;
 }
+
+/**
+ * Where the interview is, as part of the session's mode: waiting for the answer to `step`
+ * (`editing` says where a change made from the review or after the verdict returns), or showing
+ * the review. Outside these modes the interview is not active (not begun, exited, or its verdict shown).
+ */
+export type InterviewMode =
+  | { kind: 'asking'; step: string; editing: 'review' | 'verdict' | null }
+  | { kind: 'reviewing' };
 
 /** What a verdict said, compactly, for comparing two verdicts. */
 export interface VerdictDigest { eligible: boolean; routes: string[]; blockers: string[]; checklist: string[] }
@@ -39,7 +45,8 @@ export interface InterviewEnv {
 }
 
 export type InterviewEvent =
-  | { kind: 'answer'; raw: unknown }
+  /** An answer; `step` is the step a button belongs to (a press for another step is stale). */
+  | { kind: 'answer'; raw: unknown; step?: string }
   | { kind: 'back' }
   | { kind: 'skip' }
   | { kind: 'restart' }
@@ -50,101 +57,105 @@ export type InterviewEvent =
 
 export interface InterviewTurn {
   state: InterviewState;
+  /** Where the interview is now; null once the verdict is shown (the interview is then not active). */
+  mode: InterviewMode | null;
   replies: Reply[];
   ask: Ask | null;
   assessment: Assessment | null;
 }
 
 export function startInterview(): InterviewState {
-  return { answers: {}, history: [], skipped: [], stage: 'asking', pending: null, editing: null, lastVerdict: null };
+  return { answers: {}, history: [], skipped: [], lastVerdict: null };
 }
 
 /** Begins the interview: the introduction and the first question. */
 export function beginInterview(env: InterviewEnv): InterviewTurn {
-  const turn = advance(startInterview(), env);
+  const turn = advance(startInterview(), null, env);
   return { ...turn, replies: [plain(t(env, 'start')), ...turn.replies] };
 }
 
-/** One event of the interview. */
-export function interviewStep(state: InterviewState, event: InterviewEvent, env: InterviewEnv): InterviewTurn {
+/** One event of the interview, in mode `mode` (null when it is not active: only its verdict was shown). */
+export function interviewStep(state: InterviewState, mode: InterviewMode | null, event: InterviewEvent, env: InterviewEnv): InterviewTurn {
+  const asking = mode?.kind === 'asking' ? mode : null;
   switch (event.kind) {
     case 'restart': return beginInterview(env);
-    case 'help': return reask(state, env, [plain(t(env, 'help'))]);
-    case 'review': return review({ ...state, stage: 'review', editing: null }, env);
-    case 'confirm': return state.stage === 'asking' ? reask(state, env, []) : verdict(state, env);
+    case 'help': return reask(state, mode, env, [plain(t(env, 'help'))]);
+    case 'review': return review(state, env);
+    case 'confirm': return asking ? reask(state, mode, env, []) : verdict(state, env);
     case 'edit': {
       const step = env.flow.stepById.get(event.step);
-      if (!step || !state.history.includes(step.id)) return state.stage === 'asking' ? reask(state, env, []) : review(state, env);
+      if (!step || !state.history.includes(step.id)) return asking ? reask(state, mode, env, []) : review(state, env);
       // Once a verdict was shown, a change goes straight to the new verdict and what it changed.
       const editing = state.lastVerdict ? 'verdict' : 'review';
-      const old = { label: shown(step, state.answers, env), raw: rawOf(step, readField(state.answers, step.field)) };
-      return ask({ ...state, stage: 'asking', pending: step.id, editing }, step, env, [plain(fill(t(env, 'editing'), { answer: old.label }))], old);
+      const old = oldAnswer(step, state, env);
+      return ask(state, { kind: 'asking', step: step.id, editing }, step, env, [plain(tf(env, 'editing', { answer: old.label }))], old);
     }
     case 'back': {
-      if (state.stage !== 'asking') return review(state, env);
+      if (!asking) return review(state, env);
       const previous = state.history.at(-1);
-      if (!previous) return reask(state, env, [plain(t(env, 'nothingToGoBack'))]);
+      if (!previous) return reask(state, mode, env, [plain(t(env, 'nothingToGoBack'))]);
       const step = env.flow.stepById.get(previous)!;
-      const history = state.history.slice(0, -1);
-      const old = { label: shown(step, state.answers, env), raw: rawOf(step, readField(state.answers, step.field)) };
+      const old = oldAnswer(step, state, env);
       const { [step.field]: _dropped, ...answers } = state.answers;
-      const next = { ...state, history, answers: dropHonourNone(answers, step), skipped: state.skipped.filter((s) => s !== step.id), pending: step.id };
-      return ask(next, step, env, [plain(fill(t(env, 'backTo'), { answer: old.label }))], old);
+      const next: InterviewState = { ...state, history: state.history.slice(0, -1), answers: dropHonourNone(answers, step), skipped: state.skipped.filter((s) => s !== step.id) };
+      return ask(next, { kind: 'asking', step: step.id, editing: asking.editing }, step, env, [plain(tf(env, 'backTo', { answer: old.label }))], old);
     }
     case 'skip': {
-      const step = pendingStep(state, env);
+      const step = asking && env.flow.stepById.get(asking.step);
       if (!step) return review(state, env);
-      if (!step.optional) return reask(state, env, [plain(fill(t(env, 'notSkippable'), { hint: '' }))]);
+      if (!step.optional) return reask(state, mode, env, [plain(tf(env, 'notSkippable', { hint: '' }))]);
       const next = record({ ...state, skipped: [...state.skipped, step.id] }, step);
-      return continueAfter(next, env, [plain(fill(t(env, 'skipped'), { answer: shown(step, next.answers, env) }))]);
+      return continueAfter(next, asking, env, [plain(tf(env, 'skipped', { answer: shown(step, next.answers, env) }))]);
     }
     case 'answer': {
-      const step = pendingStep(state, env);
-      if (!step) return state.stage === 'verdict' ? verdict(state, env) : review(state, env);
+      const step = asking && env.flow.stepById.get(asking.step);
+      if (!step) return state.lastVerdict && !mode ? verdict(state, env) : review(state, env);
+      if (event.step !== undefined && event.step !== step.id) return stale(state, asking, env);
       const parsed = readAnswer(step, event.raw, env);
-      if (!parsed.ok) return reask(state, env, [plain(fill(t(env, 'hint'), { hint: parsed.hint }))]);
+      if (!parsed.ok) return reask(state, mode, env, [plain(tf(env, 'hint', { hint: parsed.hint }))]);
       const answers = setAnswer(state.answers, step, parsed.value);
-      return continueAfter(record({ ...state, answers }, step), env, []);
+      return continueAfter(record({ ...state, answers }, step), asking, env, []);
     }
   }
 }
 
+/** A press of a button that belongs to another question: nothing is recorded, the pending question again. */
+function stale(state: InterviewState, asking: Extract<InterviewMode, { kind: 'asking' }>, env: InterviewEnv): InterviewTurn {
+  return reask(state, asking, env, [plain(t(env, 'stale'))]);
+}
+
 /** The question now pending, asked again (after a side question), or null when none is. */
-export function resumeQuestion(state: InterviewState, env: InterviewEnv): InterviewTurn | null {
-  const step = pendingStep(state, env);
+export function resumeQuestion(state: InterviewState, mode: InterviewMode | null, env: InterviewEnv): InterviewTurn | null {
+  const step = mode?.kind === 'asking' ? env.flow.stepById.get(mode.step) : undefined;
   if (!step) return null;
-  const turn = ask(state, step, env, []);
-  turn.replies.at(-1)!.text = fill(t(env, 'resume'), { n: questionNumber(state, step), question: questionText(step, env) });
+  const turn = ask(state, mode as Extract<InterviewMode, { kind: 'asking' }>, step, env, []);
+  turn.replies.at(-1)!.text = tf(env, 'resume', { n: questionNumber(state, step), question: questionText(step, env) });
   return turn;
 }
 
 /** Whether a text reads as an answer to the pending question (for telling answers from side questions). */
-export function readsAsAnswer(state: InterviewState, text: string, env: InterviewEnv): boolean {
-  const step = pendingStep(state, env);
+export function readsAsAnswer(mode: InterviewMode | null, text: string, env: InterviewEnv): boolean {
+  const step = mode?.kind === 'asking' ? env.flow.stepById.get(mode.step) : undefined;
   return !!step && readAnswer(step, text, env).ok;
 }
 
 // ── asking ──
 
-function pendingStep(state: InterviewState, env: InterviewEnv): Step | undefined {
-  return state.stage === 'asking' && state.pending ? env.flow.stepById.get(state.pending) : undefined;
-}
-
 function record(state: InterviewState, step: Step): InterviewState {
-  return { ...state, history: state.history.includes(step.id) ? state.history : [...state.history, step.id], pending: null };
+  return { ...state, history: state.history.includes(step.id) ? state.history : [...state.history, step.id] };
 }
 
-function continueAfter(state: InterviewState, env: InterviewEnv, before: Reply[]): InterviewTurn {
-  const turn = advance(state, env);
+function continueAfter(state: InterviewState, from: Extract<InterviewMode, { kind: 'asking' }>, env: InterviewEnv, before: Reply[]): InterviewTurn {
+  const turn = advance(state, from.editing, env);
   return { ...turn, replies: [...before, ...turn.replies] };
 }
 
 /** Asks the next question the rules still need, or goes to the review (or straight to the verdict after a change). */
-function advance(state: InterviewState, env: InterviewEnv): InterviewTurn {
+function advance(state: InterviewState, editing: 'review' | 'verdict' | null, env: InterviewEnv): InterviewTurn {
   const step = nextStep(state, env);
-  if (step) return ask({ ...state, stage: 'asking', pending: step.id }, step, env, []);
-  if (state.editing === 'verdict') return verdict(state, env);
-  return review({ ...state, stage: 'review', pending: null, editing: null }, env);
+  if (step) return ask(state, { kind: 'asking', step: step.id, editing }, step, env, []);
+  if (editing === 'verdict') return verdict(state, env);
+  return review(state, env);
 }
 
 /** The first step whose field is not answered and whose condition holds, phase by phase. */
@@ -197,31 +208,37 @@ function questionNumber(state: InterviewState, step: Step): number {
   return at >= 0 ? at + 1 : state.history.length + 1;
 }
 
-function ask(state: InterviewState, step: Step, env: InterviewEnv, before: Reply[], previous?: { label: string; raw: string }): InterviewTurn {
-  const text = fill(t(env, 'progress'), { n: questionNumber(state, step), question: questionText(step, env) });
+function ask(state: InterviewState, mode: Extract<InterviewMode, { kind: 'asking' }>, step: Step, env: InterviewEnv, before: Reply[], previous?: { label: string; raw: string }): InterviewTurn {
+  const text = tf(env, 'progress', { n: questionNumber(state, step), question: questionText(step, env) });
+  const answer = (label: string, value: string): Button => ({ label, action: formatAction({ kind: 'answer', step: step.id, value }) });
+  const nav = (label: string, op: 'skip' | 'back' | 'exit'): Button => ({ label, action: formatAction({ kind: 'interview', op }) });
   const buttons: Button[] = [];
-  const options = optionsOf(step, env);
-  if (step.kind === 'boolean') buttons.push({ label: t(env, 'yes'), action: 'answer:true' }, { label: t(env, 'no'), action: 'answer:false' });
-  for (const o of options ?? []) buttons.push({ label: o.label, action: `answer:${o.value}` });
-  if (step.kind === 'month' && step.nullable) buttons.push({ label: t(env, 'none'), action: 'answer:none' });
-  if (step.optional) buttons.push({ label: t(env, 'skip'), action: 'interview:skip' });
-  if (state.history.length > 0) buttons.push({ label: t(env, 'back'), action: 'interview:back' });
-  buttons.push({ label: t(env, 'exit'), action: 'interview:exit' });
-  // After 返回, the old answer is offered as a button.
-  if (previous) buttons.unshift({ label: previous.label.slice(0, 20), action: `answer:${previous.raw}` });
+  if (step.kind === 'boolean') buttons.push(answer(t(env, 'yes'), 'true'), answer(t(env, 'no'), 'false'));
+  for (const o of optionsOf(step, env) ?? []) buttons.push(answer(o.label, o.value));
+  if (step.kind === 'month' && step.nullable) buttons.push(answer(t(env, 'none'), 'none'));
+  if (step.optional) buttons.push(nav(t(env, 'skip'), 'skip'));
+  if (state.history.length > 0) buttons.push(nav(t(env, 'back'), 'back'));
+  buttons.push(nav(t(env, 'exit'), 'exit'));
+  // After 返回 or when changing an answer, the old answer is offered as a button.
+  if (previous) buttons.unshift(answer(previous.label.slice(0, 20), previous.raw));
   const reply: Reply = { text, buttons: dedupe(buttons), citations: cite(env.knowledge, step.clauses) };
-  return { state, replies: [...before, reply], ask: askOf(step, env), assessment: null };
+  return { state, mode, replies: [...before, reply], ask: askOf(step, env), assessment: null };
 }
 
-/** The pending question again, after something else was said. */
-function reask(state: InterviewState, env: InterviewEnv, before: Reply[]): InterviewTurn {
-  const step = pendingStep(state, env);
+/** The pending question again, after something else was said (or the review, when reviewing). */
+function reask(state: InterviewState, mode: InterviewMode | null, env: InterviewEnv, before: Reply[]): InterviewTurn {
+  const step = mode?.kind === 'asking' ? env.flow.stepById.get(mode.step) : undefined;
   if (!step) {
-    if (state.stage !== 'review') return { state, replies: before, ask: null, assessment: null };
+    if (mode?.kind !== 'reviewing') return { state, mode, replies: before, ask: null, assessment: null };
     const turn = review(state, env);
     return { ...turn, replies: [...before, ...turn.replies] };
   }
-  return ask(state, step, env, before);
+  return ask(state, mode as Extract<InterviewMode, { kind: 'asking' }>, step, env, before);
+}
+
+/** A step's current answer, as shown and as the button that gives it again. */
+function oldAnswer(step: Step, state: InterviewState, env: InterviewEnv): { label: string; raw: string } {
+  return { label: shown(step, state.answers, env), raw: rawOf(step, readField(state.answers, step.field)) };
 }
 
 function askOf(step: Step, env: InterviewEnv): Ask {
@@ -301,14 +318,14 @@ function rawOf(step: Step, v: unknown): string {
 
 function review(state: InterviewState, env: InterviewEnv): InterviewTurn {
   const answered = state.history.map((id) => env.flow.stepById.get(id)!);
-  const lines = answered.map((step, i) => fill(t(env, 'reviewLine'), { n: i + 1, field: env.flow.texts.labels[step.id]!, answer: shown(step, state.answers, env) }));
+  const lines = answered.map((step, i) => tf(env, 'reviewLine', { n: i + 1, field: env.flow.texts.labels[step.id]!, answer: shown(step, state.answers, env) }));
   const buttons: Button[] = [
-    { label: t(env, 'confirm'), action: 'interview:confirm' },
-    ...answered.map((step, i) => ({ label: fill(t(env, 'change'), { n: i + 1 }), action: `interview:edit:${step.id}` })),
-    { label: t(env, 'restart'), action: 'interview:restart' },
+    { label: t(env, 'confirm'), action: formatAction({ kind: 'interview', op: 'confirm' }) },
+    ...answered.map((step, i) => ({ label: tf(env, 'change', { n: i + 1 }), action: formatAction({ kind: 'edit', step: step.id }) })),
+    { label: t(env, 'restart'), action: formatAction({ kind: 'interview', op: 'restart' }) },
   ];
   const reply: Reply = { text: [t(env, 'review'), ...lines].join('\n'), buttons, citations: [] };
-  return { state: { ...state, stage: 'review', pending: null }, replies: [reply], ask: null, assessment: null };
+  return { state, mode: { kind: 'reviewing' }, replies: [reply], ask: null, assessment: null };
 }
 
 /**
@@ -343,11 +360,11 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     const profile = profileFromAnswers(state.answers, k.params);
     const flags = { mismatch: !profile.educationRelevant && profile.education !== 'none', techSchool: profile.education.startsWith('tech-') };
     const clauses = a.routes.flatMap((r) => routeClauses(r, k.params, flags));
-    replies.push({ text: [fill(t(env, 'eligible'), { routes }), ...a.notes.slice(2)].join('\n'), buttons: [], citations: cite(k, unique(clauses)) });
+    replies.push({ text: [tf(env, 'eligible', { routes }), ...a.notes.slice(2)].join('\n'), buttons: [], citations: cite(k, unique(clauses)) });
   } else {
     const lines = [t(env, 'notEligible'), ...a.blockers.map((b) => `• ${b.message}`)];
     if (!requiredAnswered(state.answers)) lines.push(t(env, 'earlyStop'));
-    for (const m of a.nearMiss) lines.push(fill(t(env, 'nearMiss'), { route: routeTitle(m.route, k.params), short: m.short }));
+    for (const m of a.nearMiss) lines.push(tf(env, 'nearMiss', { route: routeTitle(m.route, k.params), short: m.short }));
     lines.push(...a.notes.slice(2));
     replies.push({ text: lines.join('\n'), buttons: [], citations: cite(k, unique(a.blockers.flatMap((b) => b.clauses))) });
   }
@@ -359,23 +376,23 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   replies.push({
     text: [t(env, 'deadlinesTitle'), a.notes[1] ?? '', ...deadlineLines].filter(Boolean).join('\n'),
     buttons: [
-      { label: t(env, 'modify'), action: 'interview:review' },
-      { label: t(env, 'again'), action: 'interview:restart' },
-      { label: '菜单', action: 'menu' },
+      { label: t(env, 'modify'), action: formatAction({ kind: 'interview', op: 'review' }) },
+      { label: t(env, 'again'), action: formatAction({ kind: 'interview', op: 'restart' }) },
+      { label: t(env, 'menu'), action: formatAction({ kind: 'menu' }) },
     ],
     citations: cite(k, unique(a.deadlines.flatMap((d) => d.clauses))),
   });
-  return { state: { ...state, stage: 'verdict', pending: null, editing: null, lastVerdict: digest }, replies, ask: null, assessment: a };
+  return { state: { ...state, lastVerdict: digest }, mode: null, replies, ask: null, assessment: a };
 }
 
 function describeChange(before: VerdictDigest, after: VerdictDigest, a: Assessment, env: InterviewEnv): string {
   const changes: string[] = [];
   if (before.eligible !== after.eligible) changes.push(t(env, after.eligible ? 'changeEligible' : 'changeIneligible'));
-  if (before.routes.join() !== after.routes.join() && after.routes.length) changes.push(fill(t(env, 'changeRoutes'), { routes: a.routes.map((r) => routeTitle(r, env.knowledge.params)).join('；') }));
-  if (before.blockers.join() !== after.blockers.join() && after.blockers.length) changes.push(fill(t(env, 'changeBlockers'), { blockers: a.blockers.map((b) => b.message).join('；') }));
+  if (before.routes.join() !== after.routes.join() && after.routes.length) changes.push(tf(env, 'changeRoutes', { routes: a.routes.map((r) => routeTitle(r, env.knowledge.params)).join('；') }));
+  if (before.blockers.join() !== after.blockers.join() && after.blockers.length) changes.push(tf(env, 'changeBlockers', { blockers: a.blockers.map((b) => b.message).join('；') }));
   const diff = after.checklist.filter((x) => !before.checklist.includes(x)).length + before.checklist.filter((x) => !after.checklist.includes(x)).length;
-  if (diff > 0) changes.push(fill(t(env, 'changeChecklist'), { n: diff }));
-  return changes.length ? fill(t(env, 'changed'), { changes: changes.join('；') }) : t(env, 'unchanged');
+  if (diff > 0) changes.push(tf(env, 'changeChecklist', { n: diff }));
+  return changes.length ? tf(env, 'changed', { changes: changes.join('；') }) : t(env, 'unchanged');
 }
 
 // ── small helpers ──
@@ -384,8 +401,9 @@ function t(env: InterviewEnv, key: InterviewTextKey): string {
   return env.flow.texts.texts[key];
 }
 
-function plain(text: string): Reply {
-  return { text, buttons: [], citations: [] };
+/** A text filled with exactly the placeholders its key declares (flows/interview-texts.yaml). */
+function tf<K extends InterviewTextKey>(env: InterviewEnv, key: K, vars: Vars<typeof INTERVIEW_TEXTS, K>): string {
+  return fill(env.flow.texts.texts[key], vars);
 }
 
 function unique<T>(xs: T[]): T[] {

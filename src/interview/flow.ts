@@ -9,9 +9,10 @@ import { z } from 'zod';
 import type { Knowledge } from '../knowledge/load.ts';
 import { EXPECTED_FORM } from '../rules/index.ts';
 import { numbersIn } from '../text/numbers.ts';
-import { defaultFlowsRoot, parseFlowFile } from '../dialogue/flow.ts';
+import { contentHash, DataError, parseDataFile } from '../core/data-file.ts';
+import { projectPath } from '../core/paths.ts';
+import { checkPlaceholders, type PlaceholderTable } from '../core/template.ts';
 import { GUARDS } from './guards.ts';
-import { questionVars } from './engine.ts';
 
 export type Condition =
   | { eq: [string, string | number | boolean] }
@@ -50,7 +51,6 @@ export const stepSchema = z.strictObject({
 });
 
 export const interviewFlowSchema = z.strictObject({
-  version: z.number().int().positive(),
   optionSets: z.record(z.string(), z.array(option).min(2)),
   phases: z.array(z.strictObject({
     id,
@@ -61,26 +61,31 @@ export const interviewFlowSchema = z.strictObject({
   })).min(1),
 });
 
+/** The interview's wording keys and the placeholders the engine supplies for each. */
+export const INTERVIEW_TEXTS = {
+  start: [], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
+  help: [], hint: ['hint'], notSkippable: ['hint'], skipped: ['answer'], backTo: ['answer'], editing: ['answer'], nothingToGoBack: [],
+  stale: [], exited: [], review: [], reviewLine: ['n', 'field', 'answer'], confirm: [], change: ['n'],
+  eligible: ['routes'], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], deadlinesTitle: [],
+  changed: ['changes'], unchanged: [], changeEligible: [], changeIneligible: [], changeRoutes: ['routes'], changeBlockers: ['blockers'],
+  changeChecklist: ['n'], modify: [], again: [], menu: [], notAsked: [],
+} as const satisfies PlaceholderTable;
+export type InterviewTextKey = keyof typeof INTERVIEW_TEXTS;
+
+/** The placeholders every question may use: facts of the edition (see `questionVars`). */
+export const QUESTION_PLACEHOLDERS = ['zone'] as const;
+
 export const interviewTextsSchema = z.strictObject({
   questions: z.record(z.string(), z.string().min(1)),
   labels: z.record(z.string(), z.string().min(1).max(20)),
-  texts: z.strictObject(Object.fromEntries([
-    'start', 'progress', 'resume', 'yes', 'no', 'none', 'skip', 'back', 'restart', 'exit', 'help', 'hint',
-    'notSkippable', 'skipped', 'backTo', 'editing', 'nothingToGoBack', 'exited', 'review', 'reviewLine', 'confirm', 'change',
-    'eligible', 'notEligible', 'earlyStop', 'nearMiss', 'checklistTitle', 'deadlinesTitle', 'changed', 'unchanged',
-    'changeEligible', 'changeIneligible', 'changeRoutes', 'changeBlockers', 'changeChecklist', 'modify', 'again', 'notAsked',
-  ].map((k) => [k, z.string().min(1)])) as Record<InterviewTextKey, z.ZodString>),
+  texts: z.strictObject(Object.fromEntries(Object.keys(INTERVIEW_TEXTS).map((k) => [k, z.string().min(1)])) as Record<InterviewTextKey, z.ZodString>),
 });
-
-export type InterviewTextKey =
-  | 'start' | 'progress' | 'resume' | 'yes' | 'no' | 'none' | 'skip' | 'back' | 'restart' | 'exit' | 'help' | 'hint'
-  | 'notSkippable' | 'skipped' | 'backTo' | 'editing' | 'nothingToGoBack' | 'exited' | 'review' | 'reviewLine' | 'confirm' | 'change'
-  | 'eligible' | 'notEligible' | 'earlyStop' | 'nearMiss' | 'checklistTitle' | 'deadlinesTitle' | 'changed' | 'unchanged'
-  | 'changeEligible' | 'changeIneligible' | 'changeRoutes' | 'changeBlockers' | 'changeChecklist' | 'modify' | 'again' | 'notAsked';
 
 export type Step = z.infer<typeof stepSchema>;
 export type InterviewFlowData = z.infer<typeof interviewFlowSchema>;
 export interface InterviewFlow extends InterviewFlowData {
+  /** A hash of both files: stored sessions of another version are migrated (see dialogue/session.ts). */
+  version: string;
   texts: z.infer<typeof interviewTextsSchema>;
   stepById: Map<string, Step>;
   /** Steps in the order they can be asked. */
@@ -88,18 +93,20 @@ export interface InterviewFlow extends InterviewFlowData {
 }
 
 /** Loads the interview from flows/ and checks it against the knowledge. */
-export function loadInterviewFlow(k: Knowledge, root = defaultFlowsRoot()): InterviewFlow {
+export function loadInterviewFlow(k: Knowledge, root = projectPath('flows')): InterviewFlow {
   const read = (name: string) => readFileSync(path.join(root, name), 'utf8');
   return parseInterviewFlow(read('interview.yaml'), read('interview-texts.yaml'), k);
 }
 
 /** Parses both files and checks every reference; throws one line naming the file and entry. */
 export function parseInterviewFlow(logicSource: string, textsSource: string, k: Knowledge): InterviewFlow {
-  const logic = parseFlowFile('flows/interview.yaml', logicSource, interviewFlowSchema);
-  const texts = parseFlowFile('flows/interview-texts.yaml', textsSource, interviewTextsSchema);
+  const logic = parseDataFile('flows/interview.yaml', logicSource, interviewFlowSchema);
+  const texts = parseDataFile('flows/interview-texts.yaml', textsSource, interviewTextsSchema);
   const fail = (file: string, entry: string, detail: string): never => {
-    throw new Error(`${file}: ${entry}: ${detail}`);
+    throw new DataError(file, entry, detail);
   };
+  const badText = checkPlaceholders(texts.texts, INTERVIEW_TEXTS);
+  if (badText) fail('flows/interview-texts.yaml', `texts.${badText[0]}`, badText[1]);
   const L = 'flows/interview.yaml';
   const steps = logic.phases.flatMap((p) => p.steps);
   const stepById = new Map<string, Step>();
@@ -114,9 +121,8 @@ export function parseInterviewFlow(logicSource: string, textsSource: string, k: 
     if (texts.labels[step.id] === undefined) fail('flows/interview-texts.yaml', `labels.${step.id}`, 'the step has no label');
     const question = texts.questions[step.id];
     if (question === undefined) fail('flows/interview-texts.yaml', `questions.${step.id}`, 'the step has no question text');
-    for (const m of question!.matchAll(/\{(\w+)\}/g)) {
-      if (!(m[1]! in questionVars(k))) fail('flows/interview-texts.yaml', `questions.${step.id}`, `unknown placeholder {${m[1]}}`);
-    }
+    const badQuestion = checkPlaceholders({ [step.id]: question! }, { [step.id]: QUESTION_PLACEHOLDERS });
+    if (badQuestion) fail('flows/interview-texts.yaml', `questions.${step.id}`, badQuestion[1]);
     // Numbers a question states come from its clauses; examples ("例如 …") and "填0" are not facts.
     const stated = [...numbersIn(question!.replace(/例如[^。？）)]*/g, ''))].filter((n) => n !== '0');
     const known = new Set(step.clauses.flatMap((c) => [...numbersIn(k.clauseById.get(c)!.text)]));
@@ -130,7 +136,7 @@ export function parseInterviewFlow(logicSource: string, textsSource: string, k: 
   for (const [section, keys] of [['questions', Object.keys(texts.questions)], ['labels', Object.keys(texts.labels)]] as const) {
     for (const key of keys) if (!stepById.has(key)) fail('flows/interview-texts.yaml', `${section}.${key}`, 'no step has this id');
   }
-  return { ...logic, texts, stepById, steps };
+  return { ...logic, version: contentHash([logicSource, textsSource]), texts, stepById, steps };
 }
 
 function checkCondition(c: Condition, file: string, where: string, fail: (f: string, e: string, d: string) => never): void {

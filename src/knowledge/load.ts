@@ -5,8 +5,8 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import { DataError, parseDataFile } from '../core/data-file.ts';
 import {
   clausesFileSchema, editionsFileSchema, faqFileSchema, noticeSchema, outOfScopeFileSchema,
   parametersFileSchema, synonymsFileSchema,
@@ -37,9 +37,10 @@ export interface Knowledge {
 /** A knowledge file's content by its path relative to the knowledge root. */
 export type KnowledgeFiles = Record<string, string>;
 
-export class KnowledgeError extends Error {
-  constructor(readonly file: string, readonly entry: string | null, detail: string) {
-    super(`knowledge/${file}${entry ? `: ${entry}` : ''}: ${detail}`);
+/** A knowledge file that cannot be used: one line naming `knowledge/<file>` and the entry. */
+export class KnowledgeError extends DataError {
+  constructor(file: string, entry: string | null, detail: string) {
+    super(`knowledge/${file}`, entry, detail);
     this.name = 'KnowledgeError';
   }
 }
@@ -160,42 +161,12 @@ export function parseKnowledge(files: KnowledgeFiles, edition: string): Knowledg
 }
 
 function parseFile<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
-  let data: unknown;
   try {
-    data = parseYaml(text, { uniqueKeys: true });
+    return parseDataFile(`knowledge/${file}`, text, schema);
   } catch (err) {
-    const detail = err instanceof YAMLParseError ? err.message.split('\n')[0]! : String(err);
-    throw new KnowledgeError(file, null, `not valid YAML: ${detail}`);
+    if (err instanceof DataError) throw new KnowledgeError(file, err.entry, err.detail);
+    throw err;
   }
-  const result = schema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new KnowledgeError(file, describePath(data, issue.path), issueMessage(issue));
-  }
-  return result.data;
-}
-
-/** "faq[3] (id q-foo).answer" style path, naming the entry by its id where it has one. */
-function describePath(data: unknown, issuePath: readonly PropertyKey[]): string {
-  let node: unknown = data;
-  let out = '';
-  for (const key of issuePath) {
-    if (typeof key === 'number') {
-      out += `[${key}]`;
-      node = Array.isArray(node) ? node[key] : undefined;
-      const nodeId = node && typeof node === 'object' ? (node as Record<string, unknown>).id : undefined;
-      if (typeof nodeId === 'string') out += ` (id ${nodeId})`;
-    } else {
-      out += `${out ? '.' : ''}${String(key)}`;
-      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key as string] : undefined;
-    }
-  }
-  return out || '(top level)';
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return issue.message;
 }
 
 function uniqueById<T extends { id: string }>(items: T[], file: string, what: string): Map<string, T> {

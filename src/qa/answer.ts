@@ -3,8 +3,10 @@
  * with its citation, a button for the clause's full text and buttons for related questions; or
  * a fallback when the notice does not answer it.
  */
+import { formatAction } from '../core/actions.ts';
+import type { Button, Citation } from '../core/types.ts';
+import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
-import type { Button, Citation } from '../dialogue/types.ts';
 import type { SearchIndex, SearchResult } from './search.ts';
 
 /** Below these similarities (0…1) the notice is taken not to answer the question. */
@@ -52,10 +54,6 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   return { kind: 'fallback', search };
 }
 
-export function cite(k: Knowledge, ids: readonly string[]): Citation[] {
-  return ids.map((id) => ({ id, title: k.clauseById.get(id)!.title }));
-}
-
 /** The FAQ entry's own related questions, else the next best matches of this question. */
 function relatedQuestions(k: Knowledge, own: readonly string[], search: SearchResult, self: string | undefined): Button[] {
   const ids = own.length > 0
@@ -67,7 +65,7 @@ function relatedQuestions(k: Knowledge, own: readonly string[], search: SearchRe
 /** A button that asks an FAQ question; its label is the question's first phrasing. */
 export function faqButton(k: Knowledge, id: string): Button {
   const q = k.faqById.get(id)!.questions[0]!;
-  return { label: q.length > 20 ? `${q.slice(0, 19)}…` : q, action: `faq:${id}` };
+  return { label: q.length > 20 ? `${q.slice(0, 19)}…` : q, action: formatAction({ kind: 'faq', id }) };
 }
 
 /**

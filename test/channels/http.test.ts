@@ -2,8 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../../src/bot.ts';
+import { createBot, type Bot } from '../../src/bot/index.ts';
 import { createApp, MAX_BODY, type App } from '../../adapters/http.ts';
+import { register } from '../../adapters/registry.ts';
+import { createKit } from '../../adapters/shared/kit.ts';
+import { createWeb } from '../../adapters/web/index.ts';
 import { jpeg } from '../photo/images.ts';
 
 let bot: Bot;
@@ -13,7 +16,8 @@ let base: string;
 
 beforeAll(async () => {
   bot = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') });
-  app = createApp(bot, [], pino({ level: 'silent' }));
+  const log = pino({ level: 'silent' });
+  app = createApp(bot, [register(bot, createWeb(createKit(bot, log)))], log);
   server = await app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

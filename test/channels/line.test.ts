@@ -4,10 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createBot, type Bot } from '../../src/bot.ts';
+import { createBot, type Bot } from '../../src/bot/index.ts';
 import type { Reply } from '../../src/dialogue/types.ts';
-import type { Channel, RawRequest, RawResponse } from '../../adapters/channel.ts';
-import { createLine, LINE_LIMITS, renderReplies, type LineOptions } from '../../adapters/line.ts';
+import type { Channel } from '../../adapters/shared/contract.ts';
+import type { RawRequest, RawResponse } from '../../adapters/shared/http.ts';
+import { createKit } from '../../adapters/shared/kit.ts';
+import { register } from '../../adapters/registry.ts';
+import { createLine, LINE_LIMITS, renderReplies as renderWith, type LineOptions } from '../../adapters/line/index.ts';
 import { jpeg } from '../photo/images.ts';
 import { sign, startFakeLine, type Call, type FakeLine, type SentMessage } from './fake-line.ts';
 
@@ -20,19 +23,22 @@ let fake: FakeLine;
 let line: Channel;
 const channels: Channel[] = [];
 
-function channel(over: Partial<LineOptions> = {}, withBot: Bot = bot): Channel {
-  const c = createLine(withBot, {
+function channel(over: Partial<LineOptions> & { log?: pino.Logger } = {}, withBot: Bot = bot): Channel {
+  const { log = pino({ level: 'silent' }), ...options } = over;
+  const c = register(withBot, createLine(createKit(withBot, log), {
     channelSecret: SECRET,
     channelAccessToken: TOKEN,
     // A path on the API origin is dropped: the client must still reach /v2/bot/message/reply.
     apiBaseUrl: `${fake.apiUrl}/some/path`,
     dataApiBaseUrl: fake.dataUrl,
-    log: pino({ level: 'silent' }),
-    ...over,
-  });
+    ...options,
+  }));
   channels.push(c);
   return c;
 }
+
+/** The channel's webhook route. */
+const webhook = (c: Channel) => (req: RawRequest) => c.routes.find((r) => r.path === '/webhooks/line')!.handle(req);
 
 beforeAll(async () => {
   [bot, fake] = await Promise.all([createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') }), startFakeLine(TOKEN)]);
@@ -76,7 +82,7 @@ function request(body: string | Buffer, signature: string | null = sign(body, SE
 }
 
 function post(events: Ev[], on: Channel = line): Promise<RawResponse> {
-  return on.handle!(request(JSON.stringify({ destination: 'Ubot', events })));
+  return webhook(on)(request(JSON.stringify({ destination: 'Ubot', events })));
 }
 
 /** The calls that answered an event: its reply, and pushes to `to` made after `since`. */
@@ -109,22 +115,22 @@ describe('the webhook request', () => {
   const body = JSON.stringify({ destination: 'Ubot', events: [] });
 
   it('answers 401 without a signature or with a wrong one', async () => {
-    const missing = await line.handle!(request(body, null));
+    const missing = await webhook(line)(request(body, null));
     expect(missing.status).toBe(401);
     expect(JSON.parse(String(missing.body))).toHaveProperty('error');
-    expect((await line.handle!(request(body, sign(body, 'another-secret')))).status).toBe(401);
-    expect((await line.handle!(request(body, 'not base64 at all!'))).status).toBe(401);
+    expect((await webhook(line)(request(body, sign(body, 'another-secret')))).status).toBe(401);
+    expect((await webhook(line)(request(body, 'not base64 at all!'))).status).toBe(401);
   });
 
   it('checks the raw bytes, not re-serialised JSON', async () => {
     const spaced = '{ "destination": "Ubot",\n  "events": [] }';
-    expect((await line.handle!(request(spaced))).status).toBe(200);
-    expect((await line.handle!(request(spaced, sign(JSON.stringify(JSON.parse(spaced)), SECRET)))).status).toBe(401);
+    expect((await webhook(line)(request(spaced))).status).toBe(200);
+    expect((await webhook(line)(request(spaced, sign(JSON.stringify(JSON.parse(spaced)), SECRET)))).status).toBe(401);
   });
 
   it('answers 400 to a signed body that is not a webhook', async () => {
     for (const bad of ['{"events": [', '[]', '{"destination": "Ubot"}', '{"events": [1, 2]}', '"text"']) {
-      const res = await line.handle!(request(bad));
+      const res = await webhook(line)(request(bad));
       expect(res.status, bad).toBe(400);
       expect(JSON.parse(String(res.body))).toHaveProperty('error');
     }
@@ -179,7 +185,7 @@ describe('an eligibility interview by buttons and typing', () => {
 
     // Typing "2" presses the second button (改第1项): question 1 again, then back to the review.
     m = await turn(textEvent(u, '2'));
-    expect(quick(m).map((a) => a.data)).toEqual(expect.arrayContaining(['answer:true', 'answer:false']));
+    expect(quick(m).map((a) => a.data)).toEqual(expect.arrayContaining(['answer:zone:true', 'answer:zone:false']));
     expect(quick(m).map((a) => a.data)).not.toContain('interview:confirm');
     m = await press(u, m, '是');
     expect(quick(m)[0]!.data).toBe('interview:confirm');
@@ -201,7 +207,7 @@ describe('events', () => {
     const missing = await turn(base('U-photo2', { type: 'message', message: { type: 'image', id: 'img-missing', contentProvider: { type: 'line' }, quoteToken: 'q' } }));
     expect(allText(missing)).toContain('没能取到');
     const sticker = await turn(base('U-sticker', { type: 'message', message: { type: 'sticker', id: 's1', packageId: '1', stickerId: '1' } }));
-    expect(allText(sticker)).toContain('文字和照片');
+    expect(allText(sticker)).toContain('文字消息和照片');
   });
 
   it('greets a new friend (follow)', async () => {
@@ -299,7 +305,7 @@ describe('logs', () => {
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(all).not.toContain('13800000000');
     expect(all).not.toContain('U-private');
-    expect(all).toContain('line turn failed');
+    expect(all).toContain('turn failed');
   });
 });
 
@@ -324,6 +330,8 @@ describe('redelivery', () => {
 
 describe('rendering', () => {
   const reply = (text: string, buttons: Reply['buttons'] = []): Reply => ({ text, buttons, citations: [] });
+  const WORDING = { chooseHeader: '也可以直接回复数字选择：', choose: '请选择：' };
+  const renderReplies = (replies: Reply[]) => renderWith(replies, WORDING);
 
   it('splits a 6000-character reply into messages of at most 5000, buttons on the last', () => {
     const text = `${'政'.repeat(3000)}\n${'策'.repeat(2999)}`;

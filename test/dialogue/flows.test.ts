@@ -2,13 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.ts';
-import { defaultFlowsRoot, parseChatFlow } from '../../src/dialogue/flow.ts';
+import { projectPath } from '../../src/core/paths.ts';
+import { parseChatFlow } from '../../src/dialogue/flow.ts';
 import { parseHrTrack } from '../../src/dialogue/hr.ts';
 import { parseInterviewFlow } from '../../src/interview/flow.ts';
 
 const k = loadKnowledge();
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/flows');
-const real = (name: string) => readFileSync(path.join(defaultFlowsRoot(), name), 'utf8');
+const real = (name: string) => readFileSync(projectPath('flows', name), 'utf8');
 
 /**
  * Loads every flow file; a fixture is a patch.json ({file, find, replace}) applied to the real

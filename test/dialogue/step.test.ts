@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../../src/bot.ts';
-import { step, newSession, type Env } from '../../src/dialogue/step.ts';
+import type { Bot } from '../../src/bot/index.ts';
+import { step } from '../../src/dialogue/step.ts';
 import type { Input } from '../../src/dialogue/types.ts';
+import { AUG, envAt as envOf, greeted as greetedOf, testBot } from '../kit.ts';
 
 let bot: Bot;
-beforeAll(async () => { bot = await createBot(); });
+beforeAll(async () => { bot = await testBot(); });
 
-const envAt = (iso: string): Env => ({ now: new Date(iso), timeZone: 'Asia/Shanghai', knowledge: bot.knowledge, flow: bot.flow, interview: bot.interview, hr: bot.hr, index: bot.index });
+const envAt = (iso: string) => envOf(bot, iso);
 const text = (t: string): Input => ({ kind: 'text', text: t });
-const greeted = () => ({ ...newSession(bot), greeted: true });
-const AUG = '2023-08-01T09:00:00+08:00';
+const greeted = () => greetedOf(bot);
 
 describe('first contact and the menu', () => {
   it('greets with what the bot can do, with buttons', () => {
@@ -34,11 +34,19 @@ describe('first contact and the menu', () => {
     }
   });
 
-  it('starts a session of another flow version afresh', () => {
-    const stale = { ...greeted(), flowVersion: 'old' };
+  it('takes a session of another flow version as its own, migrated', () => {
+    const stale = { ...greeted(), version: 'old' };
     const r = step(stale, text('继续教育要多少学时'), envAt(AUG));
-    expect(r.session.flowVersion).toBe(greeted().flowVersion);
-    expect(r.replies).toHaveLength(2); // treated as first contact: answer, then the welcome
+    expect(r.session.version).toBe(greeted().version);
+    expect(r.replies).toHaveLength(1); // still greeted: just the answer
+  });
+
+  it('starts afresh from a stored value it cannot read', () => {
+    for (const junk of [42, 'x', [], { version: 1 }, { mode: { kind: 'nowhere' } }]) {
+      const r = step(junk, text('继续教育要多少学时'), envAt(AUG));
+      expect(r.session.mode, JSON.stringify(junk)).toEqual({ kind: 'idle' });
+      expect(r.replies).toHaveLength(2); // a new person: answer, then the welcome
+    }
   });
 });
 

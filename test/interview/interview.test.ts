@@ -1,12 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../../src/bot.ts';
-import { conversation, text } from './helpers.ts';
+import type { Bot } from '../../src/bot/index.ts';
+import { answerFields, conversation, fieldsAsked, testBot, text } from '../kit.ts';
 
 let bot: Bot;
-beforeAll(async () => { bot = await createBot(); });
+beforeAll(async () => { bot = await testBot(); });
 
 /** The prerequisite answers of someone who passes them all. */
-const PASS = [true, true, 'petrochemical', 'mainland', true, { professional: 200, public: 60, other: 20 }];
+const PASS = {
+  employerInZone: true, employerPrivate: true, specialty: 'petrochemical', nationality: 'mainland',
+  annualReviewsPassed: true, continuingEducation: { professional: 200, public: 60, other: 20 },
+};
+/** The checklist questions of a domestic graduate with nothing special. */
+const PLAIN_CHECKLIST = { educationOrigin: 'domestic', degreeAutoVerified: true, 'socialInsurance.consistent': true, 'socialInsurance.outOfProvince': false };
 
 function start() {
   const c = conversation(bot);
@@ -14,27 +19,12 @@ function start() {
   return { c, first };
 }
 
-/** Answers each pending question with the given values, in order; returns the last result. */
-function answerAll(c: ReturnType<typeof conversation>, values: unknown[]) {
-  let r = c.results.at(-1)!;
-  for (const v of values) {
-    expect(r.ask, `no question pending for ${JSON.stringify(v)}: ${text(r)}`).not.toBeNull();
-    r = c.value(v);
-  }
-  return r;
-}
-
-function fieldsAsked(c: ReturnType<typeof conversation>): string[] {
-  return c.results.filter((r) => r.ask).map((r) => r.ask!.field);
-}
-
 describe('happy paths, one per route', () => {
   it('二.1: 本科 with 5 full years, then the checklist questions, review and verdict', () => {
     const { c, first } = start();
     expect(first.ask).toEqual({ field: 'employerInZone', kind: 'boolean' });
-    expect(first.replies.at(-1)!.buttons.map((b) => b.action)).toEqual(expect.arrayContaining(['answer:true', 'answer:false']));
-    answerAll(c, [...PASS, 'bachelor', '2018-07', true, 'domestic', '2018-06', true, true, false]);
-    const review = c.results.at(-1)!;
+    expect(first.replies.at(-1)!.buttons.map((b) => b.action)).toEqual(expect.arrayContaining(['answer:zone:true', 'answer:zone:false']));
+    const review = answerFields(c, { ...PASS, education: 'bachelor', workStart: '2018-07', educationRelevant: true, graduated: '2018-06', ...PLAIN_CHECKLIST });
     expect(review.ask).toBeNull();
     expect(review.replies[0]!.buttons[0]!.action).toBe('interview:confirm');
     const v = c.action('interview:confirm');
@@ -49,15 +39,14 @@ describe('happy paths, one per route', () => {
 
   it('二.2: 大专 with 助理工程师 for 4 years', () => {
     const { c } = start();
-    answerAll(c, [...PASS, 'college', '2019-03', '2019-05']);
+    answerFields(c, { ...PASS, education: 'college', workStart: '2019-03', assistantEngineerSince: '2019-05', graduated: '2019-01', ...PLAIN_CHECKLIST });
     expect(fieldsAsked(c)).toContain('assistantEngineerSince');
-    answerAll(c, ['domestic', '2019-01', true, true, false]);
     expect(c.action('interview:confirm').assessment).toMatchObject({ eligible: true, routes: ['assistant-engineer'] });
   });
 
   it('二.3: 技师 for 3 years, with 正常申报 and 佐证材料 on the checklist', () => {
     const { c } = start();
-    answerAll(c, [...PASS, 'secondary', '2015-07', '2020-01', 'domestic', '2012-06', true, true, false]);
+    answerFields(c, { ...PASS, education: 'secondary', workStart: '2015-07', technicianSince: '2020-01', graduated: '2012-06', ...PLAIN_CHECKLIST });
     const v = c.action('interview:confirm');
     expect(v.assessment).toMatchObject({ eligible: true, routes: ['technician'] });
     expect(text(v)).toContain('佐证材料');
@@ -65,18 +54,22 @@ describe('happy paths, one per route', () => {
 
   it('二.4: two of the five items, asking only until two hold', () => {
     const { c } = start();
-    answerAll(c, [...PASS, 'secondary', '2015-07', null, true, 1]);
+    answerFields(c, { ...PASS, education: 'secondary', workStart: '2015-07', technicianSince: null, 'achievements.innovationLead': true, 'achievements.inventionPatents': 1, graduated: '2012-06', ...PLAIN_CHECKLIST });
     const asked = fieldsAsked(c);
     expect(asked).toContain('achievements.inventionPatents');
     expect(asked).not.toContain('achievements.softwareCopyrights'); // item (2) already holds
-    answerAll(c, ['domestic', '2012-06', true, true, false]);
     expect(c.action('interview:confirm').assessment).toMatchObject({ eligible: true, routes: ['two-of-five'] });
   });
 
   it('二.5: 破格 with a national honour inside the window', () => {
     const { c } = start();
-    answerAll(c, [...PASS, 'secondary', '2020-01', null, false, 0, 0, 0, 0, false, '6', null, 'national', '2023-03-15', true]);
-    answerAll(c, ['domestic', '2019-06', true, true, false]);
+    answerFields(c, {
+      ...PASS, education: 'secondary', workStart: '2020-01', technicianSince: null, 'achievements.innovationLead': false,
+      'achievements.inventionPatents': 0, 'achievements.softwareCopyrights': 0, 'achievements.utilityModelsFirst': 0,
+      'achievements.techHeadYears': 0, 'achievements.innovationTeamOrCountyLeader': false, 'achievements.governmentAward': false,
+      'honour.category': '6', assistantEngineerSince: null, 'honour.level': 'national', 'honour.issued': '2023-03-15', 'honour.mainTechLead': true,
+      graduated: '2019-06', ...PLAIN_CHECKLIST,
+    });
     const v = c.action('interview:confirm');
     expect(v.assessment).toMatchObject({ eligible: true, routes: ['exceptional'] });
     expect(text(v)).toContain('项目申报书');
@@ -84,8 +77,12 @@ describe('happy paths, one per route', () => {
 
   it('no route: every route tried, the verdict says what is missing and when it would be met', () => {
     const { c } = start();
-    answerAll(c, [...PASS, 'bachelor', '2020-03', true, null, null, false, 0, 0, 0, 0, false]);
-    const r = c.results.at(-1)!;
+    const r = answerFields(c, {
+      ...PASS, education: 'bachelor', workStart: '2020-03', educationRelevant: true, assistantEngineerSince: null, technicianSince: null,
+      'achievements.innovationLead': false, 'achievements.inventionPatents': 0, 'achievements.softwareCopyrights': 0,
+      'achievements.utilityModelsFirst': 0, 'achievements.techHeadYears': 0, 'achievements.innovationTeamOrCountyLeader': false,
+      'achievements.governmentAward': false,
+    });
     expect(r.ask).toBeNull(); // the review
     const v = c.action('interview:confirm');
     expect(v.assessment!.eligible).toBe(false);
@@ -108,7 +105,7 @@ describe('early stop on a failed prerequisite', () => {
 
   it('continuing education short: names what is short and by how much', () => {
     const { c } = start();
-    answerAll(c, [true, true, 'materials', 'mainland', true, { professional: 150, public: 60, other: 20 }]);
+    answerFields(c, { ...PASS, specialty: 'materials', continuingEducation: { professional: 150, public: 60, other: 20 } });
     const v = c.action('interview:confirm');
     expect(v.assessment!.blockers.map((b) => b.code)).toEqual(['continuing-education']);
     expect(v.assessment!.blockers[0]!.message).toMatch(/30/); // 180 − 150
@@ -127,7 +124,7 @@ describe('natural answers and invalid ones', () => {
 
   it('re-asks with an example when it cannot read an answer, never guessing', () => {
     const { c } = start();
-    answerAll(c, [...PASS, 'bachelor']);
+    answerFields(c, { ...PASS, education: 'bachelor', workStart: undefined });
     for (const bad of ['2018年13月', '明年', '😀', '2030年1月', '2018']) {
       const r = c.send(bad);
       expect(r.ask?.field, bad).toBe('workStart');
@@ -139,7 +136,7 @@ describe('natural answers and invalid ones', () => {
   it('refuses to skip a required question and skips an optional one with its default', () => {
     const { c } = start();
     expect(c.send('跳过').ask?.field).toBe('employerInZone');
-    answerAll(c, [...PASS, 'bachelor', '2018-07']);
+    answerFields(c, { ...PASS, education: 'bachelor', workStart: '2018-07', educationRelevant: undefined });
     const r = c.send('跳过'); // 专业对口 is optional: the default (对口) holds
     expect(text(r)).toContain('已跳过');
     expect(c.session.interview!.skipped).toContain('relevant');
@@ -149,22 +146,22 @@ describe('natural answers and invalid ones', () => {
 describe('corrections', () => {
   it('返回 goes to the previous question and offers the old answer', () => {
     const { c } = start();
-    answerAll(c, [true, true, 'pharmaceutical']);
+    answerFields(c, { employerInZone: true, employerPrivate: true, specialty: 'pharmaceutical', nationality: undefined });
     const r = c.send('返回');
     expect(r.ask?.field).toBe('specialty');
-    expect(r.replies.at(-1)!.buttons[0]).toEqual({ label: '医药工程', action: 'answer:pharmaceutical' });
-    expect(c.action('answer:pharmaceutical').ask?.field).toBe('nationality');
+    expect(r.replies.at(-1)!.buttons[0]).toEqual({ label: '医药工程', action: 'answer:specialty:pharmaceutical' });
+    expect(c.action('answer:specialty:pharmaceutical').ask?.field).toBe('nationality');
   });
 
   it('changes an answer from the review and says what the change did to the verdict', () => {
     const { c } = start();
-    answerAll(c, [...PASS, 'bachelor', '2018-07', true, 'domestic', '2018-06', true, true, false]);
+    answerFields(c, { ...PASS, education: 'bachelor', workStart: '2018-07', educationRelevant: true, graduated: '2018-06', ...PLAIN_CHECKLIST });
     expect(c.action('interview:confirm').assessment!.eligible).toBe(true);
     c.action('interview:review');
     const edit = c.action('interview:edit:zone');
     expect(edit.ask?.field).toBe('employerInZone');
     expect(edit.replies.at(-1)!.text).toMatch(/^第1题/); // its own number, not the next one
-    expect(edit.replies.at(-1)!.buttons[0]).toEqual({ label: '是', action: 'answer:true' }); // the old answer first
+    expect(edit.replies.at(-1)!.buttons[0]).toEqual({ label: '是', action: 'answer:zone:true' }); // the old answer first
     const v = c.value(false);
     expect(v.assessment!.eligible).toBe(false);
     expect(text(v)).toContain('由可以申报变为不符合');
@@ -174,7 +171,7 @@ describe('corrections', () => {
 describe('digressions', () => {
   it('answers a side question with its citation, then asks the pending question again', () => {
     const { c } = start();
-    answerAll(c, PASS);
+    answerFields(c, { ...PASS, education: undefined });
     const r = c.send('本科要工作几年？');
     expect(r.replies[0]!.citations.map((x) => x.id)).toContain('s2-1');
     expect(r.replies.at(-1)!.text).toMatch(/^继续第7题/);
@@ -184,7 +181,7 @@ describe('digressions', () => {
 
   it('takes "我是本科" as the answer', () => {
     const { c } = start();
-    answerAll(c, PASS);
+    answerFields(c, { ...PASS, education: undefined });
     const r = c.send('我是本科');
     expect(c.session.interview!.answers.education).toBe('bachelor');
     expect(r.ask?.field).toBe('workStart');
@@ -192,7 +189,7 @@ describe('digressions', () => {
 
   it('keeps the interview while the menu is open and resumes it', () => {
     const { c } = start();
-    answerAll(c, [true, true]);
+    answerFields(c, { employerInZone: true, employerPrivate: true, specialty: undefined });
     const menu = c.send('菜单');
     expect(menu.replies[0]!.buttons[0]!.action).toBe('interview:resume');
     const back = c.action('interview:resume');
@@ -203,7 +200,7 @@ describe('digressions', () => {
 describe('cancellations', () => {
   it('退出 leaves the interview; 重新开始 starts afresh', () => {
     const { c } = start();
-    answerAll(c, [true, true]);
+    answerFields(c, { employerInZone: true, employerPrivate: true, specialty: undefined });
     c.send('退出');
     expect(c.session.interview).toBeNull();
     const again = c.action('interview:start');

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../../src/bot.ts';
+import { createBot, type Bot } from '../../src/bot/index.ts';
 import { assess, parseProfile, type Assessment, type Profile, type ProfileInput } from '../../src/rules/index.ts';
-import { conversation, AUG } from './helpers.ts';
+import { conversation, AUG } from '../kit.ts';
 
 let bot: Bot;
 beforeAll(async () => { bot = await createBot(); });

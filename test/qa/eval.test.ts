@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../../src/bot.ts';
-import { evalFileSchema, judge, runEval } from '../../src/qa/eval.ts';
+import { createBot, type Bot } from '../../src/bot/index.ts';
+import { evalFileSchema, judge, runEval } from '../../src/bot/eval.ts';
 
 let bot: Bot;
 beforeAll(async () => { bot = await createBot(); });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../../src/bot.ts';
+import { createBot, type Bot } from '../../src/bot/index.ts';
 import { answerQuestion, excerpt } from '../../src/qa/answer.ts';
 
 let bot: Bot;

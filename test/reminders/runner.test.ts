@@ -2,47 +2,39 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../../src/bot.ts';
+import { createBot, type Bot } from '../../src/bot/index.ts';
 import { defaultKnowledgeRoot } from '../../src/knowledge/load.ts';
-import { channelOf, SUBSCRIBERS_KEY, subscriptionKey, type Subscription } from '../../src/reminders/runner.ts';
+import type { Subscription } from '../../src/bot/runner.ts';
+import { keys } from '../../src/store/keys.ts';
 import { hasRedisServer, startRedisServer, type RedisServer } from '../store/redis-server.ts';
 
 const AUG = new Date('2023-08-01T09:00:00+08:00');
 const at = (day: string) => new Date(`${day}T09:00:00+08:00`);
 const tmpStore = () => `sqlite://${path.join(mkdtempSync(path.join(os.tmpdir(), 'runner-')), 'bot.sqlite')}`;
 
-/** A bot whose terminal sender collects into `sent` (or runs `send`). */
-async function botWith(options: Parameters<typeof createBot>[0], send?: (chat: string, text: string) => Promise<void>) {
+/** A bot whose terminal pusher collects into `sent`. */
+async function botWith(options: Parameters<typeof createBot>[0]) {
   const bot = await createBot({ reminderRetry: { attempts: 3, baseDelayMs: 1 }, log: () => {}, ...options });
   const sent: { chat: string; text: string }[] = [];
-  bot.registerSender('terminal', send ?? (async (chat, text) => { sent.push({ chat, text }); }));
+  bot.registerChannel({ name: 'terminal', prefix: '', push: async (chat, text) => { sent.push({ chat, text }); return 'sent'; } });
   return { bot, sent };
 }
 
-describe('channels of user ids', () => {
-  it('follow the prefix', () => {
-    expect(channelOf('tg:42')).toEqual({ channel: 'telegram', chat: '42' });
-    expect(channelOf('line:U1')).toEqual({ channel: 'line', chat: 'U1' });
-    expect(channelOf('web:abc')).toEqual({ channel: 'web', chat: 'abc' });
-    expect(channelOf('alice')).toEqual({ channel: 'terminal', chat: 'alice' });
-  });
-});
-
 describe('the runner', () => {
-  it('stores the subscription with channel and chat; 退订 and 删除我的数据 remove it', async () => {
+  it('stores the subscription; 退订 and 删除我的数据 remove it', async () => {
     const { bot } = await botWith({ now: AUG });
     await bot.handle('tg:42', { kind: 'action', action: 'remind:hr' });
-    const sub = await bot.store.get<Subscription>(subscriptionKey('tg:42'));
-    expect(sub).toMatchObject({ user: 'tg:42', channel: 'telegram', chat: '42', role: 'hr', edition: '2023' });
-    expect(await bot.store.get(SUBSCRIBERS_KEY)).toEqual(['tg:42']);
+    const sub = await bot.store.get<Subscription>(keys.subscription('tg:42'));
+    expect(sub).toMatchObject({ user: 'tg:42', role: 'hr', edition: '2023' });
+    expect(await bot.store.get(keys.subscribers)).toEqual(['tg:42']);
     await bot.handle('tg:42', { kind: 'text', text: '退订' });
-    expect(await bot.store.get(subscriptionKey('tg:42'))).toBeUndefined();
-    expect(await bot.store.get(SUBSCRIBERS_KEY)).toEqual([]);
+    expect(await bot.store.get(keys.subscription('tg:42'))).toBeUndefined();
+    expect(await bot.store.get(keys.subscribers)).toEqual([]);
     await bot.handle('tg:42', { kind: 'action', action: 'remind:applicant' });
     await bot.handle('tg:42', { kind: 'text', text: '删除我的数据' });
     await bot.handle('tg:42', { kind: 'action', action: 'forget:yes' });
-    expect(await bot.store.get(subscriptionKey('tg:42'))).toBeUndefined();
-    expect(await bot.store.get(SUBSCRIBERS_KEY)).toEqual([]);
+    expect(await bot.store.get(keys.subscription('tg:42'))).toBeUndefined();
+    expect(await bot.store.get(keys.subscribers)).toEqual([]);
     await bot.close();
   });
 
@@ -50,7 +42,7 @@ describe('the runner', () => {
     const store = tmpStore();
     const first = await botWith({ now: AUG, storeUrl: store });
     await first.bot.handle('alice', { kind: 'action', action: 'remind:applicant' });
-    const sub = (await first.bot.store.get<Subscription>(subscriptionKey('alice')))!;
+    const sub = (await first.bot.store.get<Subscription>(keys.subscription('alice')))!;
     // A process claimed individual:7 and died before sending it.
     await first.bot.store.set(`user:alice:reminder:${sub.id}:individual:7`, { state: 'claimed', at: at('2023-09-01').toISOString() });
     await first.bot.close();
@@ -65,11 +57,11 @@ describe('the runner', () => {
     let calls = 0;
     const logs: string[] = [];
     const bot = await createBot({ now: AUG, reminderRetry: { attempts: 3, baseDelayMs: 1 }, log: (l) => logs.push(l) });
-    bot.registerSender('terminal', async () => { calls++; if (calls < 3) throw new Error('network down'); });
+    bot.registerChannel({ name: 'terminal', prefix: '', push: async () => { calls++; if (calls < 3) throw new Error('network down'); return 'sent'; } });
     await bot.handle('alice', { kind: 'action', action: 'remind:applicant' });
     expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 1, failed: 0 });
     expect(calls).toBe(3);
-    bot.registerSender('terminal', async () => { calls++; throw new Error('still down'); });
+    bot.registerChannel({ name: 'terminal', prefix: '', push: async () => { calls++; throw new Error('still down'); } });
     calls = 0;
     expect(await bot.runDue(at('2023-09-05'))).toEqual({ sent: 0, failed: 1 });
     expect(calls).toBe(3);
@@ -80,12 +72,25 @@ describe('the runner', () => {
     await bot.close();
   });
 
-  it('leaves a channel without a sender in this process alone', async () => {
+  it('gives up at once on a push the channel does not allow (the person blocked the bot), and goes on with the others', async () => {
+    const logs: string[] = [];
+    const bot = await createBot({ now: AUG, reminderRetry: { attempts: 3, baseDelayMs: 1 }, log: (l) => logs.push(l) });
+    const tries: string[] = [];
+    bot.registerChannel({ name: 'terminal', prefix: '', push: async (chat) => { tries.push(chat); return chat === 'blocked' ? 'not-allowed' : 'sent'; } });
+    await bot.handle('blocked', { kind: 'action', action: 'remind:applicant' });
+    await bot.handle('bea', { kind: 'action', action: 'remind:applicant' });
+    expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 1, failed: 1 });
+    expect(tries.sort()).toEqual(['bea', 'blocked']);
+    expect(logs.join('\n')).toMatch(/the channel does not allow it/);
+    await bot.close();
+  });
+
+  it('leaves a channel without a pusher in this process alone', async () => {
     const { bot, sent } = await botWith({ now: AUG });
     await bot.handle('tg:7', { kind: 'action', action: 'remind:applicant' });
     expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 0, failed: 0 });
     const tg: string[] = [];
-    bot.registerSender('telegram', async (chat, text) => { tg.push(`${chat} ${text}`); });
+    bot.registerChannel({ name: 'telegram', prefix: 'tg', push: async (chat, text) => { tg.push(`${chat} ${text}`); return 'sent'; } });
     expect((await bot.runDue(at('2023-09-01'))).sent).toBe(1);
     expect(tg[0]).toMatch(/^7 ⏰/);
     expect(sent).toEqual([]);

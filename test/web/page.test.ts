@@ -10,8 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createBot, type Bot } from '../../src/bot.ts';
+import { createBot, type Bot } from '../../src/bot/index.ts';
 import { createApp, type App } from '../../adapters/http.ts';
+import { register } from '../../adapters/registry.ts';
+import { createKit } from '../../adapters/shared/kit.ts';
+import { createWeb } from '../../adapters/web/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { jpeg } from '../photo/images.ts';
 
@@ -38,7 +41,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
 
     beforeAll(async () => {
       bot = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') });
-      app = createApp(bot, [], createLogger('silent'));
+      const log = createLogger('silent');
+      app = createApp(bot, [register(bot, createWeb(createKit(bot, log)))], log);
       server = await app.listen(0, '127.0.0.1');
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       tmp = mkdtempSync(path.join(tmpdir(), 'web-chat-'));

@@ -1,18 +1,23 @@
 /**
  * The terminal channel: the scriptable JSONL protocol of INTERFACES.md and the interactive
- * chat (buttons as numbered lines; typing the number presses the button).
+ * chat (buttons as numbered lines; typing the number presses the button). Terminal users' ids
+ * carry no prefix; reminders to them are listed in the next output line's `pushed` (JSONL) or
+ * printed as they fall due (interactive).
  */
 import { createInterface } from 'node:readline';
-import type { Bot } from '../src/bot.ts';
-import type { Button, Input, StepResult } from '../src/dialogue/types.ts';
-import { emptyOutput, parseProtocolLine, toProtocolOutput, type ProtocolOutput } from './jsonl-protocol.ts';
+import type { Bot } from '../../src/bot/index.ts';
+import { formatAction } from '../../src/core/actions.ts';
+import type { Button, Input } from '../../src/core/types.ts';
+import type { ChannelKit } from '../shared/kit.ts';
+import { emptyOutput, parseProtocolLine, toProtocolOutput, type ProtocolOutput } from './protocol.ts';
 
 /** One JSON line out for every line in, in order; nothing else on stdout. */
-export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
+export async function runJsonl(kit: ChannelKit, firstUser: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
+  const { bot } = kit;
   let user = firstUser;
   // Reminders pushed to terminal users since the last output line (INTERFACES.md `pushed`).
   let pushed: ProtocolOutput['pushed'] = [];
-  bot.registerSender('terminal', async (chat, text) => { pushed.push({ user: chat, text }); });
+  bot.registerChannel({ name: 'terminal', prefix: '', push: async (chat, text) => { pushed.push({ user: chat, text }); return 'sent'; } });
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
   // One line at a time, in order: the next line is read only after this one's output is written.
   for await (const line of rl) {
@@ -24,9 +29,9 @@ export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.Readab
       if (parsed.user !== undefined) user = parsed.user;
       if (parsed.now) {
         bot.clock.advanceTo(parsed.now);
-        await bot.runDue().catch((err: unknown) => console.error(`chat: reminders: ${(err as Error).message}`));
+        await runDue(bot);
       }
-      out = parsed.input ? await turn(bot, user, parsed.input) : emptyOutput();
+      out = parsed.input ? await turn(kit, user, parsed.input) : emptyOutput();
     }
     out.pushed = pushed;
     pushed = [];
@@ -34,46 +39,43 @@ export async function runJsonl(bot: Bot, firstUser: string, input: NodeJS.Readab
   }
 }
 
-/** One turn; a store failure becomes a reply saying so, never a crash or a silent loss. */
-async function turn(bot: Bot, user: string, input: Input): Promise<ProtocolOutput> {
-  try {
-    return toProtocolOutput(await bot.handle(user, input));
-  } catch (err) {
-    console.error(`chat: ${(err as Error).message}`);
-    return { ...emptyOutput(), replies: [{ text: STORE_DOWN, buttons: [], citations: [] }] };
-  }
+/** One turn; a failure becomes the apology (never a crash, never a silent loss). */
+async function turn(kit: ChannelKit, user: string, input: Input): Promise<ProtocolOutput> {
+  const out = await kit.turn(user, input);
+  return out.result ? toProtocolOutput(out.result) : { ...emptyOutput(), replies: out.replies };
 }
 
-const STORE_DOWN = '抱歉，暂时无法读取或保存对话记录，请稍后再试。你刚才的输入没有生效。';
-
+function runDue(bot: Bot): Promise<unknown> {
+  return bot.runDue().catch((err: unknown) => console.error(`chat: reminders: ${(err as Error).message}`));
+}
 
 /** A person at a terminal: replies printed with numbered buttons. */
-export function runInteractive(bot: Bot, user: string): void {
+export function runInteractive(kit: ChannelKit, user: string): void {
+  const { bot } = kit;
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '你> ' });
   let buttons: Button[] = [];
   // Reminders to terminal users (all of them live on this terminal), checked every 30 s.
-  bot.registerSender('terminal', async (chat, text) => {
-    console.log(`\n助手（提醒${chat === user ? '' : ` ${chat}`}）> ${text}\n`);
+  bot.registerChannel({
+    name: 'terminal',
+    prefix: '',
+    push: async (chat, text) => {
+      console.log(`\n助手（提醒${chat === user ? '' : ` ${chat}`}）> ${text}\n`);
+      return 'sent';
+    },
   });
-  const timer = setInterval(() => void bot.runDue().catch((err: unknown) => console.error(`chat: reminders: ${(err as Error).message}`)), 30_000);
+  const timer = setInterval(() => void runDue(bot), 30_000);
   timer.unref();
-  const show = (r: StepResult): void => {
-    for (const reply of r.replies) {
+  const send = async (input: Input) => {
+    const { replies } = await kit.turn(user, input);
+    for (const reply of replies) {
       console.log(`\n助手> ${reply.text}`);
       reply.buttons.forEach((b, i) => console.log(`  [${i + 1}] ${b.label}`));
       if (reply.buttons.length) buttons = reply.buttons;
     }
     console.log('');
   };
-  const send = async (input: Input) => {
-    try {
-      show(await bot.handle(user, input));
-    } catch (err) {
-      console.log(`\n助手> ${STORE_DOWN}（${(err as Error).message}）`);
-    }
-  };
   void (async () => {
-    await send({ kind: 'text', text: '你好' });
+    await send({ kind: 'action', action: formatAction({ kind: 'start' }) });
     rl.prompt();
     for await (const line of rl) {
       const n = Number(line.trim());

@@ -4,7 +4,7 @@
  * reply text; a `fallback: true` item passes only when the bot falls back, any other fails then.
  */
 import { z } from 'zod';
-import type { Bot } from '../bot.ts';
+import type { Bot } from './index.ts';
 
 export const evalItemSchema = z.strictObject({
   id: z.string(),

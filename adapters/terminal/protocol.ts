@@ -1,6 +1,7 @@
-/** The scriptable chat protocol of INTERFACES.md: reading one input line. */
+/** The scriptable chat protocol of INTERFACES.md: reading one input line, the output object of a turn. */
 import { z } from 'zod';
-import type { Input, Reply, Ask, StepResult } from '../src/dialogue/types.ts';
+import type { Ask, Input, Reply } from '../../src/core/types.ts';
+import type { StepResult } from '../../src/dialogue/types.ts';
 
 export interface ProtocolOutput {
   replies: Reply[];

@@ -1,0 +1,37 @@
+/**
+ * The HTTP vocabulary between the service (adapters/http.ts) and the channels: a request with
+ * its raw body already read (at most 1 MiB), a response, and a route a channel serves.
+ */
+export interface RawRequest {
+  method: string;
+  /** Path without the query string, e.g. /webhooks/line */
+  path: string;
+  query: URLSearchParams;
+  /** Header names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface RawResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+}
+
+/** A route a channel serves on the service's HTTP server. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(req: RawRequest): Promise<RawResponse>;
+}
+
+/** A JSON response. */
+export function json(status: number, body: unknown): RawResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+}
+
+/** One header's value (the first, when repeated). */
+export function header(req: RawRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

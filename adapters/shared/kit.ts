@@ -1,0 +1,117 @@
+/**
+ * What every channel needs once, built on the bot: redelivery dedupe in the store (shared by
+ * instances, surviving restarts), per-user ordering, a turn that never throws (an apology and a
+ * log line when it fails), the memory of buttons shown as numbered lines, and log-safe user ids.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Bot } from '../../src/bot/index.ts';
+import { plain, type Button, type Input, type Reply } from '../../src/core/types.ts';
+import { say, type CHAT_TEXTS, type ChatFlow, type TextKey } from '../../src/dialogue/flow.ts';
+import type { Vars } from '../../src/core/template.ts';
+import type { StepResult } from '../../src/dialogue/types.ts';
+import { KeyedQueue } from '../../src/store/lock.ts';
+import { keys } from '../../src/store/keys.ts';
+import { bareNumber } from './render.ts';
+
+/** How long a delivery id is remembered (platforms redeliver within minutes; a day is ample). */
+export const DELIVERY_TTL_MS = 24 * 3600 * 1000;
+/** How long a message waits in an outbox. */
+const OUTBOX_TTL_MS = 30 * 24 * 3600 * 1000;
+/** How long buttons shown as numbered lines can be pressed by typing their number. */
+const NUMBERED_TTL_MS = 24 * 3600 * 1000;
+
+export interface TurnOutcome {
+  replies: Reply[];
+  /** False when the turn failed: the replies are then the apology. */
+  ok: boolean;
+  result?: StepResult;
+}
+
+export interface ChannelKit {
+  bot: Bot;
+  log: Logger;
+  /** The chat's wording (flows/chat.yaml): channels say nothing of their own. */
+  flow: ChatFlow;
+  /** True the first time a platform delivery id is seen by any instance; false for a redelivery. */
+  firstDelivery(channel: string, id: string): Promise<boolean>;
+  /** Runs one user's tasks one after another, in the order they arrive (in this process). */
+  inOrder<T>(user: string, task: () => Promise<T>): Promise<T>;
+  /** One turn that never throws: on a failure, a log line and the apology. */
+  turn(user: string, input: Input): Promise<TurnOutcome>;
+  /** Remembers the buttons just shown as numbered lines (null: none were). */
+  rememberNumbered(user: string, buttons: readonly Button[] | null): Promise<void>;
+  /** The button a typed bare number presses, when numbered buttons were shown last. */
+  pressedNumber(user: string, text: string): Promise<Button | undefined>;
+  /** For channels that cannot push (the web chat): messages wait in the user's outbox until fetched. */
+  outbox: { add(user: string, text: string): Promise<void>; take(user: string): Promise<string[]> };
+  /** Adds `n` pushes to this month's count for `channel` (shared by instances); returns the month's total. */
+  countPushes(channel: string, n: number): Promise<number>;
+  /** A user id as logs show it: a short hash, never the id itself. */
+  logId(user: string): string;
+  /** A plain text reply in the chat's wording. */
+  say<K extends TextKey>(key: K, vars: Vars<typeof CHAT_TEXTS, K>): Reply;
+}
+
+export function createKit(bot: Bot, log: Logger): ChannelKit {
+  const queue = new KeyedQueue();
+  const logId = (user: string) => createHash('sha256').update(user).digest('hex').slice(0, 10);
+  return {
+    bot,
+    log,
+    flow: bot.flow,
+    logId,
+    say: (key, vars) => plain(say(bot.flow, key, vars)),
+    firstDelivery(channel, id) {
+      const key = keys.delivery(channel, id);
+      return bot.store.withLock(key, async () => {
+        if (await bot.store.get(key)) return false;
+        await bot.store.set(key, 1, DELIVERY_TTL_MS);
+        return true;
+      });
+    },
+    inOrder: (user, task) => queue.run(user, task),
+    outbox: {
+      add: (user, text) => bot.store.withLock(keys.outbox(user), async () => {
+        const waiting = (await bot.store.get<string[]>(keys.outbox(user))) ?? [];
+        await bot.store.set(keys.outbox(user), [...waiting, text], OUTBOX_TTL_MS);
+      }),
+      take: (user) => bot.store.withLock(keys.outbox(user), async () => {
+        const waiting = (await bot.store.get<string[]>(keys.outbox(user))) ?? [];
+        if (waiting.length) await bot.store.delete(keys.outbox(user));
+        return waiting;
+      }),
+    },
+    countPushes(channel, n) {
+      const key = keys.pushCount(channel, new Date().toISOString().slice(0, 7));
+      return bot.store.withLock(key, async () => {
+        const total = ((await bot.store.get<number>(key)) ?? 0) + n;
+        await bot.store.set(key, total, 40 * 24 * 3600 * 1000);
+        return total;
+      });
+    },
+    async turn(user, input) {
+      try {
+        const result = await bot.handle(user, input);
+        return { replies: result.replies, ok: true, result };
+      } catch (err) {
+        log.error({ user: logId(user), input: input.kind, err: (err as Error).message }, 'turn failed');
+        return { replies: [plain(bot.flow.texts.channelSorry)], ok: false };
+      }
+    },
+    async rememberNumbered(user, buttons) {
+      try {
+        if (buttons?.length) await bot.store.set(keys.numbered(user), buttons.map((b) => ({ ...b })), NUMBERED_TTL_MS);
+        else await bot.store.delete(keys.numbered(user));
+      } catch (err) {
+        log.warn({ user: logId(user), err: (err as Error).message }, 'numbered buttons not stored');
+      }
+    },
+    async pressedNumber(user, text) {
+      const n = bareNumber(text);
+      if (n === null) return undefined;
+      const shown = await bot.store.get<Button[]>(keys.numbered(user)).catch(() => undefined);
+      return shown?.[n - 1];
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The local web chat: the page (GET /), its JSON API (POST /api/chat, the JSONL output object per
+ * turn; POST /api/photo?user=ID, the image bytes) and an outbox for reminders, which a browser
+ * cannot be pushed: they go out in `pushed` with the user's next answer. Engine users are `web:<id>`.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Input } from '../../src/core/types.ts';
+import type { Channel, ChannelSpec } from '../shared/contract.ts';
+import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
+import type { ChannelKit } from '../shared/kit.ts';
+import { toProtocolOutput } from '../terminal/protocol.ts';
+
+const PAGE = path.join(path.dirname(new URL(import.meta.url).pathname), 'page.html');
+
+const chatRequest = z.strictObject({
+  user: z.string().min(1).max(200),
+  text: z.string().max(100_000).optional(),
+  action: z.string().min(1).max(300).optional(),
+  value: z.unknown().optional(),
+}).refine((r) => [r.text !== undefined, r.action !== undefined, 'value' in r].filter(Boolean).length === 1, 'give exactly one of text, action, value');
+
+export const webSpec: ChannelSpec = {
+  name: 'web',
+  enabled: () => true,
+  describe: () => 'web chat: on (GET /, POST /api/chat)',
+  create: (kit) => createWeb(kit),
+};
+
+export function createWeb(kit: ChannelKit): Channel {
+  const page = readFileSync(PAGE);
+
+  async function chat(req: RawRequest): Promise<RawResponse> {
+    let data: unknown;
+    try {
+      data = JSON.parse(req.body.toString('utf8'));
+    } catch {
+      return json(400, { error: 'body must be JSON: {"user": "…", "text": "…"} (or "action" or "value")' });
+    }
+    const parsed = chatRequest.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return json(400, { error: `${issue.path.join('.') || 'body'}: ${issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message}` });
+    }
+    const { user, text, action } = parsed.data;
+    const input: Input = text !== undefined ? { kind: 'text', text } : action !== undefined ? { kind: 'action', action } : { kind: 'value', value: parsed.data.value };
+    return answer(user, input);
+  }
+
+  async function photo(req: RawRequest): Promise<RawResponse> {
+    const user = req.query.get('user');
+    if (!user || user.length > 200) return json(400, { error: 'give the user as ?user=ID and the image bytes as the body' });
+    if (req.body.length === 0) return json(400, { error: 'the body must be the image bytes' });
+    return answer(user, { kind: 'photo', data: new Uint8Array(req.body) });
+  }
+
+  /** One turn; a failed one is a 500 with the apology, so the page can say it (nothing is half-done). */
+  async function answer(user: string, input: Input): Promise<RawResponse> {
+    const out = await kit.turn(`web:${user}`, input);
+    if (!out.result) return json(500, { error: 'internal error', replies: out.replies });
+    const pushed = (await kit.outbox.take(`web:${user}`)).map((text) => ({ user, text }));
+    return json(200, { ...toProtocolOutput(out.result), pushed });
+  }
+
+  return {
+    name: 'web',
+    prefix: 'web',
+    routes: [
+      { method: 'GET', path: '/', handle: async () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: page }) },
+      { method: 'POST', path: '/api/chat', handle: chat },
+      { method: 'POST', path: '/api/photo', handle: photo },
+    ],
+    async push(chat, text) {
+      await kit.outbox.add(`web:${chat}`, text);
+      return 'sent';
+    },
+  };
+}

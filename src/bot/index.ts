@@ -1,0 +1,134 @@
+/**
+ * The bot assembled: knowledge, flows, segmenter and index loaded once; a clock; sessions in the
+ * store. A turn is: lock the user, load the session, step, carry out the effects, save. Channels
+ * call `handle`, render what comes back, and register how to push to their users (reminders).
+ */
+import type { Input } from '../core/types.ts';
+import type { Env } from '../dialogue/env.ts';
+import { loadChatFlow, type ChatFlow } from '../dialogue/flow.ts';
+import { loadHrTrack, type HrTrack } from '../dialogue/hr.ts';
+import { step } from '../dialogue/step.ts';
+import type { Effect, StepResult } from '../dialogue/types.ts';
+import { loadInterviewFlow, type InterviewFlow } from '../interview/flow.ts';
+import { loadKnowledge, type Knowledge } from '../knowledge/load.ts';
+import { buildIndex, type SearchIndex } from '../qa/search.ts';
+import { CALENDAR_YEARS, yearCovered } from '../rules/working-days.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { keys, userPrefix } from '../store/keys.ts';
+import { jiebaSegmenter, type DictionaryChoice } from '../text/segmenter.ts';
+import { Clock } from './clock.ts';
+import { addSubscription, DEFAULT_RETRY, removeSubscription, runDue, type Push, type RetryPolicy, type Route, type RunReport } from './runner.ts';
+
+export { Clock } from './clock.ts';
+export type { Push, PushResult } from './runner.ts';
+
+export interface BotOptions {
+  /** The clock's starting instant; it runs on in real time from there. Default: the real clock. */
+  now?: Date;
+  timeZone?: string;
+  dictionary?: DictionaryChoice;
+  knowledgeRoot?: string;
+  /** STORE_URL; default memory:// (the CLI passes the configured one). */
+  storeUrl?: string;
+  /** Retries of a failed reminder push; default 4 tries, 1 s doubling. */
+  reminderRetry?: RetryPolicy;
+  /** Where the reminder runner's log lines go; default stderr. */
+  log?: (line: string) => void;
+  /** Receives every question asked, for the office's log (its text as typed: mask before storing). */
+  questionLog?: (user: string, entry: Extract<Effect, { kind: 'log-question' }>) => void | Promise<void>;
+}
+
+/** How long the checklist of a verdict is kept for personal reminders. */
+export const CHECKLIST_TTL_MS = 180 * 24 * 3600 * 1000;
+
+/** Idle sessions expire after this long. */
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/** A channel as the bot knows it: its name, the prefix of its users' ids ("tg" for tg:123; "" for the terminal) and its pusher. */
+export interface ChannelRegistration { name: string; prefix: string; push: Push }
+
+export interface Bot {
+  knowledge: Knowledge;
+  flow: ChatFlow;
+  interview: InterviewFlow;
+  hr: HrTrack;
+  index: SearchIndex;
+  clock: Clock;
+  store: Store;
+  timeZone: string;
+  /** The step's environment at this instant. */
+  env(): Env;
+  /** One turn of one user's conversation. */
+  handle(user: string, input: Input): Promise<StepResult>;
+  /** A channel registers how to push a text to one of its chats (for reminders). */
+  registerChannel(channel: ChannelRegistration): void;
+  /** Claims and sends the reminders due at `now` (default: the clock's); one run at a time. */
+  runDue(now?: Date): Promise<RunReport>;
+  close(): Promise<void>;
+}
+
+export async function createBot(options: BotOptions = {}): Promise<Bot> {
+  const knowledge = loadKnowledge(options.knowledgeRoot);
+  const flow = loadChatFlow();
+  const interview = loadInterviewFlow(knowledge);
+  const hr = loadHrTrack(knowledge);
+  if (!knowledge.topics.some((t) => t.id === flow.materialsTopic)) throw new Error(`flows/chat.yaml: materialsTopic: "${flow.materialsTopic}" is not an FAQ topic`);
+  const segmenter = jiebaSegmenter(options.dictionary ?? 'mini', knowledge.userWords);
+  const index = buildIndex(knowledge, segmenter);
+  const clock = new Clock(options.now);
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  const store = await openStore(options.storeUrl ?? 'memory://');
+  const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, index });
+  const channels = new Map<string, ChannelRegistration>();
+  const log = options.log ?? ((line: string) => console.error(line));
+  let running: Promise<unknown> = Promise.resolve();
+  // chinese-days knows holidays for 2004–2026 only; later years count weekends alone.
+  const years = [knowledge.params.individualDeadline.value, knowledge.params.unitDeadline.value].map((d) => Number(d.slice(0, 4)));
+  for (const year of new Set(years.filter((y) => !yearCovered(y)))) {
+    log(`[reminders] the working-day calendar has no holiday data for ${year} (covered: ${CALENDAR_YEARS.from}–${CALENDAR_YEARS.to}); working days of that year count weekends only`);
+  }
+
+  /** The channel of a user id, by its prefix ("tg:123" → the channel registered as "tg"). */
+  function route(user: string): Route | undefined {
+    const at = user.indexOf(':');
+    const prefixed = at > 0 ? channels.get(user.slice(0, at)) : undefined;
+    if (prefixed) return { channel: prefixed.name, chat: user.slice(at + 1), push: prefixed.push };
+    const plain = channels.get('');
+    return plain && !(at > 0 && /^[a-z]+$/.test(user.slice(0, at))) ? { channel: plain.name, chat: user, push: plain.push } : undefined;
+  }
+
+  async function carryOut(user: string, effect: Effect): Promise<void> {
+    switch (effect.kind) {
+      case 'forget':
+        await store.deletePrefix(userPrefix(user));
+        await removeSubscription(store, user);
+        return;
+      case 'subscribe': await addSubscription(store, user, effect.role, effect.since, knowledge.edition); return;
+      case 'unsubscribe': await removeSubscription(store, user); return;
+      case 'remember-checklist': await store.set(keys.checklist(user), effect.items, CHECKLIST_TTL_MS); return;
+      case 'log-question': await options.questionLog?.(user, effect); return;
+    }
+  }
+
+  return {
+    knowledge, flow, interview, hr, index, clock, store, timeZone, env,
+    handle(user, input) {
+      const key = keys.session(user);
+      return store.withLock(key, async () => {
+        const result = step(await store.get(key), input, env());
+        for (const effect of result.effects) await carryOut(user, effect);
+        if (!result.effects.some((e) => e.kind === 'forget')) await store.set(key, result.session, SESSION_TTL_MS);
+        return result;
+      });
+    },
+    registerChannel(channel) {
+      channels.set(channel.prefix, channel);
+    },
+    runDue(now) {
+      const run = running.then(() => runDue({ store, knowledge, flow, timeZone, route, retry: options.reminderRetry ?? DEFAULT_RETRY, log }, now ?? clock.now()));
+      running = run.catch(() => undefined);
+      return run;
+    },
+    close: () => store.close(),
+  };
+}
