@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Bot } from '../../src/bot/index.ts';
 import { formatAction } from '../../src/core/actions.ts';
 import type { Button, Input } from '../../src/core/types.ts';
+import { say } from '../../src/dialogue/flow.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { emptyOutput, parseProtocolLine, toProtocolOutput, type ProtocolOutput } from './protocol.ts';
 
@@ -21,7 +22,7 @@ export async function runJsonl(kit: ChannelKit, firstUser: string, input: NodeJS
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
   // One line at a time, in order: the next line is read only after this one's output is written.
   for await (const line of rl) {
-    const parsed = parseProtocolLine(line);
+    const parsed = parseProtocolLine(line, bot.flow);
     let out: ProtocolOutput;
     if (parsed.kind === 'error') {
       out = { ...emptyOutput(), replies: [{ text: parsed.message, buttons: [], citations: [] }] };
@@ -52,14 +53,15 @@ function runDue(bot: Bot): Promise<unknown> {
 /** A person at a terminal: replies printed with numbered buttons. */
 export function runInteractive(kit: ChannelKit, user: string): void {
   const { bot } = kit;
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '你> ' });
+  const t = bot.flow.texts;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: t.terminalPrompt });
   let buttons: Button[] = [];
   // Reminders to terminal users (all of them live on this terminal), checked every 30 s.
   bot.registerChannel({
     name: 'terminal',
     prefix: '',
     push: async (chat, text) => {
-      console.log(`\n助手（提醒${chat === user ? '' : ` ${chat}`}）> ${text}\n`);
+      console.log(`\n${say(bot.flow, 'terminalReminder', { user: chat === user ? '' : ` ${chat}` })}${text}\n`);
       return 'sent';
     },
   });
@@ -68,7 +70,7 @@ export function runInteractive(kit: ChannelKit, user: string): void {
   const send = async (input: Input) => {
     const { replies } = await kit.turn(user, input);
     for (const reply of replies) {
-      console.log(`\n助手> ${reply.text}`);
+      console.log(`\n${t.terminalBot}${reply.text}`);
       reply.buttons.forEach((b, i) => console.log(`  [${i + 1}] ${b.label}`));
       if (reply.buttons.length) buttons = reply.buttons;
     }
@@ -83,7 +85,7 @@ export function runInteractive(kit: ChannelKit, user: string): void {
       await send(pressed ? { kind: 'action', action: pressed.action } : { kind: 'text', text: line });
       rl.prompt();
     }
-    console.log('\n再见！');
+    console.log(`\n${t.terminalBye}`);
     clearInterval(timer);
     await bot.close();
   })();

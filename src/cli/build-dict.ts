@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultKnowledgeRoot, loadKnowledge } from '../knowledge/load.ts';
-import { miniDictionaryLines } from '../text/mini-dict.ts';
+import { miniDictionaryLines } from '../knowledge/mini-dict.ts';
 
 const lines = miniDictionaryLines(loadKnowledge());
 const target = path.join(defaultKnowledgeRoot(), 'dict/mini.dict.utf8');

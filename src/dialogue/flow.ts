@@ -30,13 +30,16 @@ export const CHAT_TEXTS = {
   // What channels say on their own (an adapter never writes wording).
   channelSorry: [], channelUnsupported: [], channelNotImage: [], channelTooBig: ['maxMB'], channelImageFailed: [],
   channelImageExternal: [], chooseHeader: [], choose: [], storeDown: [],
+  // The terminal and its scriptable protocol.
+  terminalPrompt: [], terminalBot: [], terminalReminder: ['user'], terminalBye: [],
+  protocolForm: [], protocolWholeLine: [], protocolBadJson: ['form'], protocolUnknownField: ['fields', 'form'], protocolBadField: ['field', 'form'], protocolOneInput: ['form'],
 } as const satisfies PlaceholderTable;
 export type TextKey = keyof typeof CHAT_TEXTS;
 
 const words = z.array(z.string().min(1)).min(1);
 const text = z.string().min(1);
 const INTENTS = ['greeting', 'menu', 'thanks', 'faqBrowse', 'deadlines', 'check', 'hr', 'forget', 'subscribe', 'myReminders', 'unsubscribe',
-  'back', 'skip', 'restart', 'exit', 'help'] as const;
+  'back', 'skip', 'restart', 'exit', 'help', 'confirm', 'deny'] as const;
 const BUTTONS = ['materials', 'check', 'hr', 'resume', 'forgetYes', 'forgetNo', 'ask', 'faq', 'deadlines', 'contact', 'menu',
   'remind', 'remindApplicant', 'remindHr', 'remindList', 'remindCancel', 'remindNext'] as const;
 const keyed = <K extends string, S extends z.ZodType>(keys: readonly K[], schema: S) =>

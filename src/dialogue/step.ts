@@ -85,9 +85,6 @@ function route(session: Session, input: Input, env: Env): Outcome {
 
 // ── 删除我的数据 ──
 
-const FORGET_YES = ['确认删除', '确认', '是', '删除', '是的', 'yes'];
-const FORGET_NO = ['不删除', '不', '否', '不要', '算了', 'no'];
-
 function forget(session: Session, env: Env): Outcome {
   const b = env.flow.buttons;
   const then = session.mode.kind === 'confirming-forget' ? session.mode.then : session.mode;
@@ -100,13 +97,13 @@ function forget(session: Session, env: Env): Outcome {
 /** The answer to "delete everything?": yes deletes; anything else cancels (and is then handled as usual). */
 function confirmingForget(session: Session, then: Exclude<Mode, { kind: 'confirming-forget' }>, input: Input, env: Env): Outcome {
   const action = input.kind === 'action' ? parseAction(input.action) : null;
-  const typed = input.kind === 'text' ? input.text.trim().toLowerCase() : '';
+  const typed = input.kind === 'text' ? matchIntent(env.flow, input.text, ['confirm', 'deny']) : undefined;
   const restored: Session = { ...session, mode: then };
-  if ((action?.kind === 'forget-confirm' && action.yes) || FORGET_YES.includes(typed)) {
+  if ((action?.kind === 'forget-confirm' && action.yes) || typed === 'confirm') {
     return { session: { ...restoreSession(undefined, env), greeted: true }, replies: [reply(env, 'forgotten', {}, menuButtons(env))], effects: [{ kind: 'forget' }], pause: true };
   }
   const cancelled = reply(env, 'forgetCancelled', {}, []);
-  if (action?.kind === 'forget-confirm' || FORGET_NO.includes(typed) || input.kind === 'value') {
+  if (action?.kind === 'forget-confirm' || typed === 'deny' || input.kind === 'value') {
     return { session: restored, replies: [{ ...cancelled, buttons: menuButtons(env, restored) }] };
   }
   const next = route(restored, input, env);

@@ -7,22 +7,8 @@ import { isTechSchool } from './education.ts';
 import { monthIndex } from './months.ts';
 import type { Profile } from './profile.ts';
 import type { RouteId } from './routes.ts';
-import type { ChecklistEntry } from './types.ts';
+import type { ChecklistEntry, PersonalRow } from './types.ts';
 import { baseChecklist, personalEntry } from './wording.ts';
-
-/** A personal row, tagged by `kind`, with what its wording needs. */
-export type PersonalRow =
-  | { kind: 'degree-before-auto'; graduated: string }
-  | { kind: 'degree-year-unknown' }
-  | { kind: 'degree-not-extracted' }
-  | { kind: 'foreign-degree' }
-  | { kind: 'hmt-degree' }
-  | { kind: 'insurance-out-of-province' }
-  | { kind: 'insurance-inconsistent' }
-  | { kind: 'technician-route' }
-  | { kind: 'exceptional-route'; level: 'national' | 'provincial' }
-  | { kind: 'tech-school'; education: 'tech-intermediate' | 'tech-advanced' | 'tech-technician' }
-  | { kind: 'foreign-id'; nationality: string };
 
 /**
  * The rows that apply to a profile. "The applicant's route" is the first route that holds, in
@@ -64,3 +50,5 @@ export const SAMPLE_ROWS: readonly PersonalRow[] = [
   { kind: 'technician-route' }, { kind: 'exceptional-route', level: 'national' }, { kind: 'tech-school', education: 'tech-advanced' },
   { kind: 'foreign-id', nationality: 'foreign-permanent-resident' },
 ];
+
+export type { PersonalRow } from './types.ts';

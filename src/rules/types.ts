@@ -17,3 +17,17 @@ export interface Assessment {
   deadlines: Deadline[];
   notes: string[];
 }
+
+/** A personal row, tagged by `kind`, with what its wording needs. */
+export type PersonalRow =
+  | { kind: 'degree-before-auto'; graduated: string }
+  | { kind: 'degree-year-unknown' }
+  | { kind: 'degree-not-extracted' }
+  | { kind: 'foreign-degree' }
+  | { kind: 'hmt-degree' }
+  | { kind: 'insurance-out-of-province' }
+  | { kind: 'insurance-inconsistent' }
+  | { kind: 'technician-route' }
+  | { kind: 'exceptional-route'; level: 'national' | 'provincial' }
+  | { kind: 'tech-school'; education: 'tech-intermediate' | 'tech-advanced' | 'tech-technician' }
+  | { kind: 'foreign-id'; nationality: string };

@@ -4,12 +4,11 @@
  */
 import type { Parameters } from '../knowledge/schema.ts';
 import type { BlockerCode, BlockerFact, HoursGap } from './blockers.ts';
-import type { PersonalRow } from './checklist.ts';
 import { plainEducation, type PlainEducation } from './education.ts';
 import { daysBetween } from './months.ts';
 import type { Education } from './profile.ts';
 import type { Period, Reading, RouteId, RouteOutcome, Shortfall } from './routes.ts';
-import type { ChecklistEntry, Deadline } from './types.ts';
+import type { ChecklistEntry, Deadline, PersonalRow } from './types.ts';
 
 const PLAIN_LABEL: Record<PlainEducation, string> = {
   doctorate: '博士研究生', master: '硕士研究生', bachelor: '本科', college: '大专（高职）', secondary: '中专', none: '无学历',

@@ -10,7 +10,7 @@
  * Opening never touches the backend: a store that cannot be reached still opens, every
  * operation on it rejects with a StoreError (never a silent `undefined`), and `ping()` is false.
  */
-import type { Keyv } from 'keyv';
+import type { Backend } from './backend.ts';
 import { KeyedQueue, LockTimeoutError } from './lock.ts';
 import { openMemoryBackend } from './memory.ts';
 
@@ -59,22 +59,7 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
 
-/** What each backend provides; the shared logic (keys, locks, sweep timer, errors) lives here. */
-export interface Backend {
-  /** keyv over the backend, created with `throwOnErrors: true` and no keyv namespace. */
-  keyv: Keyv;
-  /** Resolves when the backend can take commands, or throws (Redis waits for its connection). */
-  ready(): Promise<void>;
-  /** Deletes keys starting with `fullPrefix` (already namespaced); returns how many. */
-  deletePrefix(fullPrefix: string): Promise<number>;
-  /** Deletes entries under `fullPrefix` whose keyv `expires` is before `now`; returns how many. */
-  sweepExpired?(fullPrefix: string, now: number): Promise<number>;
-  /** Takes the cross-instance lock; resolves to its release function. */
-  acquireLock?(lockKey: string): Promise<() => Promise<void>>;
-  /** Throws when the backend does not answer. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
+export type { Backend } from './backend.ts';
 
 const ACCEPTED = 'sqlite://relative/path.sqlite, sqlite:///absolute/path.sqlite, redis://host:port, rediss://host:port or memory://';
 

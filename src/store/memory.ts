@@ -1,6 +1,6 @@
 /** memory:// — keyv over an in-process Map, for tests and throw-away runs. */
 import { Keyv } from 'keyv';
-import type { Backend } from './index.ts';
+import type { Backend } from './backend.ts';
 
 /** A Map-backed backend; keyv keeps serialised `{"value":…,"expires":…}` strings in it. */
 export function openMemoryBackend(): Backend {

@@ -10,7 +10,7 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { acquireRedisLock } from './lock.ts';
-import type { Backend } from './index.ts';
+import type { Backend } from './backend.ts';
 
 export interface RedisBackendOptions {
   connectTimeoutMs: number;

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Keyv } from 'keyv';
 import { KeyvSqlite } from '@keyv/sqlite';
-import type { Backend } from './index.ts';
+import type { Backend } from './backend.ts';
 
 /** Opens (lazily) the sqlite file at `file`, relative to the working directory unless absolute. */
 export async function openSqliteBackend(file: string): Promise<Backend> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dictionaryFiles } from '../../src/text/segmenter.ts';
 import { loadKnowledge } from '../../src/knowledge/load.ts';
-import { miniDictionaryLines } from '../../src/text/mini-dict.ts';
+import { miniDictionaryLines } from '../../src/knowledge/mini-dict.ts';
 
 describe('the small jieba dictionary', () => {
   it('is up to date with the knowledge base (else run npm run build:dict)', () => {

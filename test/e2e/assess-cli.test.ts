@@ -1,27 +1,18 @@
-/** `npm run assess`: spawned as the user runs it (npx tsx src/cli/assess.ts). */
-import { spawn } from 'node:child_process';
+/** `npm run assess`: the real command, spawned (tsx src/cli/assess.ts). */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASE } from './helpers.ts';
+import { BASE } from '../rules/helpers.ts';
+import { ROOT, runTsx } from './spawn.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const NOW = '2023-08-01T09:00:00+08:00';
 const tmp = mkdtempSync(path.join(tmpdir(), 'assess-'));
 
 /** Runs the command with `stdin`, resolving to its exit code and output. */
-function assessCli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli/assess.ts', ...args], { cwd: ROOT, env: { ...process.env, BOT_NOW: '', TZ_BOT: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+async function assessCli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = await runTsx('src/cli/assess.ts', args, { input: stdin, env: { BOT_NOW: '', TZ_BOT: '', ...env } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 function file(name: string, content: unknown): string {

@@ -3,41 +3,31 @@
  * in `pushed`, none repeated or lost across restarts (one sqlite file), and two processes on
  * one Redis server sending each reminder once between them.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRedisServer, startRedisServer, type RedisServer } from '../store/redis-server.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+import { runTsx, runTsxSync } from './spawn.ts';
 
 interface Output { replies: { text: string; citations: { id: string }[] }[]; pushed: { user: string; text: string }[]; assessment: unknown }
 
-const args = (store: string, user: string, now: string) => ['src/cli/chat.ts', '--jsonl', '--user', user, '--store', store, '--now', now];
+const args = (store: string, user: string, now: string) => ['--jsonl', '--user', user, '--store', store, '--now', now];
 const stdin = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
 const parse = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Output);
 
 function chat(lines: unknown[], store: string, user: string, now: string): Output[] {
-  const run = spawnSync(tsx, args(store, user, now), { cwd: root, input: stdin(lines), encoding: 'utf8', env: { ...process.env, STORE_URL: '' } });
+  const run = runTsxSync('src/cli/chat.ts', args(store, user, now), { input: stdin(lines), env: { STORE_URL: '' } });
   expect(run.status, run.stderr).toBe(0);
   const out = parse(run.stdout);
   expect(out).toHaveLength(lines.length);
   return out;
 }
 
-function chatAsync(lines: unknown[], store: string, user: string, now: string): Promise<Output[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, args(store, user, now), { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(parse(stdout)) : reject(new Error(`exit ${code}: ${stderr}`))));
-    child.stdin.end(stdin(lines));
-  });
+async function chatAsync(lines: unknown[], store: string, user: string, now: string): Promise<Output[]> {
+  const run = await runTsx('src/cli/chat.ts', args(store, user, now), { input: stdin(lines) });
+  if (run.status !== 0) throw new Error(`exit ${run.status}: ${run.stderr}`);
+  return parse(run.stdout);
 }
 
 const now = (iso: string) => ({ now: iso });

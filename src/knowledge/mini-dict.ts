@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Knowledge } from '../knowledge/load.ts';
-import { normalize } from './normalize.ts';
+import { normalize } from '../text/normalize.ts';
+import type { Knowledge } from './load.ts';
 
 /** How many of the default dictionary's most frequent words to keep. */
 export const TOP_WORDS = 15_000;

@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+import { runTsxSync } from './spawn.ts';
 
 /** Runs the real `chat --jsonl` with these stdin lines; returns stdout lines parsed. */
 function chat(lines: string[], args: string[] = []) {
-  const run = spawnSync(tsx, ['src/cli/chat.ts', '--jsonl', '--now', '2023-08-01T09:00:00+08:00', ...args], {
-    cwd: root, input: lines.map((l) => `${l}\n`).join(''), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, STORE_URL: 'memory://' },
+  const run = runTsxSync('src/cli/chat.ts', ['--jsonl', '--now', '2023-08-01T09:00:00+08:00', ...args], {
+    input: lines.map((l) => `${l}\n`).join(''), env: { STORE_URL: 'memory://' },
   });
   const out = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Output);
   return { status: run.status, out, stderr: run.stderr };
@@ -75,7 +70,7 @@ describe('npm run chat -- --jsonl', () => {
   });
 
   it('stops with one line naming a bad --now', () => {
-    const run = spawnSync(tsx, ['src/cli/chat.ts', '--jsonl', '--now', 'tomorrow'], { cwd: root, input: '', encoding: 'utf8' });
+    const run = runTsxSync('src/cli/chat.ts', ['--jsonl', '--now', 'tomorrow']);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);

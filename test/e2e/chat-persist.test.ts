@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+import { runTsxSync } from './spawn.ts';
 
 function chat(lines: unknown[], store: string, user = 'alice') {
   const input = lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
-  const run = spawnSync(tsx, ['src/cli/chat.ts', '--jsonl', '--user', user, '--store', store, '--now', '2023-08-01T09:00:00+08:00'], { cwd: root, input, encoding: 'utf8' });
+  const run = runTsxSync('src/cli/chat.ts', ['--jsonl', '--user', user, '--store', store, '--now', '2023-08-01T09:00:00+08:00'], { input });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ask: { field: string } | null; assessment: { eligible: boolean; routes: string[] } | null; replies: { text: string }[] });
 }

@@ -1,14 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FakeTelegram } from './fake-telegram.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+import { FakeTelegram } from '../channels/fake-telegram.ts';
+import { runTsxSync, startTsx } from './spawn.ts';
 
 /** Starts `npm start`'s entry with this environment; resolves once it says where it listens. */
 function startService(env: Record<string, string>) {
-  const proc = spawn(tsx, ['src/cli/start.ts'], { cwd: root, env: { ...process.env, PORT: '0', STORE_URL: 'memory://', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = startTsx('src/cli/start.ts', [], { env: { PORT: '0', STORE_URL: 'memory://', ...env } });
   let log = '';
   const ready = new Promise<string>((resolve, reject) => {
     proc.stderr.on('data', (d: Buffer) => {
@@ -55,7 +51,7 @@ describe('npm start', () => {
   }, 30_000);
 
   it('stops with one line naming a wrong setting', () => {
-    const run = spawnSync(tsx, ['src/cli/start.ts'], { cwd: root, env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
+    const run = runTsxSync('src/cli/start.ts', [], { env: { PORT: 'eighty' } });
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('PORT');
