@@ -43,6 +43,10 @@ export interface FakeLine {
   failNextPushes(n: number, status?: number): void;
   /** Replies wait this long before answering. */
   replyDelayMs: number;
+  /** Users who blocked the account: pushes to them are refused (400). */
+  blocked: Set<string>;
+  /** While true every request's connection is dropped, like a network failure. */
+  unreachable: boolean;
   /** Resolves once `pred` holds (polled), or rejects after `timeoutMs`. */
   waitFor(pred: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +62,10 @@ export async function startFakeLine(channelAccessToken: string): Promise<FakeLin
   let failStatus = 500;
 
   const api = createServer((req, res) => {
+    if (fake.unreachable) {
+      req.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -88,6 +96,7 @@ export async function startFakeLine(channelAccessToken: string): Promise<FakeLin
           usedTokens.add(token);
           return record(200, { sentMessages: body.messages.map((_, i) => ({ id: String(i), quoteToken: 'q' })) });
         }
+        if (body.to !== undefined && fake.blocked.has(body.to)) return record(400, { message: 'Failed to send messages' });
         const key = req.headers['x-line-retry-key'];
         if (typeof key === 'string') {
           if (acceptedKeys.has(key)) return record(409, { message: 'The retry key is already accepted' });
@@ -129,6 +138,8 @@ export async function startFakeLine(channelAccessToken: string): Promise<FakeLin
     expireReplyToken: (token) => { expired.add(token); },
     failNextPushes: (n, status = 500) => { failPushes = n; failStatus = status; },
     replyDelayMs: 0,
+    blocked: new Set(),
+    unreachable: false,
     async waitFor(pred, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
       while (!pred()) {

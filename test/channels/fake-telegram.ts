@@ -36,6 +36,10 @@ export class FakeTelegram {
   private seq = 0;
   /** How long getUpdates waits for updates when there are none (the real server: `timeout` s). */
   longPollMs = 200;
+  /** Chats whose person blocked the bot: sendMessage answers 403. */
+  readonly blocked = new Set<number>();
+  /** While true every request's connection is dropped, like a network failure. */
+  unreachable = false;
   url = '';
 
   constructor(readonly token: string) {
@@ -104,6 +108,10 @@ export class FakeTelegram {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.unreachable) {
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://x');
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (req.method === 'GET' && file) {
@@ -140,6 +148,7 @@ export class FakeTelegram {
         const tooLong = buttonsOf(body.reply_markup).find((b) => Buffer.byteLength(b.callback_data) > 64 || b.callback_data === '');
         if (tooLong) return { ok: false, error_code: 400, description: 'Bad Request: BUTTON_DATA_INVALID' };
         const chatId = Number(body.chat_id);
+        if (this.blocked.has(chatId)) return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' };
         return { ok: true, result: { message_id: this.messageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Test' }, text } };
       }
       case 'getFile': {
