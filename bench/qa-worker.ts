@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createBot } from '../src/bot/index.ts';
-import { evalFileSchema, runEval } from '../src/bot/eval.ts';
+import { evalFileSchema, runEval, turnsOf } from '../src/bot/eval.ts';
 
 const dict = process.argv[2] === 'full' ? 'full' : 'mini';
 const file = process.argv[3]!;
@@ -25,7 +25,7 @@ const started = performance.now();
 for (let r = 0; r < repeats; r++) {
   for (const item of items) {
     const t = performance.now();
-    await bot.handle(`bench-${r % 50}`, { kind: 'text', text: item.q });
+    for (const text of turnsOf(item)) await bot.handle(`bench-${r % 50}`, { kind: 'text', text });
     latencies.push(performance.now() - t);
   }
 }

@@ -1,36 +1,66 @@
 /**
- * The question eval: items shaped like ../shared/eval/qa-dev.json, run through the bot as a
- * person would ask them. An item passes when every fact group has one of its strings in the
- * reply text; a `fallback: true` item passes only when the bot falls back, any other fails then.
+ * The question eval: items shaped like ../shared/eval/qa-dev.json (`q`, one question) or
+ * qa-dev-conversations.json (`turns`, a conversation whose last reply is judged), each asked by a
+ * new person who has already been greeted, through the dialogue step with the bot's knowledge.
+ * An item passes when every fact group of `all` has one of its strings in the judged reply and no
+ * string of `none` is in it; a `fallback: true` item passes only when the bot falls back, any
+ * other fails then. The clock is the item's `now`, else the run's (default: in the 2023 season).
  */
 import { z } from 'zod';
+import { step } from '../dialogue/step.ts';
 import type { Bot } from './index.ts';
+
+/** The clock an item is asked at when neither it nor the run says: 38 days before the personal deadline. */
+export const EVAL_NOW = '2023-08-01T09:00:00+08:00';
+
+const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant');
 
 export const evalItemSchema = z.strictObject({
   id: z.string(),
-  q: z.string(),
+  q: z.string().optional(),
+  turns: z.array(z.string()).min(1).optional(),
   all: z.array(z.array(z.string()).min(1)).optional(),
+  none: z.array(z.string().min(1)).optional(),
   fallback: z.boolean().optional(),
-});
+  now: instant.optional(),
+}).refine((i) => (i.q === undefined) !== (i.turns === undefined), 'give exactly one of q and turns');
 export const evalFileSchema = z.array(evalItemSchema);
 export type EvalItem = z.infer<typeof evalItemSchema>;
 
-export interface EvalOutcome { item: EvalItem; pass: boolean; fallback: boolean; text: string; missing: string[][] }
-
-export function judge(item: EvalItem, text: string, fallback: boolean): EvalOutcome {
-  if (item.fallback) return { item, pass: fallback, fallback, text, missing: [] };
-  const missing = (item.all ?? []).filter((group) => !group.some((s) => text.includes(s)));
-  return { item, pass: !fallback && missing.length === 0, fallback, text, missing };
+export interface EvalOutcome {
+  item: EvalItem;
+  pass: boolean;
+  fallback: boolean;
+  text: string;
+  missing: string[][];
+  /** `none` strings found in the reply. */
+  unwanted: string[];
 }
 
-/** Asks each item as a new user who has already been greeted, so the welcome does not count. */
-export async function runEval(bot: Bot, items: readonly EvalItem[]): Promise<EvalOutcome[]> {
+export function judge(item: EvalItem, text: string, fallback: boolean): EvalOutcome {
+  const unwanted = (item.none ?? []).filter((s) => text.includes(s));
+  if (item.fallback) return { item, pass: fallback && unwanted.length === 0, fallback, text, missing: [], unwanted };
+  const missing = (item.all ?? []).filter((group) => !group.some((s) => text.includes(s)));
+  return { item, pass: !fallback && missing.length === 0 && unwanted.length === 0, fallback, text, missing, unwanted };
+}
+
+/** The messages an item sends, in order. */
+export function turnsOf(item: EvalItem): string[] {
+  return item.turns ?? [item.q!];
+}
+
+/** Asks every item as a new, already greeted person; `now` is the run's clock (ISO). */
+export async function runEval(bot: Bot, items: readonly EvalItem[], now = EVAL_NOW): Promise<EvalOutcome[]> {
   const out: EvalOutcome[] = [];
-  for (const [i, item] of items.entries()) {
-    const user = `eval-${i}-${item.id}`;
-    await bot.handle(user, { kind: 'text', text: '你好' });
-    const r = await bot.handle(user, { kind: 'text', text: item.q });
-    out.push(judge(item, r.replies.map((x) => x.text).join('\n'), r.fallback));
+  for (const item of items) {
+    const env = { ...bot.env(), now: new Date(item.now ?? now) };
+    let session = step(undefined, { kind: 'text', text: '你好' }, env).session;
+    let last = null as ReturnType<typeof step> | null;
+    for (const text of turnsOf(item)) {
+      last = step(session, { kind: 'text', text }, env);
+      session = last.session;
+    }
+    out.push(judge(item, last!.replies.map((x) => x.text).join('\n'), last!.fallback));
   }
   return out;
 }

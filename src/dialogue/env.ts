@@ -8,6 +8,7 @@ import type { Knowledge } from '../knowledge/load.ts';
 import type { SearchIndex } from '../qa/search.ts';
 import type { ChatFlow } from './flow.ts';
 import type { HrTrack } from './hr.ts';
+import type { PersonalTexts } from './personal.ts';
 
 export interface Env {
   /** The bot's clock at this turn. */
@@ -18,6 +19,8 @@ export interface Env {
   flow: ChatFlow;
   interview: InterviewFlow;
   hr: HrTrack;
+  /** The wording of answers computed for a person (flows/personal.yaml). */
+  personal: PersonalTexts;
   index: SearchIndex;
 }
 

@@ -15,7 +15,9 @@ import { normalize } from '../text/normalize.ts';
 /** Every text key of chat.yaml and the placeholders the code fills in it. */
 export const CHAT_TEXTS = {
   welcome: ['title', 'docNumber'], menuIntro: [], askPrompt: [], thanks: [], empty: [], tooLong: ['max'],
-  fallback: ['zone', 'contactName', 'phone'], source: ['title'], showClause: [], clauseText: ['title', 'text'],
+  fallback: ['zone', 'contactName', 'phone'], fallbackEn: ['zone', 'contactName', 'phone'], source: ['title'], sourceEn: ['title'],
+  human: ['contactName', 'phone'], humanEn: ['contactName', 'phone'], identity: ['title', 'docNumber'], identityEn: ['title', 'docNumber'],
+  noted: ['facts'], notedEn: ['facts'], corrected: ['facts'], correctedEn: ['facts'], showClause: [], clauseText: ['title', 'text'],
   unknownAction: [], noPendingQuestion: [], topicList: ['title'], topics: [],
   deadlineLine: ['what', 'date', 'days'], daysLeft: ['days'], today: [], past: [], deadlinesIntro: ['date'],
   deadlinesRules: ['paperDays', 'publicityDays'], deadlinesPast: ['edition'], individualDeadline: [], unitDeadline: [],

@@ -10,6 +10,7 @@ import type { InterviewMode, InterviewState } from '../interview/engine.ts';
 import { nextStep } from '../interview/engine.ts';
 import type { InterviewFlow } from '../interview/flow.ts';
 import type { SubscriptionRole } from '../reminders/schedule.ts';
+import { emptyContext, type Context } from './context.ts';
 import type { Env } from './env.ts';
 
 /**
@@ -39,6 +40,8 @@ export interface Session {
   interview: InterviewState | null;
   /** The deadline reminders subscribed to (the store holds the runner's copy). */
   subscription: Subscription | null;
+  /** What the conversation remembers: the facts told, the last topic. */
+  context: Context;
 }
 
 /** The version a session must carry to be used as it is: a hash of every flow file. */
@@ -47,7 +50,7 @@ export function flowsVersion(env: Pick<Env, 'flow' | 'interview' | 'hr'>): strin
 }
 
 export function newSession(env: Pick<Env, 'flow' | 'interview' | 'hr'>): Session {
-  return { version: flowsVersion(env), greeted: false, mode: { kind: 'idle' }, interview: null, subscription: null };
+  return { version: flowsVersion(env), greeted: false, mode: { kind: 'idle' }, interview: null, subscription: null, context: emptyContext() };
 }
 
 /** The subscription if it is to the season being served; null when there is none or its season is over. */
@@ -73,12 +76,18 @@ const baseMode = z.discriminatedUnion('kind', [
 ]);
 const modeSchema = z.union([baseMode, z.object({ kind: z.literal('confirming-forget'), then: baseMode })]);
 const subscriptionSchema = z.object({ role: z.enum(['applicant', 'hr', 'next-edition']), since: z.string(), edition: z.string() });
+const contextSchema = z.object({
+  facts: z.record(z.string(), z.unknown()),
+  topic: z.object({ query: z.string(), entry: z.string().nullable(), clauses: z.array(z.string()), focus: z.array(z.string()) }).nullable(),
+});
 const sessionSchema = z.object({
   version: z.string(),
   greeted: z.boolean(),
   mode: modeSchema,
   interview: interviewSchema.nullable(),
   subscription: subscriptionSchema.nullable(),
+  // Sessions written before the conversation remembered anything have none.
+  context: contextSchema.default(() => ({ facts: {}, topic: null })),
 });
 
 /** The first release's shape (flows versioned by hand, the interview's position inside it). */
@@ -122,6 +131,7 @@ function fromLegacy(old: z.infer<typeof legacySchema>, env: Env): Session {
     mode,
     interview: i ? { answers: i.answers, history: i.history, skipped: i.skipped, lastVerdict: i.lastVerdict } : null,
     subscription: old.subscription ? { ...old.subscription, edition: env.knowledge.edition } : null,
+    context: emptyContext(),
   };
 }
 

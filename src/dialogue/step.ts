@@ -12,7 +12,7 @@ import { parseAction, type Action } from '../core/actions.ts';
 import type { Input, Reply } from '../core/types.ts';
 import { beginInterview, interviewStep, readsAsAnswer, resumeQuestion, type InterviewEvent, type InterviewMode, type InterviewTurn } from '../interview/engine.ts';
 import { checkPhoto, photoFacts } from '../photo/check.ts';
-import { answerQuestion } from '../qa/answer.ts';
+import { profileAnswers } from '../qa/personal.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Env } from './env.ts';
 import { interviewEnv } from './env.ts';
@@ -25,6 +25,7 @@ import {
 } from './screens.ts';
 import { restoreSession, type Mode, type Session } from './session.ts';
 import type { Effect, StepResult } from './types.ts';
+import { understand } from './understand.ts';
 
 export { newSession, flowsVersion } from './session.ts';
 
@@ -222,8 +223,9 @@ function unknownAction(session: Session, env: Env): Outcome {
 
 // ── the eligibility check ──
 
+/** Begins the check; what the person told before is filled in (and shown in the review). */
 function startInterview(session: Session, env: Env): Outcome {
-  return fromTurn(session, beginInterview(interviewEnv(env)));
+  return fromTurn(session, beginInterview(interviewEnv(env), profileAnswers(session.context.facts)));
 }
 
 function interview(session: Session, event: InterviewEvent, env: Env): Outcome {
@@ -258,24 +260,9 @@ function question(text: string, env: Env, session: Session): Outcome & { fallbac
       effects: [{ kind: 'log-question', question: text, answered: true, entry: 'paper-deadline', score: 1 }],
     };
   }
-  const a = answerQuestion(text, k, env.index);
-  if (a.kind === 'fallback') {
-    const { contact } = k.params;
-    const best = a.search.faq;
-    return {
-      fallback: true,
-      replies: [reply(env, 'fallback', { zone: k.params.zone.value, contactName: contact.value.name, phone: contact.value.phone }, menuButtons(env, session))],
-      effects: [{ kind: 'log-question', question: text, answered: false, entry: best ? `faq:${best.id}` : null, score: best?.score ?? 0 }],
-    };
-  }
-  // "Show the full text" only when the answer is not already the whole clause.
-  const whole = a.source === 'clause' && a.text === k.clauseById.get(a.id)!.text;
-  const buttons = [...(whole ? [] : [clauseButton(env, a.clauseIds[0]!)]), ...a.related];
-  return {
-    replies: [answerReply(env, a.text, a.citations, buttons)],
-    fallback: !a.inNotice,
-    effects: [{ kind: 'log-question', question: text, answered: a.inNotice, entry: `${a.source}:${a.id}`, score: a.score }],
-  };
+  const u = understand(session, text, env);
+  if (u.startCheck) return { ...startInterview(u.session, env), fallback: false };
+  return { session: u.session, replies: u.replies, fallback: u.fallback, effects: u.effects };
 }
 
 /** The photo rules of 附件1 二.1 applied to a sent photo: what passes and exactly what to fix. */

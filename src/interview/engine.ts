@@ -68,10 +68,26 @@ export function startInterview(): InterviewState {
   return { answers: {}, history: [], skipped: [], lastVerdict: null };
 }
 
-/** Begins the interview: the introduction and the first question. */
-export function beginInterview(env: InterviewEnv): InterviewTurn {
-  const turn = advance(startInterview(), null, env);
-  return { ...turn, replies: [plain(t(env, 'start')), ...turn.replies] };
+/**
+ * Begins the interview: the introduction and the first question. Answers the person gave before
+ * (`known`, by field; fields the flow does not ask are left out) are filled in and said.
+ */
+export function beginInterview(env: InterviewEnv, known: Answers = {}): InterviewTurn {
+  const state = startInterview();
+  for (const step of env.flow.steps) {
+    if (!(step.field in known) || state.history.some((id) => env.flow.stepById.get(id)!.field === step.field)) continue;
+    const read = readAnswer(step, rawOf(step, known[step.field]), env);
+    if (!read.ok) continue;
+    state.answers = setAnswer(state.answers, step, read.value);
+    state.history.push(step.id);
+  }
+  const turn = advance(state, null, env);
+  const intro = [plain(t(env, 'start'))];
+  if (state.history.length) {
+    const told = state.history.map((id) => env.flow.stepById.get(id)!).map((s) => `${env.flow.texts.labels[s.id]}：${shown(s, state.answers, env)}`).join('；');
+    intro.push(plain(tf(env, 'prefilled', { answers: told })));
+  }
+  return { ...turn, replies: [...intro, ...turn.replies] };
 }
 
 /** One event of the interview, in mode `mode` (null when it is not active: only its verdict was shown). */

@@ -8,11 +8,12 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { DataError, parseDataFile } from '../core/data-file.ts';
 import {
-  clausesFileSchema, editionsFileSchema, faqFileSchema, noticeSchema, outOfScopeFileSchema,
-  parametersFileSchema, synonymsFileSchema,
+  clauseTitlesEnglishFileSchema, clausesFileSchema, editionsFileSchema, faqEnglishFileSchema, faqFileSchema, noticeSchema,
+  outOfScopeExamplesFileSchema, outOfScopeFileSchema, parametersFileSchema, synonymsFileSchema,
   type Clause, type FaqEntry, type Notice, type Parameters, type Topic,
 } from './schema.ts';
 import { normalize } from '../text/normalize.ts';
+import { compileLexicon, readingFileSchema, type Lexicon } from './lexicon.ts';
 import { numbersIn, numbersInValue } from '../text/numbers.ts';
 
 export interface OutOfScopeRule { id: string; terms: string[]; note: string }
@@ -29,9 +30,15 @@ export interface Knowledge {
   /** normalised variant → normalised canonical term */
   synonyms: Map<string, string>;
   outOfScope: OutOfScopeRule[];
+  /** Example messages the notice does not answer, by kind (knowledge/out-of-scope-examples.yaml). */
+  outOfScopeExamples: { kind: string; text: string }[];
+  /** English glosses of the clause titles. */
+  clauseTitleEn: Map<string, string>;
   stopwords: Set<string>;
   /** Words jieba must keep whole: the user dictionary, clause keywords, synonym terms. */
   userWords: string[];
+  /** The word tables of knowledge/reading.yaml, compiled. */
+  lexicon: Lexicon;
 }
 
 /** A knowledge file's content by its path relative to the knowledge root. */
@@ -48,8 +55,8 @@ export class KnowledgeError extends DataError {
 /** The files the loader reads, relative to the knowledge root. */
 export function knowledgeFileNames(edition: string): string[] {
   return [
-    'editions.yaml', 'synonyms.yaml', 'out-of-scope.yaml', 'stopwords.txt', 'dict/user.dict.utf8',
-    `${edition}/notice.yaml`, `${edition}/clauses.yaml`, `${edition}/parameters.yaml`, `${edition}/faq.yaml`,
+    'editions.yaml', 'synonyms.yaml', 'out-of-scope.yaml', 'out-of-scope-examples.yaml', 'reading.yaml', 'stopwords.txt', 'dict/user.dict.utf8',
+    `${edition}/notice.yaml`, `${edition}/clauses.yaml`, `${edition}/parameters.yaml`, `${edition}/faq.yaml`, `${edition}/faq-en.yaml`, `${edition}/clause-titles-en.yaml`,
   ];
 }
 
@@ -124,6 +131,22 @@ export function parseKnowledge(files: KnowledgeFiles, edition: string): Knowledg
     for (const r of entry.related) if (!faqById.has(r)) throw new KnowledgeError(faqFile, where, `related question "${r}" does not exist`);
   }
 
+  // English answers: one per entry, no more, no less, every number in the entry's clauses.
+  const faqEnFile = `${edition}/faq-en.yaml`;
+  const { answers: english } = parseFile(faqEnFile, get(faqEnFile), faqEnglishFileSchema);
+  for (const entry of faq) {
+    const en = english[entry.id];
+    if (en === undefined) throw new KnowledgeError(faqEnFile, `answers.${entry.id}`, 'the FAQ entry has no English answer');
+    checkNumbers(faqEnFile, `answers.${entry.id}`, numbersIn(en), entry.clauses);
+    entry.answerEn = en;
+  }
+  for (const key of Object.keys(english)) if (!faqById.has(key)) throw new KnowledgeError(faqEnFile, `answers.${key}`, 'no FAQ entry has this id');
+  const titlesFile = `${edition}/clause-titles-en.yaml`;
+  const { titles } = parseFile(titlesFile, get(titlesFile), clauseTitlesEnglishFileSchema);
+  for (const c of clauses) if (titles[c.id] === undefined) throw new KnowledgeError(titlesFile, `titles.${c.id}`, 'the clause has no English title');
+  for (const key of Object.keys(titles)) if (!clauseById.has(key)) throw new KnowledgeError(titlesFile, `titles.${key}`, 'no clause has this id');
+  const clauseTitleEn = new Map(Object.entries(titles));
+
   const { synonyms: synonymTable } = parseFile('synonyms.yaml', get('synonyms.yaml'), synonymsFileSchema);
   const synonyms = new Map<string, string>();
   for (const [canonical, variants] of Object.entries(synonymTable)) {
@@ -154,9 +177,14 @@ export function parseKnowledge(files: KnowledgeFiles, edition: string): Knowledg
   // would make it cut "documents" into "document" + "s".
   ].map(normalize).filter((w) => w.length > 1 && !/\s/.test(w) && !/^[\x00-\x7f]+$/.test(w)))];
 
+  const lexicon = compileLexicon(parseFile('reading.yaml', get('reading.yaml'), readingFileSchema));
+  const { kinds } = parseFile('out-of-scope-examples.yaml', get('out-of-scope-examples.yaml'), outOfScopeExamplesFileSchema);
+  uniqueById(kinds, 'out-of-scope-examples.yaml', 'kind');
+  const outOfScopeExamples = kinds.flatMap((k) => k.examples.map((text) => ({ kind: k.id, text })));
+
   return {
     edition, notice, clauses, clauseById, params, topics, faq, faqById,
-    synonyms, outOfScope, stopwords, userWords,
+    synonyms, outOfScope, outOfScopeExamples, clauseTitleEn, stopwords, userWords, lexicon,
   };
 }
 

@@ -81,6 +81,8 @@ export const parametersFileSchema = z.strictObject({ parameters: parametersSchem
 export const topicSchema = z.strictObject({ id, title: z.string().min(1) });
 export const faqEntrySchema = z.strictObject({
   id,
+  /** Filled from faq-en.yaml at load. */
+  answerEn: z.string().optional(),
   topic: id,
   questions: z.array(z.string().min(1)).min(1),
   answer: z.string().min(1).max(400),
@@ -93,6 +95,15 @@ export const faqFileSchema = z.strictObject({ topics: z.array(topicSchema).min(1
 
 /** Canonical notice term → the ways people say it. */
 export const synonymsFileSchema = z.strictObject({ synonyms: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)) });
+
+/** English answers of the FAQ entries, by entry id (the same facts as the Chinese answer). */
+export const faqEnglishFileSchema = z.strictObject({ answers: z.record(id, z.string().min(1).max(1200)) });
+/** English glosses of the clause titles, by clause id. */
+export const clauseTitlesEnglishFileSchema = z.strictObject({ titles: z.record(id, z.string().min(1).max(200)) });
+/** Messages the notice does not answer, by kind: what the question is scored against, like Rasa's out-of-scope intent. */
+export const outOfScopeExamplesFileSchema = z.strictObject({
+  kinds: z.array(z.strictObject({ id, note: z.string().min(1), examples: z.array(z.string().min(1).max(120)).min(1) })).min(1),
+});
 
 /** Questions the notice does not cover, recognised by their words (other title levels, small talk). */
 export const outOfScopeFileSchema = z.strictObject({ outOfScope: z.array(z.strictObject({ id, terms: z.array(z.string().min(1)).min(1), note: z.string() })) });

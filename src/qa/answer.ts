@@ -19,6 +19,8 @@ export const THRESHOLDS = {
   outOfScopeFaq: 0.85,
   /** Related questions shown must be at least this similar. */
   related: 0.3,
+  /** A question at least this like an out-of-scope example, and at least as like it as like any FAQ entry, falls back. */
+  outOfScopeExample: 0.4,
 } as const;
 
 /** Longest clause excerpt given as an answer, in characters. */
@@ -39,6 +41,9 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   const faqScore = faq?.score ?? 0;
   const clauseScore = clause?.score ?? 0;
   if (search.outOfScope && faqScore < THRESHOLDS.outOfScopeFaq) return { kind: 'fallback', search };
+  const oos = search.nearestOutOfScope?.score ?? 0;
+  // Phrasings and examples are scored alike; a clause's score (how much of the question it covers) is not comparable.
+  if (oos >= THRESHOLDS.outOfScopeExample && oos >= faqScore) return { kind: 'fallback', search };
 
   const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);
   if (useFaq) {

@@ -33,6 +33,8 @@ export interface SearchResult {
   faqRanking: Hit[];
   /** An out-of-scope rule the question names, if any. */
   outOfScope?: string;
+  /** The out-of-scope example most like the question (knowledge/out-of-scope-examples.yaml), scored like an FAQ phrasing. */
+  nearestOutOfScope?: { kind: string; text: string; score: number };
 }
 
 export interface SearchIndex {
@@ -96,7 +98,19 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
   const docMass = docs.map((d) => sum([...d.terms].map((t) => idf.get(t)!)));
 
   const vocabulary = new Set(postings.keys());
-  const fixer: TypoFixer = typoFixer(wordFrequencies(k, segmenter), (w) => k.stopwords.has(w) || toTerms(w).every((t) => vocabulary.has(t)));
+  // Out-of-scope examples: scored with the same weights, in their own postings, so they never
+  // change how the notice's own documents are weighed.
+  const oosDocs = k.outOfScopeExamples.map((e) => ({ ...e, terms: new Set(toTerms(e.text)) }));
+  const oosPostings = new Map<string, number[]>();
+  oosDocs.forEach((d, i) => {
+    for (const t of d.terms) {
+      const list = oosPostings.get(t);
+      if (list) list.push(i);
+      else oosPostings.set(t, [i]);
+    }
+  });
+  const oosVocabulary = new Set(oosPostings.keys());
+  const fixer: TypoFixer = typoFixer(wordFrequencies(k, segmenter), (w) => k.stopwords.has(w) || toTerms(w).every((t) => vocabulary.has(t) || oosVocabulary.has(t)));
   const outOfScope = k.outOfScope.map((r) => ({ id: r.id, terms: r.terms.map(normalize) }));
 
   return {
@@ -145,12 +159,30 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
         if ((bestByRef.get(key)?.score ?? -1) < score) bestByRef.set(key, { kind: doc.kind, id: doc.ref, score });
       }
       const ranked = [...bestByRef.values()].sort((a, b) => b.score - a.score);
+      // The nearest out-of-scope example, by the same F-measure as a phrasing.
+      const oosMatched = new Map<number, number>();
+      for (const t of unique) {
+        const list = oosPostings.get(t);
+        if (!list) continue;
+        const w = weightOf(t);
+        for (const d of list) oosMatched.set(d, (oosMatched.get(d) ?? 0) + w);
+      }
+      let nearestOutOfScope: SearchResult['nearestOutOfScope'];
+      for (const [d, mass] of oosMatched) {
+        const doc = oosDocs[d]!;
+        const docMassOos = sum([...doc.terms].map(weightOf));
+        const cq = mass / queryMass;
+        const cd = mass / docMassOos;
+        const score = ((1 + BETA2) * cq * cd) / (BETA2 * cd + cq);
+        if (!nearestOutOfScope || score > nearestOutOfScope.score) nearestOutOfScope = { kind: doc.kind, text: doc.text, score };
+      }
       return {
         terms: fixed,
         faq: ranked.find((h) => h.kind === 'faq'),
         clause: ranked.find((h) => h.kind === 'clause'),
         faqRanking: ranked.filter((h) => h.kind === 'faq'),
         outOfScope: outOfScope.find((r) => r.terms.some((t) => namesTerm(t)))?.id,
+        nearestOutOfScope,
       };
     },
   };

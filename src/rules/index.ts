@@ -4,6 +4,6 @@ export { parseProfile, parseProfiles, profileSchema, EXPECTED_FORM, EDUCATIONS, 
   type Profile, type ProfileInput, type ProfileError, type Education, type Nationality, type Specialty } from './profile.ts';
 export { ROUTES, honourWindow, type RouteId } from './routes.ts';
 export { BLOCKER_CODES, ruleClauses, type BlockerCode } from './blockers.ts';
-export { routeTitle, cnDate } from './wording.ts';
+export { routeTitle, cnDate, educationPhrase } from './wording.ts';
 export type { Assessment, Blocker, ChecklistEntry, Deadline, NearMiss } from './types.ts';
 export type { Result } from './result.ts';

@@ -43,7 +43,7 @@ export function routeTitle(route: RouteId, params: Parameters): string {
 }
 
 /** An education as the rules read it: "本科", or "技工院校高级工班（按大专（高职））". */
-function educationPhrase(education: Education, plain: PlainEducation): string {
+export function educationPhrase(education: Education, plain: PlainEducation): string {
   return education === plain ? PLAIN_LABEL[plain] : `${EDUCATION_LABEL[education]}（按${PLAIN_LABEL[plain]}）`;
 }
 

@@ -15,7 +15,7 @@ const LAYERS: [number, RegExp][] = [
   [0, /^src\/(core|text)\/|^src\/log\.ts$/],
   [1, /^src\/(knowledge|store)\//],
   [2, /^src\/rules\//],
-  [3, /^src\/(qa|interview|photo|reminders)\//],
+  [3, /^src\/(reading|qa|interview|photo|reminders)\//],
   [4, /^src\/dialogue\//],
   [5, /^src\/bot\/|^src\/config\.ts$/],
   [6, /^adapters\//],

@@ -1,0 +1,53 @@
+/**
+ * What the conversation remembers between messages: the facts the person told (merged, a later
+ * one replacing an earlier one of the same kind) and the last topic answered (the question, the
+ * entry and clauses it was answered from), so that "那本科呢" or "还有呢" is read against it.
+ * It lives in the session, so 删除我的数据 removes it with the rest.
+ */
+import type { Facts, MonthSpan } from '../reading/index.ts';
+
+export interface Topic {
+  /** The question the last answer answered, normalised (after any rewriting). */
+  query: string;
+  /** `faq:<id>`, `clause:<id>`, `personal`, or null. */
+  entry: string | null;
+  clauses: string[];
+  focus: string[];
+}
+
+export interface Context {
+  facts: Facts;
+  topic: Topic | null;
+}
+
+export function emptyContext(): Context {
+  return { facts: {}, topic: null };
+}
+
+const MONTH_FIELDS = ['graduated', 'workStart', 'assistantEngineerSince', 'technicianSince', 'honourIssued'] as const;
+
+/**
+ * `fresh` over `old`. A correction that gives only a year keeps the month said before
+ * ("我2017年7月毕业" then "不对，是2016年" → 2016-07), and a start of work taken from the
+ * graduation follows a corrected graduation.
+ */
+export function mergeFacts(old: Facts, fresh: Facts, correction: boolean): Facts {
+  const out: Facts = { ...old, ...fresh };
+  for (const field of MONTH_FIELDS) {
+    const before = old[field] as MonthSpan | null | undefined;
+    const now = fresh[field] as MonthSpan | null | undefined;
+    if (correction && before && now && now.from !== now.to && before.from === before.to) {
+      const month = before.from.slice(5);
+      (out as Record<string, unknown>)[field] = { from: `${now.from.slice(0, 4)}-${month}`, to: `${now.from.slice(0, 4)}-${month}` };
+    }
+  }
+  if (fresh.graduated && !fresh.workStart && old.workStart?.inferred) out.workStart = { ...(out.graduated as MonthSpan), inferred: true };
+  // A degree clearly not in engineering and work in a specialty, told in different messages: 专业不对口.
+  if (out.educationRelevant === undefined && out.studiedOther && out.field && out.field.specialty !== 'other') out.educationRelevant = false;
+  return out;
+}
+
+/** Whether a message told anything new. */
+export function toldSomething(fresh: Facts): boolean {
+  return Object.keys(fresh).some((k) => k !== 'otherDate' && k !== 'today');
+}

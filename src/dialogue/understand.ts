@@ -1,0 +1,278 @@
+/**
+ * A message that is not a command, read as a person means it: one reading (src/reading) gives its
+ * language, act, focus, facts and whether it leans on the previous question. Then, in order: a
+ * request for a person or about the bot; facts told without a question (echoed, kept); a
+ * follow-up answered against the last topic (slot replaced, more of the last answer, its reason);
+ * the person's own situation computed with the rules (src/qa/personal.ts); else the notice
+ * searched (src/qa), with an honest fallback. Up to three questions of a long message are
+ * answered in one reply. Pure.
+ */
+import { formatAction } from '../core/actions.ts';
+import type { Button, Citation, Reply } from '../core/types.ts';
+import { cite } from '../knowledge/cite.ts';
+import type { Focus } from '../knowledge/lexicon.ts';
+import { answerQuestion } from '../qa/answer.ts';
+import { personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
+import { readMessage, type Facts, type Reading } from '../reading/index.ts';
+import { mergeFacts, toldSomething, type Context, type Topic } from './context.ts';
+import type { Env } from './env.ts';
+import { say } from './flow.ts';
+import { personalReply, type Language } from './personal.ts';
+import { backButton, button, clauseButton, menuButtons } from './screens.ts';
+import type { Session } from './session.ts';
+import type { Effect } from './types.ts';
+
+/** Most questions of one message answered in one reply. */
+const MAX_QUESTIONS = 3;
+
+export interface Understood {
+  session: Session;
+  replies: Reply[];
+  fallback: boolean;
+  effects: Effect[];
+  /** The person asked for the eligibility check (with what they told already known). */
+  startCheck?: boolean;
+}
+
+/** Reads and answers one message; `session.context` is updated with what it told. */
+export function understand(session: Session, text: string, env: Env): Understood {
+  const reading = read(text, env);
+  const lang: Language = reading.language;
+  const facts = mergeFacts(session.context.facts, reading.facts, reading.act === 'correction');
+  const context: Context = { ...session.context, facts };
+  const withContext = (c: Context): Session => ({ ...session, context: c });
+
+  switch (reading.act) {
+    case 'human': return plainAnswer(withContext(context), [contactReply(env, lang)]);
+    // About the bot, not the notice: answered, and counted as a question the notice does not answer.
+    case 'identity': return { ...plainAnswer(withContext(context), [identityReply(env, lang, session)]), fallback: true };
+    case 'check': return { session: withContext(context), replies: [], fallback: false, effects: [], startCheck: true };
+    default: break;
+  }
+
+  // Facts told without a question: echoed and kept; a correction of a computed answer recomputes it.
+  const asks = reading.act === 'question' || (reading.act === 'correction' && (reading.focus.size > 0 || reading.questions.some(isQuestion)));
+  if (!asks && toldSomething(reading.facts)) {
+    const noted = notedReply(env, lang, reading, session);
+    if (reading.act === 'correction' && session.context.topic?.entry === 'personal') {
+      const again = personal({ ...reading, focus: new Set(session.context.topic.focus as Focus[]) }, facts, null, env, lang);
+      if (again) return plainAnswer(withContext({ ...context, topic: session.context.topic }), [noted, again.reply]);
+    }
+    return plainAnswer(withContext(context), [noted]);
+  }
+
+  // Another place's evaluation is not this notice's, whatever words it shares with it.
+  if (reading.facts.otherPlace && !reading.facts.education && !reading.facts.workStart) {
+    return { session: withContext(context), replies: [fallbackReply(env, lang, session)], fallback: true, effects: [{ kind: 'log-question', question: text, answered: false, entry: null, score: 0 }] };
+  }
+  const parts = reading.questions.length > 1 ? reading.questions.slice(0, MAX_QUESTIONS) : [reading.normalized];
+  const answered: Reply[] = [];
+  const effects: Effect[] = [];
+  let topic = session.context.topic;
+  let fallbacks = 0;
+  const seen = new Set<string>();
+  for (const [i, part] of parts.entries()) {
+    // A later question of the same message that has no topic of its own ("…怎么评，条件是啥") is about the first's.
+    const alone = parts.length > 1 ? read(part, env) : reading;
+    const leans = i > 0 && alone.followUp !== null && alone.followUp.kind !== 'slot';
+    const r = parts.length > 1 ? { ...(leans ? read(`${parts[0]} ${part}`, env) : alone), facts: reading.facts, followUp: null } : reading;
+    const one = answerOne(r, facts, topic, env, lang, session);
+    effects.push({ kind: 'log-question', question: parts.length > 1 ? part : text, answered: !one.fallback, entry: one.entry, score: one.score });
+    if (one.fallback) {
+      fallbacks++;
+      continue;
+    }
+    if (one.topic) topic = one.topic;
+    const key = one.entry ?? one.reply.text;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    answered.push(one.reply);
+  }
+  // What the notice does not answer is said once, with the contact, after what it does.
+  const replies = fallbacks ? [...answered, fallbackReply(env, lang, session)] : answered;
+  return { session: withContext({ ...context, topic }), replies, fallback: answered.length === 0, effects };
+}
+
+interface One { reply: Reply; fallback: boolean; entry: string | null; score: number; topic: Topic | null }
+
+function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang: Language, session: Session): One {
+  let query = r.normalized;
+  let focus = new Set(r.focus);
+  // A follow-up of the last topic.
+  let own: Facts = r.facts;
+  if (r.followUp && topic) {
+    if (r.followUp.kind === 'more' || r.followUp.kind === 'why') return moreOf(topic, env, lang);
+    if (r.followUp.kind === 'next') {
+      const next = topic.entry?.startsWith('faq:') ? env.knowledge.faqById.get(topic.entry.slice(4))?.related[0] : undefined;
+      if (next) return search(env.knowledge.faqById.get(next)!.questions[0]!, env, lang, session);
+      query = `${topic.query} ${r.normalized}`;
+    } else if (r.followUp.kind === 'slot') {
+      query = substitute(topic.query, r.followUp.slots, env);
+      // "香港的呢" after a question about foreigners: the facts of the question as it now reads.
+      own = { ...r.facts, ...read(query, env).facts };
+    } else {
+      // A short question that has a topic of its own ("联系电话是多少") is asked as it is; one that has
+      // none ("要几份", "具体多少钱") is asked of the last topic.
+      const alone = answerQuestion(r.normalized, env.knowledge, env.index);
+      const combined = answerQuestion(`${topic.query} ${r.normalized}`, env.knowledge, env.index);
+      const score = (a: typeof alone) => (a.kind === 'answer' ? a.score : 0);
+      query = score(alone) >= 0.5 && score(alone) >= score(combined) * 0.9 ? r.normalized : `${topic.query} ${r.normalized}`;
+    }
+    for (const f of topic.focus) if (!r.focus.size) focus.add(f as Focus);
+  }
+  const asked: Reading = { ...r, focus, facts: own };
+  const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
+  if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus] } };
+  return search(query, env, lang, session);
+}
+
+/** The person's own situation, when the question asks about it and the facts decide something. */
+function personal(r: Reading, facts: Facts, _topic: Topic | null, env: Env, lang: Language, query = r.normalized): { reply: Reply } | null {
+  const eligibility = ['can-i', 'years', 'short-by', 'days-left'].some((f) => r.focus.has(f as Focus));
+  const hoursAsked = (r.focus.has('how-many') || r.focus.has('can-i')) && facts.hours !== undefined;
+  const documentsAsked = (r.focus.has('materials') || r.focus.has('how')) && (r.facts.graduated || r.facts.educationOrigin || r.facts.degreeNotExtracted || r.facts.outOfProvince || r.facts.nationality);
+  const quotaAsked = r.focus.has('how-many') && (r.facts.honourCategory !== undefined || r.facts.honourLevel !== undefined);
+  if (!eligibility && !hoursAsked && !documentsAsked && !quotaAsked && !(r.focus.has('deadline') && (facts.today || facts.otherDate))) return null;
+  // Facts of earlier messages count for an eligibility question; otherwise only this message's.
+  const known = eligibility ? facts : r.facts;
+  const findings = personalFindings({ facts: known, focus: r.focus, deadline: deadlineNamed(query), now: env.now, timeZone: env.timeZone }, env.knowledge)
+    .filter((f) => keep(f, r));
+  if (!findings.length) return null;
+  const words = personalReply(findings, lang, env.knowledge, env.personal);
+  if (!words) return null;
+  const citations = words.citations;
+  const check = button(env.flow.buttons.check, { kind: 'interview', op: 'start' });
+  const text = `${words.text}\n${sourceLine(env, lang, citations)}`;
+  return { reply: { text, buttons: [check, backButton(env)], citations } };
+}
+
+/** Which findings a question is about: days only when days are asked, hours when hours are. */
+function keep(f: Finding, r: Reading): boolean {
+  if (f.kind === 'days') return r.focus.has('days-left') || r.focus.has('deadline') || (r.focus.has('can-i') && /现在|今天|还能|还可以|来得及|赶得上|\bnow\b|\bstill\b/.test(r.normalized));
+  // How many years an education needs: the notice's own answer does, unless the mismatch year or
+  // an education told before ("那要工作满几年") makes it the person's.
+  if (f.kind === 'requirement') return f.extra > 0 || !r.facts.education || f.education.startsWith('tech-');
+  return true;
+}
+
+/** The notice searched for the question. */
+function search(query: string, env: Env, lang: Language, session: Session): One {
+  const k = env.knowledge;
+  const a = answerQuestion(query, k, env.index);
+  if (a.kind === 'fallback') {
+    const best = a.search.faq;
+    return { reply: fallbackReply(env, lang, session), fallback: true, entry: best ? `faq:${best.id}` : null, score: best?.score ?? 0, topic: null };
+  }
+  const whole = a.source === 'clause' && a.text === k.clauseById.get(a.id)!.text;
+  const buttons = [...(whole ? [] : [clauseButton(env, a.clauseIds[0]!)]), ...a.related];
+  const entry = `${a.source}:${a.id}`;
+  const english = lang === 'en' && a.source === 'faq' ? k.faqById.get(a.id)!.answerEn : undefined;
+  const text = `${english ?? a.text}\n${sourceLine(env, lang, a.citations)}`;
+  return {
+    reply: { text, buttons, citations: a.citations },
+    fallback: !a.inNotice,
+    entry,
+    score: a.score,
+    topic: { query, entry, clauses: a.clauseIds, focus: [] },
+  };
+}
+
+/** More of the last answer: the full text of its clauses. */
+function moreOf(topic: Topic, env: Env, lang: Language): One {
+  const k = env.knowledge;
+  const ids = topic.clauses.slice(0, 2);
+  if (!ids.length) return { reply: { text: env.flow.texts.askPrompt, buttons: [], citations: [] }, fallback: false, entry: null, score: 0, topic };
+  const text = ids.map((id) => say(env.flow, 'clauseText', { title: k.clauseById.get(id)!.title, text: k.clauseById.get(id)!.text })).join('\n');
+  const citations = cite(k, ids);
+  return { reply: { text: `${text}\n${sourceLine(env, lang, citations)}`, buttons: [backButton(env)], citations }, fallback: false, entry: `clause:${ids[0]}`, score: 1, topic };
+}
+
+/** The last question with a slot replaced ("研究生…满几年" + "那本科呢" → "本科…满几年"), or the new word added. */
+function substitute(query: string, slots: { group: string; word: string }[], env: Env): string {
+  let out = query;
+  const lex = env.knowledge.lexicon;
+  for (const s of slots) {
+    const word = s.word.replace(/那边|这边|的话|的$/g, '');
+    const old = lex.slots.find(out).find((h) => h.label === s.group);
+    out = old ? `${out.slice(0, old.at)}${word}${out.slice(old.end)}` : `${word} ${out}`;
+  }
+  return out;
+}
+
+/** The deadline a question names: the unit's recommendation or the individual submission. */
+function deadlineNamed(query: string): 'individual' | 'unit' | null {
+  if (/单位|推荐|企业|公司|hr|人事|employer|company|recommend/.test(query)) return 'unit';
+  if (/个人|申报人|自己|提交|individual|apply|application/.test(query)) return 'individual';
+  return null;
+}
+
+function isQuestion(s: string): boolean {
+  return /[?？]|吗|呢|几|多少|怎么|能不能|够不够|可以/.test(s);
+}
+
+function read(text: string, env: Env): Reading {
+  return readMessage(text, { lexicon: env.knowledge.lexicon, now: env.now, timeZone: env.timeZone, seasonYear: Number(env.knowledge.params.individualDeadline.value.slice(0, 4)) });
+}
+
+// ── replies ──
+
+function sourceLine(env: Env, lang: Language, citations: readonly Citation[]): string {
+  if (lang === 'en') {
+    const titles = citations.map((c) => `${c.title} (${env.knowledge.clauseTitleEn.get(c.id) ?? ''})`).join('; ');
+    return say(env.flow, 'sourceEn', { title: titles });
+  }
+  return say(env.flow, 'source', { title: citations.map((c) => c.title).join('；') });
+}
+
+export function fallbackReply(env: Env, lang: Language, session?: Session): Reply {
+  const k = env.knowledge;
+  const { contact } = k.params;
+  const vars = { zone: k.params.zone.value, contactName: contact.value.name, phone: contact.value.phone };
+  return { text: say(env.flow, lang === 'en' ? 'fallbackEn' : 'fallback', vars), buttons: menuButtons(env, session), citations: [] };
+}
+
+function contactReply(env: Env, lang: Language): Reply {
+  const { contact } = env.knowledge.params;
+  const citations = cite(env.knowledge, contact.clauses);
+  const text = say(env.flow, lang === 'en' ? 'humanEn' : 'human', { contactName: contact.value.name, phone: contact.value.phone });
+  return { text: `${text}\n${sourceLine(env, lang, citations)}`, buttons: [backButton(env)], citations };
+}
+
+function identityReply(env: Env, lang: Language, session: Session): Reply {
+  const { notice } = env.knowledge;
+  return { text: say(env.flow, lang === 'en' ? 'identityEn' : 'identity', { title: notice.title, docNumber: notice.docNumber }), buttons: menuButtons(env, session), citations: [] };
+}
+
+/** "记下了：本科；毕业时间：2017年7月" — what this message told, as the check's review would show it. */
+function notedReply(env: Env, lang: Language, reading: Reading, session: Session): Reply {
+  const told = profileAnswers(reading.facts);
+  const t = env.interview.texts;
+  const seen = new Set<string>();
+  const items: string[] = [];
+  for (const step of env.interview.steps) {
+    if (!(step.field in told) || seen.has(step.field)) continue;
+    seen.add(step.field);
+    items.push(`${t.labels[step.id]}：${showValue(step.field, told[step.field], env)}`);
+  }
+  if (reading.facts.field?.specialty === 'other') items.push(`${t.labels.specialty}：${reading.facts.field.word}`);
+  const list = items.length ? items.join('；') : reading.text;
+  const key = reading.act === 'correction' ? 'corrected' : 'noted';
+  const check: Button = { label: env.flow.buttons.check, action: formatAction({ kind: 'interview', op: 'start' }) };
+  return { text: say(env.flow, lang === 'en' ? `${key}En` : key, { facts: list }), buttons: [check, ...menuButtons(env, session).slice(1, 3)], citations: [] };
+}
+
+function showValue(field: string, v: unknown, env: Env): string {
+  const t = env.interview.texts.texts;
+  if (v === null) return t.none;
+  if (typeof v === 'boolean') return v ? t.yes : t.no;
+  if (typeof v === 'string' && /^\d{4}-\d{2}$/.test(v)) return `${v.slice(0, 4)}年${Number(v.slice(5))}月`;
+  const step = env.interview.steps.find((s) => s.field === field && s.options);
+  const option = step ? env.interview.optionSets[step.options!]?.find((o) => o.value === String(v)) : undefined;
+  if (option) return option.label;
+  if (v && typeof v === 'object') return Object.values(v).join('/');
+  return String(v);
+}
+
+function plainAnswer(session: Session, replies: Reply[]): Understood {
+  return { session, replies, fallback: false, effects: [] };
+}

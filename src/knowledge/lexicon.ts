@@ -1,0 +1,121 @@
+/**
+ * knowledge/reading.yaml: the word tables the reading of a message uses, checked with zod and
+ * compiled once (normalised, longest first). Language, not facts of a notice.
+ */
+import { z } from 'zod';
+import { normalize } from '../text/normalize.ts';
+import { labelledList, wordList, type LabelledList, type WordList } from '../text/words.ts';
+
+const words = z.array(z.string().min(1)).min(1);
+const EDUCATIONS = ['doctorate', 'master', 'bachelor', 'college', 'secondary', 'tech-intermediate', 'tech-advanced', 'tech-technician', 'none'] as const;
+const SPECIALTIES = ['petrochemical', 'pharmaceutical', 'materials', 'light-textile'] as const;
+export const EVENTS = ['graduated', 'workStart', 'assistantEngineerSince', 'technicianSince', 'honourIssued', 'patentGranted', 'today', 'smsReceived'] as const;
+export const FOCUSES = ['can-i', 'years', 'deadline', 'days-left', 'short-by', 'where', 'how-many', 'materials', 'what-if', 'how', 'amount', 'who', 'why'] as const;
+export const SLOT_GROUPS = ['education', 'party', 'origin', 'course', 'level', 'deadline', 'patent', 'route'] as const;
+
+export type EventName = (typeof EVENTS)[number];
+export type Focus = (typeof FOCUSES)[number];
+export type SlotGroup = (typeof SLOT_GROUPS)[number];
+
+const keyed = <K extends string>(keys: readonly K[]) =>
+  z.strictObject(Object.fromEntries(keys.map((k) => [k, words])) as Record<K, typeof words>);
+
+export const readingFileSchema = z.strictObject({
+  education: keyed(EDUCATIONS),
+  events: keyed(EVENTS),
+  negation: words,
+  grades: z.strictObject({ pass: words, fail: words }),
+  unsure: words,
+  corrections: words,
+  followUp: z.strictObject({ openers: words, closers: words, more: words, next: words, why: words }),
+  slots: keyed(SLOT_GROUPS),
+  human: words,
+  identity: words,
+  checkMe: words,
+  focus: keyed(FOCUSES),
+  specialties: keyed(SPECIALTIES),
+  otherFields: words,
+  relevance: z.strictObject({ mismatch: words, match: words }),
+  nonEngineeringStudies: words,
+  employers: z.strictObject({ notPrivate: words, private: words }),
+  zone: z.strictObject({ inside: words, outside: words, employerWords: words }),
+  nationality: z.strictObject({ 'hk-macau-taiwan': words, foreign: words, permanent: words, talent: words }),
+  degreeOrigin: z.strictObject({ foreign: words, 'hk-macau-taiwan': words, studyWords: words }),
+  notExtracted: words,
+  otherPlaces: words,
+  otherProvinces: words,
+  socialInsuranceWords: words,
+  achievements: z.strictObject({
+    inventionPatents: words, softwareCopyrights: words, utilityModels: words, rankedFirst: words,
+    techHead: words, teamOrLeader: words, award: words, innovationLead: words, mainTechLead: words,
+  }),
+  honourLevels: z.strictObject({ national: words, provincial: words }),
+  honourCategories: z.record(z.string().regex(/^[1-9]\d*$/), words),
+});
+export type ReadingFile = z.infer<typeof readingFileSchema>;
+
+/** The compiled tables. */
+export interface Lexicon {
+  education: LabelledList<(typeof EDUCATIONS)[number]>;
+  events: LabelledList<EventName>;
+  negation: WordList;
+  grades: LabelledList<'pass' | 'fail'>;
+  unsure: WordList;
+  corrections: WordList;
+  followUp: { openers: WordList; closers: WordList; more: WordList; next: WordList; why: WordList };
+  slots: LabelledList<SlotGroup>;
+  human: WordList;
+  identity: WordList;
+  checkMe: WordList;
+  focus: LabelledList<Focus>;
+  /** Fields of work: a covered-looking specialty id, or 'other'. */
+  fields: LabelledList<(typeof SPECIALTIES)[number] | 'other'>;
+  relevance: LabelledList<'mismatch' | 'match'>;
+  nonEngineeringStudies: WordList;
+  employers: LabelledList<'notPrivate' | 'private'>;
+  zone: { where: LabelledList<'inside' | 'outside'>; employerWords: WordList };
+  nationality: LabelledList<'hk-macau-taiwan' | 'foreign' | 'permanent' | 'talent'>;
+  degreeOrigin: { where: LabelledList<'foreign' | 'hk-macau-taiwan'>; studyWords: WordList };
+  notExtracted: WordList;
+  otherPlaces: WordList;
+  otherProvinces: WordList;
+  socialInsuranceWords: WordList;
+  achievements: LabelledList<keyof ReadingFile['achievements']>;
+  honourLevels: LabelledList<'national' | 'provincial'>;
+  honourCategories: LabelledList<string>;
+}
+
+const n = (list: readonly string[]) => list.map(normalize);
+const table = <L extends string>(t: Readonly<Record<L, readonly string[]>>) =>
+  labelledList(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, n(v as string[])])) as Record<L, string[]>);
+
+export function compileLexicon(f: ReadingFile): Lexicon {
+  return {
+    education: table(f.education),
+    events: table(f.events),
+    negation: wordList(n(f.negation)),
+    grades: table(f.grades),
+    unsure: wordList(n(f.unsure)),
+    corrections: wordList(n(f.corrections)),
+    followUp: { openers: wordList(n(f.followUp.openers)), closers: wordList(n(f.followUp.closers)), more: wordList(n(f.followUp.more)), next: wordList(n(f.followUp.next)), why: wordList(n(f.followUp.why)) },
+    slots: table(f.slots),
+    human: wordList(n(f.human)),
+    identity: wordList(n(f.identity)),
+    checkMe: wordList(n(f.checkMe)),
+    focus: table(f.focus),
+    fields: table({ ...f.specialties, other: f.otherFields }),
+    relevance: table(f.relevance),
+    nonEngineeringStudies: wordList(n(f.nonEngineeringStudies)),
+    employers: table(f.employers),
+    zone: { where: table({ inside: f.zone.inside, outside: f.zone.outside }), employerWords: wordList(n(f.zone.employerWords)) },
+    nationality: table(f.nationality),
+    degreeOrigin: { where: table({ foreign: f.degreeOrigin.foreign, 'hk-macau-taiwan': f.degreeOrigin['hk-macau-taiwan'] }), studyWords: wordList(n(f.degreeOrigin.studyWords)) },
+    notExtracted: wordList(n(f.notExtracted)),
+    otherPlaces: wordList(n(f.otherPlaces)),
+    otherProvinces: wordList(n(f.otherProvinces)),
+    socialInsuranceWords: wordList(n(f.socialInsuranceWords)),
+    achievements: table(f.achievements),
+    honourLevels: table(f.honourLevels),
+    honourCategories: table(f.honourCategories),
+  };
+}
