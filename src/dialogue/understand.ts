@@ -71,11 +71,15 @@ export function understand(session: Session, text: string, env: Env): Understood
   let topic = session.context.topic;
   let fallbacks = 0;
   const seen = new Set<string>();
+  const sentences = reading.normalized.split(/(?<=[。！!？?\n；;])/).map((s) => s.trim()).filter(Boolean);
   for (const [i, part] of parts.entries()) {
-    // A later question of the same message that has no topic of its own ("…怎么评，条件是啥") is about the first's.
+    // A later question of the same message that has no topic of its own ("…怎么评，条件是啥") is about the
+    // first's; a bare question after a story ("…从来没用过这个平台。我第一步该做什么？") about the story's last line.
     const alone = parts.length > 1 ? read(part, env) : reading;
-    const leans = i > 0 && alone.followUp !== null && alone.followUp.kind !== 'slot';
-    const r = parts.length > 1 ? { ...(leans ? read(`${parts[0]} ${part}`, env) : alone), facts: reading.facts, followUp: null } : reading;
+    const bare = [...contentOf(alone, env)].length <= 2;
+    const before = sentences[sentences.findIndex((s) => s.includes(part)) - 1];
+    const leanOn = !bare ? null : i > 0 ? parts[0] : before && !isQuestion(before) ? before : null;
+    const r = parts.length > 1 || leanOn ? { ...(leanOn ? read(`${leanOn} ${part}`, env) : alone), facts: reading.facts, followUp: leanOn ? null : alone.followUp } : reading;
     const one = answerOne(r, facts, topic, env, lang, session);
     effects.push({ kind: 'log-question', question: parts.length > 1 ? part : text, answered: !one.fallback, entry: one.entry, score: one.score });
     if (one.fallback) {
@@ -83,9 +87,8 @@ export function understand(session: Session, text: string, env: Env): Understood
       continue;
     }
     if (one.topic) topic = one.topic;
-    const key = one.entry ?? one.reply.text;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen.has(one.reply.text)) continue;
+    seen.add(one.reply.text);
     answered.push(one.reply);
   }
   // What the notice does not answer is said once, with the contact, after what it does.
@@ -111,19 +114,26 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
       // "香港的呢" after a question about foreigners: the facts of the question as it now reads.
       own = { ...r.facts, ...read(query, env).facts };
     } else {
-      // A short question that has a topic of its own ("联系电话是多少") is asked as it is; one that has
-      // none ("要几份", "具体多少钱") is asked of the last topic.
-      const alone = answerQuestion(r.normalized, env.knowledge, env.index);
-      const combined = answerQuestion(`${topic.query} ${r.normalized}`, env.knowledge, env.index);
-      const score = (a: typeof alone) => (a.kind === 'answer' ? a.score : 0);
-      query = score(alone) >= 0.5 && score(alone) >= score(combined) * 0.9 ? r.normalized : `${topic.query} ${r.normalized}`;
+      // A short question with nothing of its own ("要几份", "具体多少钱") is asked of the last topic; one
+      // naming only a new subject ("继续教育呢", "那从事本专业技术工作呢") asks the last question's focus
+      // of it; one with a topic and focus of its own ("联系电话是多少") is asked as it is, when that finds an answer.
+      const own = contentOf(r, env);
+      const topicFocus = env.knowledge.lexicon.focus.find(topic.query).map((h) => h.word).join(' ');
+      const score = (q: string) => { const a = answerQuestion(q, env.knowledge, env.index); return a.kind === 'answer' ? a.score : 0; };
+      if ([...own].length <= 1) query = `${topic.query} ${r.normalized}`;
+      else if (!r.focus.size && topicFocus) query = `${own} ${topicFocus}`;
+      else query = score(r.normalized) >= 0.5 ? r.normalized : `${topic.query} ${r.normalized}`;
     }
     for (const f of topic.focus) if (!r.focus.size) focus.add(f as Focus);
   }
   const asked: Reading = { ...r, focus, facts: own };
   const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
   if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus] } };
-  return search(query, env, lang, session);
+  const found = search(query, env, lang, session);
+  // The notice names no amount of money: a question asking one is answered with what it does say,
+  // and counted as one the notice does not answer.
+  if (focus.has('amount') && !found.fallback && !/\d+(?:\.\d+)?\s*(?:元|块|yuan|rmb)/i.test(found.reply.text)) return { ...found, fallback: true };
+  return found;
 }
 
 /** The person's own situation, when the question asks about it and the facts decide something. */
@@ -204,6 +214,17 @@ function deadlineNamed(query: string): 'individual' | 'unit' | null {
   if (/单位|推荐|企业|公司|hr|人事|employer|company|recommend/.test(query)) return 'unit';
   if (/个人|申报人|自己|提交|individual|apply|application/.test(query)) return 'individual';
   return null;
+}
+
+/** What a message says besides asking: without follow-up words, focus words, particles and punctuation. */
+function contentOf(r: Reading, env: Env): string {
+  const lex = env.knowledge.lexicon;
+  let t = r.normalized;
+  for (const list of [lex.followUp.openers, lex.followUp.closers, lex.followUp.more, lex.followUp.next, lex.followUp.why]) {
+    for (const h of list.find(t).reverse()) t = t.slice(0, h.at) + ' '.repeat(h.end - h.at) + t.slice(h.end);
+  }
+  for (const h of lex.focus.find(t).reverse()) t = t.slice(0, h.at) + ' '.repeat(h.end - h.at) + t.slice(h.end);
+  return t.replace(/[\s\p{P}\p{S}]+/gu, '').replace(/什么|怎么|怎样|如何|多少/g, '').replace(/[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们请问一下能可以会该怎应啥咋哪谁几]/g, '');
 }
 
 function isQuestion(s: string): boolean {

@@ -19,8 +19,12 @@ export const THRESHOLDS = {
   outOfScopeFaq: 0.85,
   /** Related questions shown must be at least this similar. */
   related: 0.3,
-  /** A question at least this like an out-of-scope example, and at least as like it as like any FAQ entry, falls back. */
+  /**
+   * A question at least this like an out-of-scope example, and at least as like it as like the
+   * notice, falls back; so does one with this share of words only out-of-scope examples use.
+   */
   outOfScopeExample: 0.4,
+  outOfScopeOnlyShare: 0.2,
 } as const;
 
 /** Longest clause excerpt given as an answer, in characters. */
@@ -42,8 +46,9 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   const clauseScore = clause?.score ?? 0;
   if (search.outOfScope && faqScore < THRESHOLDS.outOfScopeFaq) return { kind: 'fallback', search };
   const oos = search.nearestOutOfScope?.score ?? 0;
-  // Phrasings and examples are scored alike; a clause's score (how much of the question it covers) is not comparable.
-  if (oos >= THRESHOLDS.outOfScopeExample && oos >= faqScore) return { kind: 'fallback', search };
+  // Phrasings and examples are scored alike; a clause's score only measures how much of the question it covers, so it counts a little less.
+  if (oos >= THRESHOLDS.outOfScopeExample && oos >= Math.max(faqScore, 0.9 * clauseScore)) return { kind: 'fallback', search };
+  if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.6) return { kind: 'fallback', search };
 
   const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);
   if (useFaq) {

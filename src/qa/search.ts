@@ -35,6 +35,8 @@ export interface SearchResult {
   outOfScope?: string;
   /** The out-of-scope example most like the question (knowledge/out-of-scope-examples.yaml), scored like an FAQ phrasing. */
   nearestOutOfScope?: { kind: string; text: string; score: number };
+  /** The share of the question's weight in words only out-of-scope examples use (酒店, 馆子, 天气): the notice never does. */
+  outOfScopeOnly: number;
 }
 
 export interface SearchIndex {
@@ -70,6 +72,8 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
     const unit = new Set<string>();
     for (const q of f.questions) docs.push({ kind: 'faq', ref: f.id, terms: collect(toTerms(q), unit), weight: 1 });
     docs.push({ kind: 'faq', ref: f.id, terms: collect(toTerms(f.answer), unit), weight: ANSWER_WEIGHT });
+    // The English answer says the same in the words an English question uses.
+    if (f.answerEn) docs.push({ kind: 'faq', ref: f.id, terms: collect(toTerms(f.answerEn), unit), weight: ANSWER_WEIGHT });
     unitTerms.push(unit);
   }
   for (const c of k.clauses) {
@@ -183,6 +187,7 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
         faqRanking: ranked.filter((h) => h.kind === 'faq'),
         outOfScope: outOfScope.find((r) => r.terms.some((t) => namesTerm(t)))?.id,
         nearestOutOfScope,
+        outOfScopeOnly: sum(unique.filter((t) => !idf.has(t) && oosVocabulary.has(t)).map(weightOf)) / (queryMass || 1),
       };
     },
   };

@@ -109,7 +109,7 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
     if (inClause.length) return inClause.reduce((a, b) => (distance(b, at, end) < distance(a, at, end) ? b : a));
     // "只有技师证 2022年拿的": a short clause of its own takes the last event of the clause before.
     const i = cls.indexOf(c as Clause);
-    if (i > 0 && [...c.text].length <= 10 && /拿|评|取得|获得|考|的$/.test(c.text)) return within(events, cls[i - 1]!).at(-1);
+    if (i > 0 && [...c.text].length <= 12 && /拿|评|取得|获得|考|的$/.test(c.text)) return within(events, cls[i - 1]!).at(-1);
     return undefined;
   };
   for (const m of times.months) {

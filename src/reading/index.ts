@@ -45,7 +45,7 @@ export interface ReadingContext {
   seasonYear: number;
 }
 
-const QUESTION_MARK = /[?？]|吗|呢|么|几|多少|多久|什么|啥|咋|哪|在不在|会不会|属不属于|包不包括|怎么|怎样|如何|是否|能否|可否|要不要|能不能|可不可以|行不行|够不够|有没有|是不是|对不对|算不算|\bhow\b|\bwhat\b|\bwhen\b|\bwhere\b|\bwhich\b|\bwho\b|\bcan\b|\bdo\b|\bdoes\b|\bis\b|\bare\b|\bshould\b/;
+const QUESTION_MARK = /[?？]|吗|呢|么|几|多少|多久|什么|啥|咋|哪|(\p{Script=Han})不\1|属不属于|包不包括|怎么|怎样|如何|是否|能否|可否|要不要|能不能|可不可以|行不行|够不够|有没有|是不是|对不对|算不算|\bhow\b|\bwhat\b|\bwhen\b|\bwhere\b|\bwhich\b|\bwho\b|\bcan\b|\bdo\b|\bdoes\b|\bis\b|\bare\b|\bshould\b/u;
 
 export function readMessage(raw: string, ctx: ReadingContext): Reading {
   const text = raw.trim();
@@ -56,7 +56,7 @@ export function readMessage(raw: string, ctx: ReadingContext): Reading {
   const facts = readFacts(normalized, lex, today, ctx.seasonYear);
   const focus = new Set(lex.focus.find(normalized).map((h) => h.label));
   // "够2项了吗", "可以破格吗", "能算进5项条件里吗": can it be done, whatever comes between.
-  if (/(?:够|满|可以|能|行|算|满足|符合|来得及|赶得上).{0,10}(?:吗|不|没|么)(?:\s|[?？。!！]|$)|(?:够|可以|能)不(?:够|可以|能)|\b(?:can|could|may)\s+(?:i|we|he|she|they|our|my)\b|\bis (?:it|that|this) enough\b/.test(normalized)) focus.add('can-i');
+  if (/(?:够|满|可以|能|行|算|满足|符合|来得及|赶得上).{0,10}(?:吗|不|没|么)(?:\s|[?？。!！]|$)|(?:够|可以|能)不(?:够|可以|能)|\b(?:can|could|may)\s+(?:i|we|he|she|they|our|my)\b|\bis (?:it|that|this) enough\b|^(?:can|could|may|am|is|are|do|does)\b.*\b(?:apply|eligible|qualify)\b|(\p{Script=Han})不\1/u.test(normalized)) focus.add('can-i');
   const questions = questionSentences(normalized);
   const correction = lex.corrections.has(normalized);
   const bare = normalized.replace(/[\s\p{P}\p{S}]+/gu, '');
