@@ -39,7 +39,8 @@ export function understand(session: Session, text: string, env: Env): Understood
   const reading = read(text, env);
   const lang: Language = reading.language;
   const facts = mergeFacts(session.context.facts, reading.facts, reading.act === 'correction');
-  const context: Context = { ...session.context, facts };
+  // Supposed facts ("如果我是大专呢") are answered with, never kept as the person's.
+  const context: Context = { ...session.context, facts: reading.hypothetical ? session.context.facts : facts };
   const withContext = (c: Context): Session => ({ ...session, context: c });
 
   switch (reading.act) {
@@ -121,15 +122,22 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
       const topicFocus = env.knowledge.lexicon.focus.find(topic.query).map((h) => h.word).join(' ');
       const score = (q: string) => { const a = answerQuestion(q, env.knowledge, env.index); return a.kind === 'answer' ? a.score : 0; };
       if ([...own].length <= 1) query = `${topic.query} ${r.normalized}`;
+      else if (!r.focus.size && topic.entry === 'personal') query = `${topic.query} ${r.normalized}`;
       else if (!r.focus.size && topicFocus) query = `${own} ${topicFocus}`;
       else query = score(r.normalized) >= 0.5 ? r.normalized : `${topic.query} ${r.normalized}`;
     }
     for (const f of topic.focus) if (!r.focus.size) focus.add(f as Focus);
   }
-  const asked: Reading = { ...r, focus, facts: own };
+  // A changed or supposed fact after the person's situation was told ("要是专业不对口呢", "那如果是研究生呢"):
+  // the situation again, with it.
+  const situation = facts.workStart || facts.graduated || facts.assistantEngineerSince || facts.technicianSince || facts.workYears;
+  if ((r.followUp || r.hypothetical) && Object.keys(r.facts).length && situation) focus.add('can-i');
+  // The follow-up marker stays only when there was a topic to follow.
+  const asked: Reading = { ...r, focus, facts: own, followUp: topic ? r.followUp : null };
   const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
   if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus] } };
   const found = search(query, env, lang, session);
+  if (found.topic) found.topic.focus = [...focus];
   // The notice names no amount of money: a question asking one is answered with what it does say,
   // and counted as one the notice does not answer.
   if (focus.has('amount') && !found.fallback && !/\d+(?:\.\d+)?\s*(?:元|块|yuan|rmb)/i.test(found.reply.text)) return { ...found, fallback: true };
@@ -161,7 +169,7 @@ function keep(f: Finding, r: Reading): boolean {
   if (f.kind === 'days') return r.focus.has('days-left') || r.focus.has('deadline') || (r.focus.has('can-i') && /现在|今天|还能|还可以|来得及|赶得上|\bnow\b|\bstill\b/.test(r.normalized));
   // How many years an education needs: the notice's own answer does, unless the mismatch year or
   // an education told before ("那要工作满几年") makes it the person's.
-  if (f.kind === 'requirement') return f.extra > 0 || !r.facts.education || f.education.startsWith('tech-');
+  if (f.kind === 'requirement') return f.extra > 0 || !r.facts.education || f.education.startsWith('tech-') || r.followUp !== null || r.hypothetical;
   return true;
 }
 
@@ -224,7 +232,7 @@ function contentOf(r: Reading, env: Env): string {
     for (const h of list.find(t).reverse()) t = t.slice(0, h.at) + ' '.repeat(h.end - h.at) + t.slice(h.end);
   }
   for (const h of lex.focus.find(t).reverse()) t = t.slice(0, h.at) + ' '.repeat(h.end - h.at) + t.slice(h.end);
-  return t.replace(/[\s\p{P}\p{S}]+/gu, '').replace(/什么|怎么|怎样|如何|多少/g, '').replace(/[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们请问一下能可以会该怎应啥咋哪谁几]/g, '');
+  return t.replace(/[\s\p{P}\p{S}]+/gu, '').replace(/什么|怎么|怎样|如何|多少|多大|多长|多久|多高|多重|多宽/g, '').replace(/[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们请问一下能可以会该怎应啥咋哪谁几]/g, '');
 }
 
 function isQuestion(s: string): boolean {
