@@ -31,7 +31,13 @@ const MONTH_FIELDS = ['graduated', 'workStart', 'assistantEngineerSince', 'techn
  * ("我2017年7月毕业" then "不对，是2016年" → 2016-07), and a start of work taken from the
  * graduation follows a corrected graduation.
  */
-export function mergeFacts(old: Facts, fresh: Facts, correction: boolean): Facts {
+export function mergeFacts(old: Facts, given: Facts, correction: boolean): Facts {
+  const { bareMonth, ...fresh } = given;
+  // "不对，是2017年": the one date told before is the one corrected.
+  if (correction && bareMonth && !MONTH_FIELDS.some((f) => fresh[f])) {
+    const told = MONTH_FIELDS.filter((f) => old[f] && !(f === 'workStart' && old.workStart?.inferred));
+    if (told.length === 1) (fresh as Record<string, unknown>)[told[0]!] = bareMonth;
+  }
   const out: Facts = { ...old, ...fresh };
   for (const field of MONTH_FIELDS) {
     const before = old[field] as MonthSpan | null | undefined;
@@ -49,5 +55,5 @@ export function mergeFacts(old: Facts, fresh: Facts, correction: boolean): Facts
 
 /** Whether a message told anything new. */
 export function toldSomething(fresh: Facts): boolean {
-  return Object.keys(fresh).some((k) => k !== 'otherDate' && k !== 'today');
+  return Object.keys(fresh).some((k) => k !== 'otherDate' && k !== 'today' && k !== 'bareMonth');
 }

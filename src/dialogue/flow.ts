@@ -17,7 +17,7 @@ export const CHAT_TEXTS = {
   welcome: ['title', 'docNumber'], menuIntro: [], askPrompt: [], thanks: [], empty: [], tooLong: ['max'],
   fallback: ['zone', 'contactName', 'phone'], fallbackEn: ['zone', 'contactName', 'phone'], source: ['title'], sourceEn: ['title'],
   human: ['contactName', 'phone'], humanEn: ['contactName', 'phone'], identity: ['title', 'docNumber'], identityEn: ['title', 'docNumber'],
-  noted: ['facts'], notedEn: ['facts'], corrected: ['facts'], correctedEn: ['facts'], showClause: [], clauseText: ['title', 'text'],
+  noted: ['facts'], notedEn: ['facts'], corrected: ['facts'], correctedEn: ['facts'], notedOnly: ['facts'], notedOnlyEn: ['facts'], showClause: [], clauseText: ['title', 'text'],
   unknownAction: [], noPendingQuestion: [], topicList: ['title'], topics: [],
   deadlineLine: ['what', 'date', 'days'], daysLeft: ['days'], today: [], past: [], deadlinesIntro: ['date'],
   deadlinesRules: ['paperDays', 'publicityDays'], deadlinesPast: ['edition'], individualDeadline: [], unitDeadline: [],

@@ -80,8 +80,8 @@ export interface PersonalReply {
   verdict: 'eligible' | 'not-yet' | 'depends' | 'not-covered' | 'info';
 }
 
-/** The reply for the findings, or null when there are none. */
-export function personalReply(findings: readonly Finding[], lang: Language, k: Knowledge, all: PersonalTexts): PersonalReply | null {
+/** The reply for the findings, or null when there are none; `brief` leaves out the lead and what else must hold. */
+export function personalReply(findings: readonly Finding[], lang: Language, k: Knowledge, all: PersonalTexts, brief = false): PersonalReply | null {
   if (!findings.length) return null;
   const T = all[lang];
   const say = <K extends PersonalKey>(key: K, vars: Vars<typeof PERSONAL_TEXTS, K>): string => fill(T[key], vars);
@@ -220,7 +220,8 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
   else if (short.length) { lead = say('leadNotYet', { routes: routeList(short) }); verdict = 'not-yet'; }
   const routesChecked = eligible.length + short.length > 0 || depends;
   const tail = scope ? [] : routesChecked ? [say('others', { zone: p.zone.value })] : [];
-  const text = [lead, ...lines, ...tail].filter(Boolean).join('\n');
+  // Brief: the lines alone, for a note inside the check (which asks for the rest itself).
+  const text = (brief ? lines : [lead, ...lines, ...tail]).filter(Boolean).join('\n');
   return { text, citations: cite(k, findings.flatMap((f) => f.clauses)), verdict };
 
   function dependsText(early: Period, late: Period): string {

@@ -10,7 +10,7 @@
  */
 import { parseAction, type Action } from '../core/actions.ts';
 import type { Input, Reply } from '../core/types.ts';
-import { beginInterview, interviewStep, readsAsAnswer, resumeQuestion, type InterviewEvent, type InterviewMode, type InterviewTurn } from '../interview/engine.ts';
+import { beginInterview, interviewStep, learnDuring, readsAsAnswer, resumeQuestion, type InterviewEvent, type InterviewMode, type InterviewTurn } from '../interview/engine.ts';
 import { checkPhoto, photoFacts } from '../photo/check.ts';
 import { profileAnswers } from '../qa/personal.ts';
 import { cite } from '../knowledge/cite.ts';
@@ -25,7 +25,8 @@ import {
 } from './screens.ts';
 import { restoreSession, type Mode, type Session } from './session.ts';
 import type { Effect, StepResult } from './types.ts';
-import { understand } from './understand.ts';
+import { mergeFacts } from './context.ts';
+import { readText, situationNote, understand } from './understand.ts';
 
 export { newSession, flowsVersion } from './session.ts';
 
@@ -156,12 +157,31 @@ function duringInterview(session: Session, text: string, env: Env): Outcome {
   // "我是本科" answers the question; "本科要几年？" is a side question.
   const reads = readsAsAnswer(session.mode as InterviewMode, text, interviewEnv(env));
   const asks = looksLikeQuestion(text);
+  // "大专，2016年9月开始在印染厂做技术": facts for questions not asked yet are filled in.
+  const learned = asks ? null : learnFromText(session, text, reads, env);
+  if (learned) return learned;
   if (reads && !asks) return interview(session, { kind: 'answer', raw: text }, env);
   const side = question(text, env, session);
   // A side question: its answer (or the honest fallback, when it is a question); the pending question follows.
   if (!side.fallback || (asks && !reads)) return side;
   // Otherwise it is meant as the answer: taken, or re-asked with the expected form.
   return interview(session, { kind: 'answer', raw: text }, env);
+}
+
+/**
+ * Facts told in the person's own words during the check: the questions they answer are filled
+ * in (said back, with what they already decide) and the check goes on. Null when the text tells
+ * nothing for a question not answered yet, or only answers the pending one.
+ */
+function learnFromText(session: Session, text: string, reads: boolean, env: Env): Outcome | null {
+  const reading = readText(text, env);
+  const known = profileAnswers(reading.facts);
+  const pending = session.mode.kind === 'asking' ? env.interview.stepById.get(session.mode.step)?.field : undefined;
+  const others = Object.keys(known).filter((f) => f !== pending);
+  if (!others.length || (reads && others.every((f) => !env.interview.steps.some((s) => s.field === f)))) return null;
+  const facts = mergeFacts(session.context.facts, reading.facts, reading.act === 'correction');
+  const turn = learnDuring(session.interview!, session.mode as InterviewMode, known, interviewEnv(env), situationNote(facts, env, reading.language) ?? undefined);
+  return turn ? fromTurn({ ...session, context: { ...session.context, facts } }, turn) : null;
 }
 
 /** Question words and marks: such a message is asked, not answered. */

@@ -11,7 +11,7 @@ import { formatAction } from '../core/actions.ts';
 import type { Button, Citation, Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Focus } from '../knowledge/lexicon.ts';
-import { answerQuestion } from '../qa/answer.ts';
+import { answerNear, answerQuestion, type Answer } from '../qa/answer.ts';
 import { personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
 import { readMessage, type Facts, type Reading } from '../reading/index.ts';
 import { mergeFacts, toldSomething, type Context, type Topic } from './context.ts';
@@ -51,13 +51,28 @@ export function understand(session: Session, text: string, env: Env): Understood
     default: break;
   }
 
+  // "我条件够吗", "我能评中级吗": about the person in general, with nothing told yet: the check, one question at a time.
+  if (reading.act === 'question' && reading.focus.has('can-i') && !reading.focus.has('days-left') && !reading.focus.has('deadline') && !toldSomething(facts) && aboutEligibility(reading.normalized, env)) {
+    return { session: withContext(context), replies: [], fallback: false, effects: [], startCheck: true };
+  }
+
   // Facts told without a question: echoed and kept; a correction of a computed answer recomputes it.
   const asks = reading.act === 'question' || (reading.act === 'correction' && (reading.focus.size > 0 || reading.questions.some(isQuestion)));
-  if (!asks && toldSomething(reading.facts)) {
-    const noted = notedReply(env, lang, reading, session);
-    if (reading.act === 'correction' && session.context.topic?.entry === 'personal') {
-      const again = personal({ ...reading, focus: new Set(session.context.topic.focus as Focus[]) }, facts, null, env, lang);
-      if (again) return plainAnswer(withContext({ ...context, topic: session.context.topic }), [noted, again.reply]);
+  // What this message changed ("不对，是2017年" changes the one date told before).
+  const changed = Object.fromEntries(Object.entries(facts).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify((session.context.facts as Record<string, unknown>)[k]))) as Facts;
+  if (!asks && (toldSomething(reading.facts) || (reading.act === 'correction' && toldSomething(changed)))) {
+    const noted = notedReply(env, lang, { ...reading, facts: { ...changed, ...reading.facts } }, session);
+    // A correction of a computed answer recomputes it; facts told after a can-I question about
+    // them ("继续教育够不够" → "专业课190，公需课50") answer it.
+    const last = session.context.topic;
+    const pendingAsk = last && (last.entry === 'personal' || last.focus.some((f) => ['can-i', 'years', 'short-by', 'how-many'].includes(f)));
+    if (pendingAsk && (reading.act === 'correction' || last.entry !== 'personal' || !reading.correction)) {
+      const again = personal({ ...reading, focus: new Set(last.focus as Focus[]) }, facts, null, env, lang, last.query);
+      if (again) {
+        const brief = notedReply(env, lang, { ...reading, facts: { ...changed, ...reading.facts } }, session, true);
+        return plainAnswer(withContext({ ...context, topic: { ...last, entry: 'personal' } }), [{ ...again.reply, text: `${brief.text}
+${again.reply.text}` }]);
+      }
     }
     return plainAnswer(withContext(context), [noted]);
   }
@@ -104,6 +119,8 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
   let focus = new Set(r.focus);
   // A follow-up of the last topic.
   let own: Facts = r.facts;
+  // Set when the question asks an aspect of the last subject: answered from its clauses if need be.
+  let near: Topic | null = null;
   if (r.followUp && topic) {
     if (r.followUp.kind === 'more' || r.followUp.kind === 'why') return moreOf(topic, env, lang);
     if (r.followUp.kind === 'next') {
@@ -114,6 +131,13 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
       query = substitute(topic.query, r.followUp.slots, env);
       // "香港的呢" after a question about foreigners: the facts of the question as it now reads.
       own = { ...r.facts, ...read(query, env).facts };
+    } else if (pointsBack(r, env)) {
+      // "这个在哪提交", "谁负责审", "几天内": an aspect of the last subject, unless the words alone are
+      // about something the notice does not cover ("那里几点上班").
+      const alone = subjectOf(r.normalized, env) ? answerQuestion(r.normalized, env.knowledge, env.index) : null;
+      if (alone?.kind === 'fallback' && alone.outOfScope) return search(r.normalized, env, lang, session);
+      query = `${subjectOf(topic.query, env)} ${withoutPointers(r.normalized, env)}`;
+      near = topic;
     } else {
       // A short question with nothing of its own ("要几份", "具体多少钱") is asked of the last topic; one
       // naming only a new subject ("继续教育呢", "那从事本专业技术工作呢") asks the last question's focus
@@ -136,7 +160,8 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
   const asked: Reading = { ...r, focus, facts: own, followUp: topic ? r.followUp : null };
   const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
   if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus] } };
-  const found = search(query, env, lang, session);
+  let found = search(query, env, lang, session);
+  if (found.fallback && near?.entry) found = answered(answerNear(query, near.entry, near.clauses, env.knowledge, env.index), query, env, lang, session);
   if (found.topic) found.topic.focus = [...focus];
   // The notice names no amount of money: a question asking one is answered with what it does say,
   // and counted as one the notice does not answer.
@@ -164,6 +189,22 @@ function personal(r: Reading, facts: Facts, _topic: Topic | null, env: Env, lang
   return { reply: { text, buttons: [check, backButton(env)], citations } };
 }
 
+/**
+ * What facts told during the check already decide, in a line or two ("✅ 二.1 学历与专业工作年限：大专需…满7年；
+ * 你从2016年9月开始…满7年"), with the clauses; null when they decide nothing yet.
+ */
+export function situationNote(facts: Facts, env: Env, lang: Language): { text: string; citations: Citation[] } | null {
+  const findings = personalFindings({ facts, focus: new Set<Focus>(['can-i']), deadline: null, now: env.now, timeZone: env.timeZone }, env.knowledge)
+    .filter((f) => f.kind === 'period' || f.kind === 'assistant-education');
+  const words = personalReply(findings, lang, env.knowledge, env.personal, true);
+  return words ? { text: words.text, citations: words.citations } : null;
+}
+
+/** The reading of a message with this turn's clock. */
+export function readText(text: string, env: Env): Reading {
+  return read(text, env);
+}
+
 /** Which findings a question is about: days only when days are asked, hours when hours are. */
 function keep(f: Finding, r: Reading): boolean {
   if (f.kind === 'days') return r.focus.has('days-left') || r.focus.has('deadline') || (r.focus.has('can-i') && /现在|今天|还能|还可以|来得及|赶得上|\bnow\b|\bstill\b/.test(r.normalized));
@@ -175,8 +216,11 @@ function keep(f: Finding, r: Reading): boolean {
 
 /** The notice searched for the question. */
 function search(query: string, env: Env, lang: Language, session: Session): One {
+  return answered(answerQuestion(query, env.knowledge, env.index), query, env, lang, session);
+}
+
+function answered(a: Answer, query: string, env: Env, lang: Language, session: Session): One {
   const k = env.knowledge;
-  const a = answerQuestion(query, k, env.index);
   if (a.kind === 'fallback') {
     const best = a.search.faq;
     return { reply: fallbackReply(env, lang, session), fallback: true, entry: best ? `faq:${best.id}` : null, score: best?.score ?? 0, topic: null };
@@ -226,13 +270,45 @@ function deadlineNamed(query: string): 'individual' | 'unit' | null {
 
 /** What a message says besides asking: without follow-up words, focus words, particles and punctuation. */
 function contentOf(r: Reading, env: Env): string {
+  return contentOfText(r.normalized, env);
+}
+
+function contentOfText(text: string, env: Env): string {
   const lex = env.knowledge.lexicon;
-  let t = r.normalized;
-  for (const list of [lex.followUp.openers, lex.followUp.closers, lex.followUp.more, lex.followUp.next, lex.followUp.why]) {
-    for (const h of list.find(t).reverse()) t = t.slice(0, h.at) + ' '.repeat(h.end - h.at) + t.slice(h.end);
+  let t = text;
+  for (const list of [lex.followUp.openers, lex.followUp.closers, lex.followUp.more, lex.followUp.next, lex.followUp.why, lex.focus]) {
+    for (const h of list.find(t).reverse()) {
+      if (lex.followUp.named.has(h.word)) continue;
+      t = t.slice(0, h.at) + ' '.repeat(h.end - h.at) + t.slice(h.end);
+    }
   }
-  for (const h of lex.focus.find(t).reverse()) t = t.slice(0, h.at) + ' '.repeat(h.end - h.at) + t.slice(h.end);
   return t.replace(/[\s\p{P}\p{S}]+/gu, '').replace(/什么|怎么|怎样|如何|多少|多大|多长|多久|多高|多重|多宽/g, '').replace(/[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们请问一下能可以会该怎应啥咋哪谁几]/g, '');
+}
+
+/** Whether a short question points back at the last subject ("这个在哪提交") or names none ("谁负责审"). */
+function pointsBack(r: Reading, env: Env): boolean {
+  if (r.followUp?.kind !== 'bare') return false;
+  return env.knowledge.lexicon.followUp.pointers.find(r.normalized).length > 0 || subjectOf(r.normalized, env) === '';
+}
+
+/** Whether a question is only about being eligible, nothing in particular ("帮我看看够不够条件"). */
+function aboutEligibility(text: string, env: Env): boolean {
+  const { eligibilityWords } = env.knowledge.lexicon;
+  return subjectOf(text, env, (w) => eligibilityWords.has(w) || [...w].every((c) => eligibilityWords.has(c))) === '';
+}
+
+/** The subject of a question: its words without the asking, the aspect asked and particles ("授权委托证明是干嘛用的" → 授权委托证明). */
+function subjectOf(query: string, env: Env, alsoDrop: (w: string) => boolean = () => false): string {
+  const { lexicon, stopwords } = env.knowledge;
+  const asking = (w: string) => lexicon.askingWords.has(w) || stopwords.has(w) || /^[\s\p{P}\p{S}]*$/u.test(w) || alsoDrop(w)
+    || (w.length === 1 && /[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们能会该怎应啥咋哪谁几在有没]/.test(w));
+  return env.index.words(query).filter((w) => !asking(w)).join('').trim();
+}
+
+function withoutPointers(text: string, env: Env): string {
+  let t = text;
+  for (const h of env.knowledge.lexicon.followUp.pointers.find(t).reverse()) t = t.slice(0, h.at) + t.slice(h.end);
+  return t;
 }
 
 function isQuestion(s: string): boolean {
@@ -273,7 +349,7 @@ function identityReply(env: Env, lang: Language, session: Session): Reply {
 }
 
 /** "记下了：本科；毕业时间：2017年7月" — what this message told, as the check's review would show it. */
-function notedReply(env: Env, lang: Language, reading: Reading, session: Session): Reply {
+function notedReply(env: Env, lang: Language, reading: Reading, session: Session, brief = false): Reply {
   const told = profileAnswers(reading.facts);
   const t = env.interview.texts;
   const seen = new Set<string>();
@@ -284,8 +360,15 @@ function notedReply(env: Env, lang: Language, reading: Reading, session: Session
     items.push(`${t.labels[step.id]}：${showValue(step.field, told[step.field], env)}`);
   }
   if (reading.facts.field?.specialty === 'other') items.push(`${t.labels.specialty}：${reading.facts.field.word}`);
+  // A date said with its year only ("2017年毕业") is not an answer the check takes, but was heard.
+  for (const step of env.interview.steps) {
+    const v = (reading.facts as Record<string, unknown>)[step.field] as { from: string; to: string } | null | undefined;
+    if (seen.has(step.field) || !v || typeof v !== 'object' || !('from' in v) || v.from === v.to) continue;
+    seen.add(step.field);
+    items.push(`${t.labels[step.id]}：${lang === 'en' ? v.from.slice(0, 4) : `${v.from.slice(0, 4)}年`}`);
+  }
   const list = items.length ? items.join('；') : reading.text;
-  const key = reading.act === 'correction' ? 'corrected' : 'noted';
+  const key = reading.act === 'correction' ? 'corrected' : brief ? 'notedOnly' : 'noted';
   const check: Button = { label: env.flow.buttons.check, action: formatAction({ kind: 'interview', op: 'start' }) };
   return { text: say(env.flow, lang === 'en' ? `${key}En` : key, { facts: list }), buttons: [check, ...menuButtons(env, session).slice(1, 3)], citations: [] };
 }

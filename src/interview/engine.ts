@@ -5,7 +5,7 @@
  */
 import { formatAction } from '../core/actions.ts';
 import { fill, type Vars } from '../core/template.ts';
-import { plain, type Ask, type Button, type Reply } from '../core/types.ts';
+import { plain, type Ask, type Button, type Citation, type Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
 import { assess, routeTitle, cnDate, type Assessment } from '../rules/index.ts';
@@ -73,21 +73,46 @@ export function startInterview(): InterviewState {
  * (`known`, by field; fields the flow does not ask are left out) are filled in and said.
  */
 export function beginInterview(env: InterviewEnv, known: Answers = {}): InterviewTurn {
-  const state = startInterview();
-  for (const step of env.flow.steps) {
-    if (!(step.field in known) || state.history.some((id) => env.flow.stepById.get(id)!.field === step.field)) continue;
-    const read = readAnswer(step, rawOf(step, known[step.field]), env);
-    if (!read.ok) continue;
-    state.answers = setAnswer(state.answers, step, read.value);
-    state.history.push(step.id);
-  }
+  const { state, told } = fillIn(startInterview(), known, env);
   const turn = advance(state, null, env);
   const intro = [plain(t(env, 'start'))];
-  if (state.history.length) {
-    const told = state.history.map((id) => env.flow.stepById.get(id)!).map((s) => `${env.flow.texts.labels[s.id]}：${shown(s, state.answers, env)}`).join('；');
-    intro.push(plain(tf(env, 'prefilled', { answers: told })));
-  }
+  if (told.length) intro.push(plain(tf(env, 'prefilled', { answers: toldText(state, told, env) })));
   return { ...turn, replies: [...intro, ...turn.replies] };
+}
+
+/**
+ * Facts the person told in their own words while the interview runs ("大专，2016年9月开始做技术"
+ * at the first question): the fields not answered yet are filled in and said, and the interview
+ * goes on with the question it still needs. `told` is empty when nothing new was filled.
+ */
+export function learnDuring(state: InterviewState, mode: InterviewMode | null, known: Answers, env: InterviewEnv, note?: { text: string; citations: Citation[] }): InterviewTurn | null {
+  const asking = mode?.kind === 'asking' ? mode : null;
+  const filled = fillIn(state, known, env);
+  if (!asking || !filled.told.length) return null;
+  const said: Reply = {
+    text: [tf(env, 'learned', { answers: toldText(filled.state, filled.told, env) }), note?.text].filter(Boolean).join('\n'),
+    buttons: [], citations: note?.citations ?? [],
+  };
+  const pendingFilled = filled.told.some((s) => s.id === asking.step);
+  return pendingFilled ? continueAfter(filled.state, asking, env, [said]) : reask(filled.state, mode, env, [said]);
+}
+
+/** The known answers of fields not answered yet, read as each step reads them. */
+function fillIn(start: InterviewState, known: Answers, env: InterviewEnv): { state: InterviewState; told: Step[] } {
+  let state = start;
+  const told: Step[] = [];
+  for (const step of env.flow.steps) {
+    if (!(step.field in known) || isAnswered(state.answers, step.field) || state.history.some((id) => env.flow.stepById.get(id)!.field === step.field)) continue;
+    const read = readAnswer(step, rawOf(step, known[step.field]), env);
+    if (!read.ok) continue;
+    state = { ...state, answers: setAnswer(state.answers, step, read.value), history: [...state.history, step.id] };
+    told.push(step);
+  }
+  return { state, told };
+}
+
+function toldText(state: InterviewState, told: readonly Step[], env: InterviewEnv): string {
+  return told.map((s) => `${env.flow.texts.labels[s.id]}：${shown(s, state.answers, env)}`).join('；');
 }
 
 /** One event of the interview, in mode `mode` (null when it is not active: only its verdict was shown). */

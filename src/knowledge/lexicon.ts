@@ -27,11 +27,12 @@ export const readingFileSchema = z.strictObject({
   grades: z.strictObject({ pass: words, fail: words }),
   unsure: words,
   corrections: words,
-  followUp: z.strictObject({ openers: words, closers: words, more: words, next: words, why: words }),
+  followUp: z.strictObject({ openers: words, closers: words, more: words, next: words, why: words, pointers: words, named: words, aspects: words }),
   slots: keyed(SLOT_GROUPS),
   human: words,
   identity: words,
   checkMe: words,
+  eligibilityWords: words,
   focus: keyed(FOCUSES),
   specialties: keyed(SPECIALTIES),
   otherFields: words,
@@ -62,11 +63,21 @@ export interface Lexicon {
   grades: LabelledList<'pass' | 'fail'>;
   unsure: WordList;
   corrections: WordList;
-  followUp: { openers: WordList; closers: WordList; more: WordList; next: WordList; why: WordList };
+  followUp: {
+    openers: WordList; closers: WordList; more: WordList; next: WordList; why: WordList;
+    /** Words pointing back at the last subject ("这个", "那个表", "there"). */
+    pointers: WordList;
+    /** Words that ask an aspect of a subject, not name one ("提交", "几天", "盖章", "模板"). */
+    aspects: WordList;
+    /** Words that say what is asked and still name a subject ("联系人", "地址"). */
+    named: WordList;
+  };
   slots: LabelledList<SlotGroup>;
   human: WordList;
   identity: WordList;
   checkMe: WordList;
+  /** Words of a can-I question about nothing in particular ("我条件够吗", "我能评中级吗"). */
+  eligibilityWords: ReadonlySet<string>;
   focus: LabelledList<Focus>;
   /** Fields of work: a covered-looking specialty id, or 'other'. */
   fields: LabelledList<(typeof SPECIALTIES)[number] | 'other'>;
@@ -83,6 +94,8 @@ export interface Lexicon {
   achievements: LabelledList<keyof ReadingFile['achievements']>;
   honourLevels: LabelledList<'national' | 'provincial'>;
   honourCategories: LabelledList<string>;
+  /** Whole words that ask rather than name a subject: focus, aspect, pointer and follow-up words. */
+  askingWords: ReadonlySet<string>;
 }
 
 const n = (list: readonly string[]) => list.map(normalize);
@@ -97,11 +110,12 @@ export function compileLexicon(f: ReadingFile): Lexicon {
     grades: table(f.grades),
     unsure: wordList(n(f.unsure)),
     corrections: wordList(n(f.corrections)),
-    followUp: { openers: wordList(n(f.followUp.openers)), closers: wordList(n(f.followUp.closers)), more: wordList(n(f.followUp.more)), next: wordList(n(f.followUp.next)), why: wordList(n(f.followUp.why)) },
+    followUp: { openers: wordList(n(f.followUp.openers)), closers: wordList(n(f.followUp.closers)), more: wordList(n(f.followUp.more)), next: wordList(n(f.followUp.next)), why: wordList(n(f.followUp.why)), pointers: wordList(n(f.followUp.pointers)), named: wordList(n(f.followUp.named)), aspects: wordList(n(f.followUp.aspects)) },
     slots: table(f.slots),
     human: wordList(n(f.human)),
     identity: wordList(n(f.identity)),
     checkMe: wordList(n(f.checkMe)),
+    eligibilityWords: new Set(n(f.eligibilityWords)),
     focus: table(f.focus),
     fields: table({ ...f.specialties, other: f.otherFields }),
     relevance: table(f.relevance),
@@ -117,5 +131,6 @@ export function compileLexicon(f: ReadingFile): Lexicon {
     achievements: table(f.achievements),
     honourLevels: table(f.honourLevels),
     honourCategories: table(f.honourCategories),
+    askingWords: new Set(n([...Object.entries(f.followUp).filter(([k]) => k !== 'named').flatMap(([, v]) => v), ...Object.values(f.focus).flat()]).filter((w) => !f.followUp.named.map(normalize).includes(w))),
   };
 }

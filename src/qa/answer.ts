@@ -37,31 +37,50 @@ export type Answer =
     /** False when the answer is an FAQ entry saying the notice does not cover the question. */
     inNotice: boolean;
   }
-  | { kind: 'fallback'; search: SearchResult };
+  | {
+    kind: 'fallback'; search: SearchResult;
+    /** Out of scope: the question is about something the notice does not cover; else nothing matched well enough. */
+    outOfScope: boolean;
+  };
 
 export function answerQuestion(question: string, k: Knowledge, index: SearchIndex): Answer {
   const search = index.search(question);
   const { faq, clause } = search;
   const faqScore = faq?.score ?? 0;
   const clauseScore = clause?.score ?? 0;
-  if (search.outOfScope && faqScore < THRESHOLDS.outOfScopeFaq) return { kind: 'fallback', search };
+  if (search.outOfScope && faqScore < THRESHOLDS.outOfScopeFaq) return { kind: 'fallback', search, outOfScope: true };
   const oos = search.nearestOutOfScope?.score ?? 0;
   // Phrasings and examples are scored alike; a clause's score only measures how much of the question it covers, so it counts a little less.
-  if (oos >= THRESHOLDS.outOfScopeExample && oos >= Math.max(faqScore, 0.9 * clauseScore)) return { kind: 'fallback', search };
-  if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.6) return { kind: 'fallback', search };
+  if (oos >= THRESHOLDS.outOfScopeExample && oos >= Math.max(faqScore, 0.9 * clauseScore)) return { kind: 'fallback', search, outOfScope: true };
+  if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.6) return { kind: 'fallback', search, outOfScope: true };
 
   const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);
-  if (useFaq) {
-    const entry = k.faqById.get(faq.id)!;
-    const related = relatedQuestions(k, entry.related, search, entry.id);
-    return { kind: 'answer', source: 'faq', id: entry.id, score: faqScore, text: entry.answer, citations: cite(k, entry.clauses), clauseIds: entry.clauses, related, inNotice: !entry.notInNotice };
-  }
+  if (useFaq) return faqAnswer(faq.id, faqScore, k, search);
   if (clause && clauseScore >= THRESHOLDS.clause) {
     const c = k.clauseById.get(clause.id)!;
     const related = relatedQuestions(k, [], search, undefined);
     return { kind: 'answer', source: 'clause', id: c.id, score: clauseScore, text: excerpt(c.text, search.terms), citations: cite(k, [c.id]), clauseIds: [c.id], related, inNotice: true };
   }
-  return { kind: 'fallback', search };
+  return { kind: 'fallback', search, outOfScope: false };
+}
+
+/**
+ * A question asked of a subject already answered ("谁负责审" after the 中评委 step): the entry about
+ * the same clauses that best matches it, else the topic's own entry.
+ */
+export function answerNear(question: string, topicEntry: string, clauses: readonly string[], k: Knowledge, index: SearchIndex): Answer {
+  const search = index.search(question);
+  const near = search.faqRanking.find((h) => h.score >= THRESHOLDS.related && k.faqById.get(h.id)!.clauses.some((c) => clauses.includes(c)));
+  if (near) return faqAnswer(near.id, near.score, k, search);
+  const [kind, id] = topicEntry.split(':') as [string, string];
+  if (kind === 'faq' && k.faqById.has(id)) return faqAnswer(id, 0, k, search);
+  return answerQuestion(question, k, index);
+}
+
+function faqAnswer(id: string, score: number, k: Knowledge, search: SearchResult): Answer {
+  const entry = k.faqById.get(id)!;
+  const related = relatedQuestions(k, entry.related, search, entry.id);
+  return { kind: 'answer', source: 'faq', id: entry.id, score, text: entry.answer, citations: cite(k, entry.clauses), clauseIds: entry.clauses, related, inNotice: !entry.notInNotice };
 }
 
 /** The FAQ entry's own related questions, else the next best matches of this question. */

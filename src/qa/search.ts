@@ -43,6 +43,8 @@ export interface SearchIndex {
   search(question: string): SearchResult;
   /** Terms known to the index (for tests and the typo repair). */
   vocabulary: ReadonlySet<string>;
+  /** A text's whole words, as the index segments it. */
+  words(text: string): string[];
 }
 
 /** How much an FAQ answer's match counts, relative to a phrasing's. */
@@ -119,6 +121,7 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
 
   return {
     vocabulary,
+    words: (text) => segmenter.words(normalize(text)),
     search(question) {
       const normalized = normalize(question);
       const words = segmenter.words(normalized);

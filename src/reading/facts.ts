@@ -61,6 +61,8 @@ export interface Facts {
   workYears?: YearsSpan;
   assistantYears?: YearsSpan;
   technicianYears?: YearsSpan;
+  /** A month or year said of nothing in particular ("不对，是2017年"): a correction applies it to the date told before. */
+  bareMonth?: MonthSpan;
   /** Another city or region the question is about ("宁波今年…几号截止"). */
   otherPlace?: string;
   /** Dates the person named: today, the approval SMS, others (a day to count from). */
@@ -122,13 +124,13 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
       case 'technicianSince': facts.technicianSince ??= range; break;
       case 'honourIssued': facts.honourIssued ??= range; break;
       case 'patentGranted': facts.patentYear ??= m.year; break;
-      default: break;
+      default: if (!events.length) facts.bareMonth ??= range; break;
     }
   }
   // Graduation and start of work in one breath ("2018年7月毕业后开始工作"): the same month.
   for (const m of times.months) {
     const c = clauseOf(m.at);
-    if (facts.graduated && !facts.workStart && /毕业(?:后|以后|之后|就)/.test(c.text) && within(events, c).some((e) => e.label === 'workStart')) facts.workStart = { ...facts.graduated };
+    if (facts.graduated && !facts.workStart && /毕业(?:后|以后|之后|就)/.test(c.text) && within(events, c).some((e) => e.label === 'workStart')) facts.workStart = { ...facts.graduated, inferred: true };
   }
   for (const d of times.dates) {
     const ev = nearest(d.at, d.end);

@@ -47,7 +47,7 @@ export interface ReadingContext {
   seasonYear: number;
 }
 
-const QUESTION_MARK = /[?？]|吗|呢|么|几|多少|多久|多大|多长|多高|多重|多宽|多远|什么|啥|咋|哪|(\p{Script=Han})不\1|属不属于|包不包括|怎么|怎样|如何|是否|能否|可否|要不要|能不能|可不可以|行不行|够不够|有没有|是不是|对不对|算不算|\bhow\b|\bwhat\b|\bwhen\b|\bwhere\b|\bwhich\b|\bwho\b|\bcan\b|\bdo\b|\bdoes\b|\bis\b|\bare\b|\bshould\b/u;
+const QUESTION_MARK = /[?？]|吗|呢|么|几|多少|多久|多大|多长|多高|多重|多宽|多远|什么|啥|咋|哪|谁|(\p{Script=Han})不\1|属不属于|包不包括|怎么|怎样|如何|是否|能否|可否|要不要|能不能|可不可以|行不行|够不够|有没有|是不是|对不对|算不算|\bhow\b|\bwhat\b|\bwhen\b|\bwhere\b|\bwhich\b|\bwho\b|\bcan\b|\bdo\b|\bdoes\b|\bis\b|\bare\b|\bshould\b/u;
 
 export function readMessage(raw: string, ctx: ReadingContext): Reading {
   const text = raw.trim();
