@@ -55,5 +55,5 @@ export function mergeFacts(old: Facts, given: Facts, correction: boolean): Facts
 
 /** Whether a message told anything new. */
 export function toldSomething(fresh: Facts): boolean {
-  return Object.keys(fresh).some((k) => k !== 'otherDate' && k !== 'today' && k !== 'bareMonth');
+  return Object.keys(fresh).some((k) => !['otherDate', 'today', 'bareMonth', 'otherFieldNamed'].includes(k));
 }

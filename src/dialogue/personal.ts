@@ -23,7 +23,7 @@ export const PERSONAL_TEXTS = {
   computed: [], counted: [], yes: [], no: [], maybe: [],
   scopeField: ['specialties', 'word'], scopeEmployer: ['zone', 'kind', 'word'], scopeZone: ['zone', 'word'],
   scopeNationality: [], scopeNationalityNone: [], nationalityCovered: ['who'], whoHmt: [], whoPermanent: [], whoTalent: [], reviewFailed: ['from', 'to', 'grade', 'years'], yearsSome: [],
-  requirement: ['base'], requirementMismatch: ['base', 'extra', 'need'],
+  requirement: ['base'], requirementMismatch: ['base', 'extra', 'need'], noEducationRoute: ['education', 'technician', 'need', 'total'], scopeOk: ['said'], saidEmployer: ['kind'], saidZone: ['zone'], saidField: ['specialty'],
   workLine: ['mark', 'route', 'education', 'requirement', 'since', 'cutoff', 'years', 'computed', 'verdict'], workLineStart: [],
   assistantLine: ['mark', 'route', 'need', 'since', 'cutoff', 'years', 'computed', 'verdict'], assistantEducationUnknown: [],
   assistantEducation: ['route', 'education'],
@@ -143,6 +143,20 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
         break;
       }
       case 'assistant-education': short.push('assistant-engineer'); lines.push(say('assistantEducation', { route: route('assistant-engineer'), education: education(f.education) })); break;
+      case 'scope-ok': {
+        const parts = [
+          f.zone ? say('saidZone', { zone: p.zone.value }) : '',
+          f.employer ? say('saidEmployer', { kind: p.employerKind.value }) : '',
+          f.specialty ? say('saidField', { specialty: (p.specialties.value as Record<string, string>)[f.specialty] ?? f.specialty }) : '',
+        ].filter(Boolean);
+        lines.push(say('scopeOk', { said: parts.join(lang === 'zh' ? '、' : ', ') }));
+        break;
+      }
+      case 'no-education-route': {
+        const two = p.twoOfFive.value;
+        lines.push(say('noEducationRoute', { education: education(f.education), technician: p.technicianYears.value, need: two.itemsRequired, total: two.itemsTotal }));
+        break;
+      }
       case 'requirement': {
         const need = f.base + f.extra;
         lines.push(say('needLine', { education: education(f.education), mismatch: f.extra > 0 ? T.needMismatch : '', need, detail: f.extra > 0 ? say('needDetail', { base: f.base, extra: f.extra }) : '' }));

@@ -130,7 +130,7 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
     } else if (r.followUp.kind === 'slot') {
       query = substitute(topic.query, r.followUp.slots, env);
       // "香港的呢" after a question about foreigners: the facts of the question as it now reads.
-      own = { ...r.facts, ...read(query, env).facts };
+      own = { ...read(query, env).facts, ...r.facts };
     } else if (pointsBack(r, env)) {
       // "这个在哪提交", "谁负责审", "几天内": an aspect of the last subject, unless the words alone are
       // about something the notice does not cover ("那里几点上班").
@@ -144,17 +144,21 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
       // of it; one with a topic and focus of its own ("联系电话是多少") is asked as it is, when that finds an answer.
       const own = contentOf(r, env);
       const topicFocus = env.knowledge.lexicon.focus.find(topic.query).map((h) => h.word).join(' ');
-      const score = (q: string) => { const a = answerQuestion(q, env.knowledge, env.index); return a.kind === 'answer' ? a.score : 0; };
       if ([...own].length <= 1) query = `${topic.query} ${r.normalized}`;
       else if (!r.focus.size && topic.entry === 'personal') query = `${topic.query} ${r.normalized}`;
       else if (!r.focus.size && topicFocus) query = `${own} ${topicFocus}`;
-      else query = score(r.normalized) >= 0.5 ? r.normalized : `${topic.query} ${r.normalized}`;
+      else {
+        // Asked as it is when that finds an answer, or when it is plainly about something the notice does not cover.
+        const alone = answerQuestion(r.normalized, env.knowledge, env.index);
+        const fits = alone.kind === 'answer' ? alone.score >= 0.5 : alone.outOfScope;
+        query = fits ? r.normalized : `${topic.query} ${r.normalized}`;
+      }
     }
     for (const f of topic.focus) if (!r.focus.size) focus.add(f as Focus);
   }
   // A changed or supposed fact after the person's situation was told ("要是专业不对口呢", "那如果是研究生呢"):
   // the situation again, with it.
-  const situation = facts.workStart || facts.graduated || facts.assistantEngineerSince || facts.technicianSince || facts.workYears;
+  const situation = facts.workStart || facts.graduated || facts.assistantEngineerSince || facts.technicianSince || facts.workYears || facts.employerPrivate || facts.employerInZone || facts.education;
   if ((r.followUp || r.hypothetical) && Object.keys(r.facts).length && situation) focus.add('can-i');
   // The follow-up marker stays only when there was a topic to follow.
   const asked: Reading = { ...r, focus, facts: own, followUp: topic ? r.followUp : null };
@@ -195,7 +199,7 @@ function personal(r: Reading, facts: Facts, _topic: Topic | null, env: Env, lang
  */
 export function situationNote(facts: Facts, env: Env, lang: Language): { text: string; citations: Citation[] } | null {
   const findings = personalFindings({ facts, focus: new Set<Focus>(['can-i']), deadline: null, now: env.now, timeZone: env.timeZone }, env.knowledge)
-    .filter((f) => f.kind === 'period' || f.kind === 'assistant-education');
+    .filter((f) => f.kind === 'period' || f.kind === 'assistant-education' || f.kind === 'no-education-route');
   const words = personalReply(findings, lang, env.knowledge, env.personal, true);
   return words ? { text: words.text, citations: words.citations } : null;
 }

@@ -6,7 +6,7 @@
  */
 import type { Knowledge } from '../knowledge/load.ts';
 import type { Facts, MonthSpan } from '../reading/index.ts';
-import type { Education, Profile } from '../rules/index.ts';
+import type { Education, Profile, Specialty } from '../rules/index.ts';
 import { atLeast, educationWorkYears, lowest, plainEducation, prescribedEducation } from '../rules/education.ts';
 import { hoursGap, type HoursGap } from '../rules/blockers.ts';
 import { personalRows } from '../rules/checklist.ts';
@@ -35,6 +35,10 @@ export type Finding =
   | { kind: 'period'; route: RouteId; of: PeriodOf; holds: boolean | 'depends'; early: Period; late: Period; education: Education | null; inferredStart: boolean; clauses: string[] }
   /** 二.2 asks for 大专 or higher; the person is below it. */
   | { kind: 'assistant-education'; education: Education; clauses: string[] }
+  /** What the person told of who they are is inside 一 (a private enterprise in the zone, a covered specialty), and nothing else decides. */
+  | { kind: 'scope-ok'; employer: boolean; zone: boolean; specialty: Specialty | null; clauses: string[] }
+  /** An education 二.1 and 二.2 do not take (中专, 高中): the routes it can still use. */
+  | { kind: 'no-education-route'; education: Education; clauses: string[] }
   /** How many years 二.1 asks for an education (and 专业不对口), when no dates were told. */
   | { kind: 'requirement'; education: Education; base: number; extra: number; clauses: string[] }
   /** 二.4: the items the facts show, of the five; `workYears` for item (4) when known. */
@@ -100,6 +104,8 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
     out.push({ kind: 'period', route: 'education-years', of: 'work', holds: verdict(early, late), early, late, education: f.education, inferredStart: false, clauses: routeClauses('education-years', p, flags) });
   } else if (f.education && base !== null && (q.focus.has('years') || extra > 0) && !f.assistantEngineerSince && !f.technicianSince) {
     out.push({ kind: 'requirement', education: f.education, base, extra, clauses: routeClauses('education-years', p, flags) });
+  } else if (f.education && base === null && (q.focus.has('years') || eligibility) && !f.technicianSince) {
+    out.push({ kind: 'no-education-route', education: f.education, clauses: [...p.educationWorkYears.clauses, ...p.technicianYears.clauses, ...p.twoOfFive.clauses, ...p.honourWindow.clauses, ...(flags.techSchool ? p.techSchoolEquivalence.clauses : [])] });
   }
 
   // 二.2: 助理工程师 held for 4 years, 大专 or higher.
@@ -172,13 +178,22 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
     if (entries.length) out.push({ kind: 'documents', entries, clauses: entries.flatMap((e) => e.clauses) });
   }
 
+  // 一 as told, when it is all the facts say: inside the scope, the rest still to be checked.
+  if (eligibility && !out.length && !f.otherFieldNamed) {
+    const employer = f.employerPrivate?.value === true;
+    const zone = f.employerInZone?.value === true;
+    const specialty = f.field && f.field.specialty !== 'other' ? f.field.specialty : null;
+    if (employer || zone || specialty) out.push({ kind: 'scope-ok', employer, zone, specialty, clauses: [...p.zone.clauses, ...p.employerKind.clauses, ...p.specialties.clauses] });
+  }
   // 五(四): days left to a deadline (asked, or a deadline named in "还能…吗" when nothing else answers).
   const nothingElse = out.length === 0;
   if (q.focus.has('days-left') || (q.deadline && (f.today || f.otherDate) && q.focus.has('deadline')) || (q.deadline && nothingElse && q.focus.has('can-i'))) {
     const which = q.deadline ?? 'individual';
     const date = which === 'unit' ? p.unitDeadline.value : p.individualDeadline.value;
-    const counting = f.today ? 'today' : f.otherDate ? 'other' : 'clock';
-    const from = f.today ?? f.otherDate ?? dateInZone(q.now, q.timeZone);
+    // "9月8号截止对吧": a deadline the person names is confirmed, not counted from.
+    const otherDate = f.otherDate && ![p.individualDeadline.value, p.unitDeadline.value].includes(f.otherDate) ? f.otherDate : undefined;
+    const counting = f.today ? 'today' : otherDate ? 'other' : 'clock';
+    const from = f.today ?? otherDate ?? dateInZone(q.now, q.timeZone);
     out.push({ kind: 'days', deadline: which, date, from, days: daysBetween(from, date), counting, clauses: (which === 'unit' ? p.unitDeadline : p.individualDeadline).clauses });
   }
   return out;

@@ -61,6 +61,8 @@ export interface Facts {
   workYears?: YearsSpan;
   assistantYears?: YearsSpan;
   technicianYears?: YearsSpan;
+  /** A field of work no notice covers, named in the message even when not clearly as the person's work. */
+  otherFieldNamed?: string;
   /** A month or year said of nothing in particular ("不对，是2017年"): a correction applies it to the date told before. */
   bareMonth?: MonthSpan;
   /** Another city or region the question is about ("宁波今年…几号截止"). */
@@ -169,14 +171,15 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
     const employer = /在|是|属于|单位|公司|企业|厂|上班|工作|员工|当|我们|进|work|employ|compan/.test(c.text.replace(h.word, ''));
     if (!employer) continue;
     const isPrivate = h.label === 'private';
-    facts.employerPrivate = { value: negated(h) ? !isPrivate : isPrivate, word: h.word };
+    facts.employerPrivate = { value: negated(h) ? !isPrivate : isPrivate, word: negated(h) ? negatedPhrase(text, h, c.at) : h.word };
   }
   for (const h of lex.zone.where.find(text)) {
     const c = clauseOf(h.at);
     const aboutEmployer = lex.zone.employerWords.has(c.text) || /^(?:在|是|属于)/.test(text.slice(h.at - 1, h.at)) || /公司|单位|企业|厂/.test(text);
-    if (!aboutEmployer) continue;
+    // "在外省交过社保" is about social insurance, not where the employer is.
+    if (!aboutEmployer || (lex.socialInsuranceWords.has(c.text) && !/公司|单位|企业|厂/.test(c.text))) continue;
     const inside = h.label === 'inside' && !negated(h);
-    if (!facts.employerInZone || !inside) facts.employerInZone = { value: inside, word: h.word };
+    if (!facts.employerInZone || !inside) facts.employerInZone = { value: inside, word: negated(h) ? negatedPhrase(text, h, c.at) : h.word };
   }
 
   // ── nationality, where the degree was earned, social insurance ──
@@ -234,6 +237,13 @@ export function isNegated(text: string, at: number, clauseStart: number, lex: Le
   return lex.negation.words.some((w) => stripped.endsWith(w));
 }
 
+/** A negated word with its negation, as the person said it ("不在北片", "不是民营"). */
+function negatedPhrase(text: string, h: WordHit, clauseStart: number): string {
+  const before = text.slice(Math.max(clauseStart, h.at - 6), h.at);
+  const at = Math.max(before.lastIndexOf('不'), before.lastIndexOf('没'), before.lastIndexOf('非'));
+  return at >= 0 ? `${before.slice(at)}${h.word}` : h.word;
+}
+
 /** The year written right before a grade ("2021年是基本合格", "2021不合格"). */
 function yearBefore(text: string, at: number): number | undefined {
   const m = /(20\d\d)\s*年?(?:度)?(?:的)?(?:考核)?(?:是|为|结果)?\s*$/.exec(text.slice(Math.max(0, at - 12), at));
@@ -264,6 +274,9 @@ function readField(facts: Facts, text: string, lex: Lexicon, negated: (h: { at: 
     || /^\s*(?:工程师|工程|专业|方向|岗|行业|技术|类|领域|的|engineer|field)/.test(text.slice(h.end, h.end + 4))
     || h.word.endsWith('工程');
   const work = hits.filter((h) => !study(h) && !negated(h) && ofWork(h));
+  // A field no notice covers, named anywhere ("机械设计专业", "electrical engineer"): never read as inside the scope.
+  const otherNamed = hits.find((h) => h.label === 'other' && !negated(h));
+  if (otherNamed) facts.otherFieldNamed = otherNamed.word;
   const studied = hits.filter(study);
   const other = lex.nonEngineeringStudies.find(text).filter((h) => /(?:学的|读的|学|读|专业是|学的是|读的是|专业)\s*$/.test(text.slice(Math.max(0, h.at - 6), h.at)) || /^\s*专业/.test(text.slice(h.end, h.end + 3)));
   if (work.length) {
