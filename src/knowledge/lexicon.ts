@@ -36,11 +36,12 @@ export const readingFileSchema = z.strictObject({
   focus: keyed(FOCUSES),
   specialties: keyed(SPECIALTIES),
   otherFields: words,
+  notFields: words,
   relevance: z.strictObject({ mismatch: words, match: words }),
   nonEngineeringStudies: words,
   employers: z.strictObject({ notPrivate: words, private: words }),
   zone: z.strictObject({ inside: words, outside: words, employerWords: words }),
-  nationality: z.strictObject({ 'hk-macau-taiwan': words, foreign: words, permanent: words, talent: words }),
+  nationality: z.strictObject({ 'hk-macau-taiwan': words, foreign: words, otherPermit: words, permanent: words, talent: words }),
   degreeOrigin: z.strictObject({ foreign: words, 'hk-macau-taiwan': words, studyWords: words }),
   notExtracted: words,
   otherPlaces: words,
@@ -81,11 +82,13 @@ export interface Lexicon {
   focus: LabelledList<Focus>;
   /** Fields of work: a covered-looking specialty id, or 'other'. */
   fields: LabelledList<(typeof SPECIALTIES)[number] | 'other'>;
+  /** Words containing a field's word that are not a field ("市政府", "电子版"). */
+  notFields: WordList;
   relevance: LabelledList<'mismatch' | 'match'>;
   nonEngineeringStudies: WordList;
   employers: LabelledList<'notPrivate' | 'private'>;
   zone: { where: LabelledList<'inside' | 'outside'>; employerWords: WordList };
-  nationality: LabelledList<'hk-macau-taiwan' | 'foreign' | 'permanent' | 'talent'>;
+  nationality: LabelledList<'hk-macau-taiwan' | 'foreign' | 'otherPermit' | 'permanent' | 'talent'>;
   degreeOrigin: { where: LabelledList<'foreign' | 'hk-macau-taiwan'>; studyWords: WordList };
   notExtracted: WordList;
   otherPlaces: WordList;
@@ -118,6 +121,7 @@ export function compileLexicon(f: ReadingFile): Lexicon {
     eligibilityWords: new Set(n(f.eligibilityWords)),
     focus: table(f.focus),
     fields: table({ ...f.specialties, other: f.otherFields }),
+    notFields: wordList(n(f.notFields)),
     relevance: table(f.relevance),
     nonEngineeringStudies: wordList(n(f.nonEngineeringStudies)),
     employers: table(f.employers),

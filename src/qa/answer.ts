@@ -51,7 +51,7 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   if (search.outOfScope && faqScore < THRESHOLDS.outOfScopeFaq) return { kind: 'fallback', search, outOfScope: true };
   const oos = search.nearestOutOfScope?.score ?? 0;
   // Phrasings and examples are scored alike; a clause's score only measures how much of the question it covers, so it counts a little less.
-  if (oos >= THRESHOLDS.outOfScopeExample && oos >= Math.max(faqScore, 0.9 * clauseScore)) return { kind: 'fallback', search, outOfScope: true };
+  if (oos >= THRESHOLDS.outOfScopeExample && oos > Math.max(faqScore, 0.9 * clauseScore)) return { kind: 'fallback', search, outOfScope: true };
   if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.6) return { kind: 'fallback', search, outOfScope: true };
 
   const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);

@@ -142,7 +142,7 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
 
   // 二.5: the honour, when the person speaks of themselves (the project's lead, their education or 助工).
   const aboutThemselves = f.mainTechLead !== undefined || f.education !== undefined || f.assistantEngineerSince !== undefined;
-  if (f.honourCategory !== undefined || (f.honourIssued && aboutThemselves)) {
+  if (f.honourCategory !== undefined || (f.honourIssued && (aboutThemselves || eligibility))) {
     const window = honourWindow(p);
     const [first, last] = [window.from.slice(0, 7), window.to.slice(0, 7)];
     const issued = f.honourIssued;
@@ -178,6 +178,11 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
     if (entries.length) out.push({ kind: 'documents', entries, clauses: entries.flatMap((e) => e.clauses) });
   }
 
+  // The routes an education is left with are said only when none of them was decided.
+  if (out.some((x) => x.kind === 'items' || x.kind === 'honour' || (x.kind === 'period' && x.route === 'technician'))) {
+    const at = out.findIndex((x) => x.kind === 'no-education-route');
+    if (at >= 0) out.splice(at, 1);
+  }
   // 一 as told, when it is all the facts say: inside the scope, the rest still to be checked.
   if (eligibility && !out.length && !f.otherFieldNamed) {
     const employer = f.employerPrivate?.value === true;

@@ -188,6 +188,8 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
   const permit = nat.find((h) => h.label === 'permanent' || h.label === 'talent');
   if (nat.some((h) => h.label === 'hk-macau-taiwan')) facts.nationality = 'hk-macau-taiwan';
   if (permit) facts.nationality = negated(permit) ? 'foreign-other' : permit.label === 'permanent' ? 'foreign-permanent-resident' : 'foreign-talent-permit';
+  // A foreigner with another permit only ("日本人 拿工作签证"): neither of the two the notice names.
+  else if (foreign && nat.some((h) => h.label === 'otherPermit' && !negated(h))) facts.nationality = 'foreign-other';
   else if (foreign && !facts.nationality) facts.nationality = 'foreign-unknown';
   for (const h of lex.degreeOrigin.where.find(text)) {
     if (lex.degreeOrigin.studyWords.has(clauseOf(h.at).text)) facts.educationOrigin ??= h.label;
@@ -265,13 +267,15 @@ function spanFact(facts: Facts, s: SpanMention, text: string, c: Clause, lex: Le
 }
 
 function readField(facts: Facts, text: string, lex: Lexicon, negated: (h: { at: number }) => boolean): void {
-  const hits = lex.fields.find(text);
+  const masked = lex.notFields.find(text);
+  const hits = lex.fields.find(text).filter((h) => !masked.some((m) => h.at < m.end && h.end > m.at));
   const study = (h: WordHit) => /(?:学的|读的|学|读|专业是|念的|学的是|读的是|毕业于.{0,8})\s*$/.test(text.slice(Math.max(0, h.at - 10), h.at)) || /^\s*专业(?:毕业|出身|的学历)?/.test(text.slice(h.end, h.end + 6)) && /学|读|毕业/.test(text);
   // A field no notice covers counts only when said of work ("做电气的", "电气工程师", "测绘专业"), not inside
   // other words ("软件著作权").
   const ofWork = (h: WordHit & { label: string }) => h.label !== 'other'
     || /(?:做|搞|从事|干|是做|是搞|当|负责|在)\s*$/.test(text.slice(Math.max(0, h.at - 3), h.at))
     || /^\s*(?:工程师|工程|专业|方向|岗|行业|技术|类|领域|的|engineer|field)/.test(text.slice(h.end, h.end + 4))
+    || /^[\p{Script=Han}]{0,6}?(?:技术员|工程师|技术人员|技术岗|专业)/u.test(text.slice(h.end, h.end + 10))
     || h.word.endsWith('工程');
   const work = hits.filter((h) => !study(h) && !negated(h) && ofWork(h));
   // A field no notice covers, named anywhere ("机械设计专业", "electrical engineer"): never read as inside the scope.
