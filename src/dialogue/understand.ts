@@ -164,8 +164,8 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
   const asked: Reading = { ...r, focus, facts: own, followUp: topic ? r.followUp : null };
   const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
   if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus] } };
-  let found = search(query, env, lang, session);
-  if (found.fallback && near?.entry) found = answered(answerNear(query, near.entry, near.clauses, env.knowledge, env.index), query, env, lang, session);
+  // An aspect of the last subject is answered from the entries about its clauses unless another is clearly better.
+  let found = near?.entry ? answered(answerNear(query, near.entry, near.clauses, env.knowledge, env.index), query, env, lang, session) : search(query, env, lang, session);
   if (found.topic) found.topic.focus = [...focus];
   // The notice names no amount of money: a question asking one is answered with what it does say,
   // and counted as one the notice does not answer.
@@ -292,7 +292,11 @@ function contentOfText(text: string, env: Env): string {
 /** Whether a short question points back at the last subject ("这个在哪提交") or names none ("谁负责审"). */
 function pointsBack(r: Reading, env: Env): boolean {
   if (r.followUp?.kind !== 'bare') return false;
-  return env.knowledge.lexicon.followUp.pointers.find(r.normalized).length > 0 || subjectOf(r.normalized, env) === '';
+  const { followUp } = env.knowledge.lexicon;
+  if (followUp.pointers.find(r.normalized).length > 0 || subjectOf(r.normalized, env) === '') return true;
+  // "网址呢", "电话呢": only what is asked, and 呢 — asked of the last subject.
+  const closes = followUp.closers.find(r.normalized).some((h) => h.end >= r.normalized.replace(/[\s\p{P}]+$/u, '').length - 1);
+  return closes && subjectOf(r.normalized, env, (w) => followUp.named.has(w)) === '';
 }
 
 /** Whether a question is only about being eligible, nothing in particular ("帮我看看够不够条件"). */
@@ -306,7 +310,8 @@ function subjectOf(query: string, env: Env, alsoDrop: (w: string) => boolean = (
   const { lexicon, stopwords } = env.knowledge;
   const asking = (w: string) => lexicon.askingWords.has(w) || stopwords.has(w) || /^[\s\p{P}\p{S}]*$/u.test(w) || alsoDrop(w)
     || (w.length === 1 && /[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们能会该怎应啥咋哪谁几在有没]/.test(w));
-  return env.index.words(query).filter((w) => !asking(w)).join('').trim();
+  const kept = env.index.words(query).filter((w) => !asking(w));
+  return kept.join(kept.some((w) => /^[a-z]/i.test(w)) ? ' ' : '').trim();
 }
 
 function withoutPointers(text: string, env: Env): string {

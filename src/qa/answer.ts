@@ -69,13 +69,19 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
  * the same clauses that best matches it, else the topic's own entry.
  */
 export function answerNear(question: string, topicEntry: string, clauses: readonly string[], k: Knowledge, index: SearchIndex): Answer {
+  const plain = answerQuestion(question, k, index);
   const search = index.search(question);
   const near = search.faqRanking.find((h) => h.score >= THRESHOLDS.related && k.faqById.get(h.id)!.clauses.some((c) => clauses.includes(c)));
-  if (near) return faqAnswer(near.id, near.score, k, search);
+  // The entry near the last subject, unless the plain answer is clearly better.
+  if (near && (plain.kind === 'fallback' || near.score >= NEAR_SHARE * plain.score)) return faqAnswer(near.id, near.score, k, search);
+  if (plain.kind === 'answer') return plain;
   const [kind, id] = topicEntry.split(':') as [string, string];
   if (kind === 'faq' && k.faqById.has(id)) return faqAnswer(id, 0, k, search);
-  return answerQuestion(question, k, index);
+  return plain;
 }
+
+/** A follow-up's entry near the last subject wins when it scores at least this share of the best. */
+const NEAR_SHARE = 0.75;
 
 function faqAnswer(id: string, score: number, k: Knowledge, search: SearchResult): Answer {
   const entry = k.faqById.get(id)!;

@@ -114,6 +114,7 @@ function followUpOf(text: string, bare: string, short: boolean, lex: Lexicon): F
   const opens = lex.followUp.openers.find(text).some((h) => h.at === 0);
   const closes = lex.followUp.closers.find(text).some((h) => h.end >= text.replace(/[\s\p{P}]+$/u, '').length - 1);
   if (slots.length && (opens || closes || [...bare].length <= 6)) return { kind: 'slot', slots };
-  if ([...bare].length <= 10 && (opens || closes || QUESTION_MARK.test(text))) return { kind: 'bare', slots };
+  const brief = /[a-z]/.test(bare) && !/\p{Script=Han}/u.test(bare) ? text.split(/\s+/).length <= 7 : [...bare].length <= 10;
+  if (brief && (opens || closes || QUESTION_MARK.test(text))) return { kind: 'bare', slots };
   return null;
 }
