@@ -13,6 +13,8 @@ export interface Topic {
   entry: string | null;
   clauses: string[];
   focus: string[];
+  /** The kind of person a general question was about ("本科毕业要干几年": 本科), for its follow-ups; not the asker's facts. */
+  facts?: Facts;
 }
 
 export interface Context {
@@ -49,7 +51,10 @@ export function mergeFacts(old: Facts, given: Facts, correction: boolean): Facts
   }
   if (fresh.graduated && !fresh.workStart && old.workStart?.inferred) out.workStart = { ...(out.graduated as MonthSpan), inferred: true };
   // A degree clearly not in engineering and work in a specialty, told in different messages: 专业不对口.
-  if (out.educationRelevant === undefined && out.studiedOther && out.field && out.field.specialty !== 'other') out.educationRelevant = false;
+  if (out.educationRelevant === undefined && out.studiedOther && out.field && out.field.specialty !== 'other') {
+    out.educationRelevant = false;
+    out.relevanceInferred = true;
+  }
   return out;
 }
 

@@ -34,6 +34,12 @@ export function paperDeadlineAnswer(text: string, knowledge: Knowledge, flow: Ch
   const { params } = knowledge;
   const received = findDate(text, Number(params.individualDeadline.value.slice(0, 4)));
   if (!received) return undefined;
+  return paperDeadlineFrom(received, knowledge, flow);
+}
+
+/** The paper deadline for an approval SMS received on `received` (ISO date). */
+export function paperDeadlineFrom(received: string, knowledge: Knowledge, flow: ChatFlow): { text: string; citations: Citation[] } {
+  const { params } = knowledge;
   const days = params.paperWorkingDays.value;
   const due = addWorkingDays(received, days);
   const lines = [say(flow, 'paperDeadline', { date: cnDate(received), paperDays: days, deadline: cnDate(due.date) })];

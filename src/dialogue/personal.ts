@@ -23,7 +23,7 @@ export const PERSONAL_TEXTS = {
   computed: [], counted: [], yes: [], no: [], maybe: [],
   scopeField: ['specialties', 'word'], scopeEmployer: ['zone', 'kind', 'word'], scopeZone: ['zone', 'word'],
   scopeNationality: [], scopeNationalityNone: [], nationalityCovered: ['who'], whoHmt: [], whoPermanent: [], whoTalent: [], reviewFailed: ['from', 'to', 'grade', 'years'], yearsSome: [],
-  requirement: ['base'], requirementMismatch: ['base', 'extra', 'need'], noEducationRoute: ['education', 'technician', 'need', 'total'], scopeOk: ['said'], saidEmployer: ['kind'], saidZone: ['zone'], saidField: ['specialty'],
+  requirement: ['base'], requirementMismatch: ['base', 'extra', 'need'], noEducationRoute: ['education', 'technician', 'need', 'total'], mismatchAssumed: ['studied', 'extra', 'contactName', 'phone'], scopeOk: ['said'], saidEmployer: ['kind'], saidZone: ['zone'], saidField: ['specialty'],
   workLine: ['mark', 'route', 'education', 'requirement', 'since', 'cutoff', 'years', 'computed', 'verdict'], workLineStart: [],
   assistantLine: ['mark', 'route', 'need', 'since', 'cutoff', 'years', 'computed', 'verdict'], assistantEducationUnknown: [],
   assistantEducation: ['route', 'education'],
@@ -152,6 +152,7 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
         lines.push(say('scopeOk', { said: parts.join(lang === 'zh' ? '、' : ', ') }));
         break;
       }
+      case 'mismatch-assumed': lines.push(say('mismatchAssumed', { studied: f.studied, extra: p.mismatchExtraYears.value, contactName: p.contact.value.name, phone: p.contact.value.phone })); break;
       case 'no-education-route': {
         const two = p.twoOfFive.value;
         lines.push(say('noEducationRoute', { education: education(f.education), technician: p.technicianYears.value, need: two.itemsRequired, total: two.itemsTotal }));

@@ -78,7 +78,7 @@ const modeSchema = z.union([baseMode, z.object({ kind: z.literal('confirming-for
 const subscriptionSchema = z.object({ role: z.enum(['applicant', 'hr', 'next-edition']), since: z.string(), edition: z.string() });
 const contextSchema = z.object({
   facts: z.record(z.string(), z.unknown()),
-  topic: z.object({ query: z.string(), entry: z.string().nullable(), clauses: z.array(z.string()), focus: z.array(z.string()) }).nullable(),
+  topic: z.object({ query: z.string(), entry: z.string().nullable(), clauses: z.array(z.string()), focus: z.array(z.string()), facts: z.record(z.string(), z.unknown()).optional() }).nullable(),
 });
 const sessionSchema = z.object({
   version: z.string(),

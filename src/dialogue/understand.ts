@@ -11,12 +11,13 @@ import { formatAction } from '../core/actions.ts';
 import type { Button, Citation, Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Focus } from '../knowledge/lexicon.ts';
-import { answerNear, answerQuestion, type Answer } from '../qa/answer.ts';
+import { answerNear, answerQuestion, nearEntry, NEAR_SHARE, type Answer } from '../qa/answer.ts';
 import { personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
 import { readMessage, type Facts, type Reading } from '../reading/index.ts';
 import { mergeFacts, toldSomething, type Context, type Topic } from './context.ts';
 import type { Env } from './env.ts';
 import { say } from './flow.ts';
+import { paperDeadlineFrom } from './paper-deadline.ts';
 import { personalReply, type Language } from './personal.ts';
 import { backButton, button, clauseButton, menuButtons } from './screens.ts';
 import type { Session } from './session.ts';
@@ -39,8 +40,9 @@ export function understand(session: Session, text: string, env: Env): Understood
   const reading = read(text, env);
   const lang: Language = reading.language;
   const facts = mergeFacts(session.context.facts, reading.facts, reading.act === 'correction');
-  // Supposed facts ("如果我是大专呢") are answered with, never kept as the person's.
-  const context: Context = { ...session.context, facts: reading.hypothetical ? session.context.facts : facts };
+  // Supposed facts ("如果我是大专呢") are answered with, never kept as the person's; nor are the words of a
+  // general question ("本科毕业要干几年", "外籍人员能报吗"), which name a kind of person, not this one.
+  const context: Context = { ...session.context, facts: reading.hypothetical || generalQuestion(reading) ? session.context.facts : facts };
   const withContext = (c: Context): Session => ({ ...session, context: c });
 
   switch (reading.act) {
@@ -49,6 +51,16 @@ export function understand(session: Session, text: string, env: Env): Understood
     case 'identity': return { ...plainAnswer(withContext(context), [identityReply(env, lang, session)]), fallback: true };
     case 'check': return { session: withContext(context), replies: [], fallback: false, effects: [], startCheck: true };
     default: break;
+  }
+
+  // The approval SMS received on a day told now or before ("今天收到审核通过的短信了", then "纸质材料最晚哪天"):
+  // the paper deadline, counted in working days.
+  const asksPaper = (reading.focus.has('deadline') || reading.focus.has('days-left')) && env.knowledge.lexicon.paperWords.has(reading.normalized);
+  if (facts.smsReceived && ((reading.facts.smsReceived && (reading.act === 'statement' || asksPaper)) || asksPaper)) {
+    const paper = paperDeadlineFrom(facts.smsReceived, env.knowledge, env.flow);
+    const reply: Reply = { text: `${paper.text}\n${sourceLine(env, lang, paper.citations)}`, buttons: [clauseButton(env, paper.citations[0]!.id), backButton(env)], citations: paper.citations };
+    const topic: Topic = { query: asksPaper ? reading.normalized : `${reading.normalized} 纸质材料`, entry: 'paper-deadline', clauses: paper.citations.map((c) => c.id), focus: ['deadline'] };
+    return { ...plainAnswer(withContext({ ...context, topic }), [reply]), effects: [{ kind: 'log-question', question: text, answered: true, entry: 'paper-deadline', score: 1 }] };
   }
 
   // "我条件够吗", "我能评中级吗": about the person in general, with nothing told yet: the check, one question at a time.
@@ -121,6 +133,7 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
   let own: Facts = r.facts;
   // Set when the question asks an aspect of the last subject: answered from its clauses if need be.
   let near: Topic | null = null;
+  let inherit = true;
   if (r.followUp && topic) {
     if (r.followUp.kind === 'more' || r.followUp.kind === 'why') return moreOf(topic, env, lang);
     if (r.followUp.kind === 'next') {
@@ -146,27 +159,37 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
       const topicFocus = env.knowledge.lexicon.focus.find(topic.query).map((h) => h.word).join(' ');
       if ([...own].length <= 1) query = `${topic.query} ${r.normalized}`;
       else if (!r.focus.size && topic.entry === 'personal') query = `${topic.query} ${r.normalized}`;
-      else if (!r.focus.size && topicFocus) query = `${own} ${topicFocus}`;
+      else if (!r.focus.size && topicFocus && !/[吗啥么]|什么|怎么|咋|哪|谁|几|多少/.test(r.normalized)) query = `${own} ${topicFocus}`;
       else {
-        // Asked as it is when that finds an answer, or when it is plainly about something the notice does not cover.
+        // Asked of the last subject when an entry about it answers nearly as well ("三年合在一起写一张行不行"
+        // after the appraisal form); as it is when it finds an answer of its own or is plainly out of scope.
         const alone = answerQuestion(r.normalized, env.knowledge, env.index);
-        const fits = alone.kind === 'answer' ? alone.score >= 0.5 : alone.outOfScope;
-        query = fits ? r.normalized : `${topic.query} ${r.normalized}`;
+        const combined = `${subjectOf(topic.query, env)} ${r.normalized}`;
+        const close = alone.kind === 'fallback' && alone.outOfScope ? null : nearEntry(combined, topic.clauses, env.knowledge, env.index);
+        if (close && (alone.kind === 'fallback' || close.score >= NEAR_SHARE * alone.score)) {
+          query = combined;
+          near = topic;
+        } else query = (alone.kind === 'answer' ? alone.score >= 0.5 : alone.outOfScope) ? r.normalized : `${topic.query} ${r.normalized}`;
+        inherit = false;
       }
     }
-    for (const f of topic.focus) if (!r.focus.size) focus.add(f as Focus);
+    // The last question's focus carries over to a follow-up that names no aspect of its own.
+    if (inherit) for (const f of topic.focus) if (!r.focus.size) focus.add(f as Focus);
   }
   // A changed or supposed fact after the person's situation was told ("要是专业不对口呢", "那如果是研究生呢"):
   // the situation again, with it.
   const situation = facts.workStart || facts.graduated || facts.assistantEngineerSince || facts.technicianSince || facts.workYears || facts.employerPrivate || facts.employerInZone || facts.education;
   if ((r.followUp || r.hypothetical) && Object.keys(r.facts).length && situation) focus.add('can-i');
+  // A follow-up of a general question keeps the kind of person it was about ("大专要几年" → "要是专业不对口呢").
+  if (r.followUp && topic?.facts) own = { ...(topic.facts as Facts), ...own };
   // The follow-up marker stays only when there was a topic to follow.
   const asked: Reading = { ...r, focus, facts: own, followUp: topic ? r.followUp : null };
+  const about = generalQuestion(r) && Object.keys(own).length ? { facts: own } : {};
   const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
-  if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus] } };
+  if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus], ...about } };
   // An aspect of the last subject is answered from the entries about its clauses unless another is clearly better.
   let found = near?.entry ? answered(answerNear(query, near.entry, near.clauses, env.knowledge, env.index), query, env, lang, session) : search(query, env, lang, session);
-  if (found.topic) found.topic.focus = [...focus];
+  if (found.topic) Object.assign(found.topic, { focus: [...focus], ...about });
   // The notice names no amount of money: a question asking one is answered with what it does say,
   // and counted as one the notice does not answer.
   if (focus.has('amount') && !found.fallback && !/\d+(?:\.\d+)?\s*(?:元|块|yuan|rmb)/i.test(found.reply.text)) return { ...found, fallback: true };
@@ -297,6 +320,13 @@ function pointsBack(r: Reading, env: Env): boolean {
   // "网址呢", "电话呢": only what is asked, and 呢 — asked of the last subject.
   const closes = followUp.closers.find(r.normalized).some((h) => h.end >= r.normalized.replace(/[\s\p{P}]+$/u, '').length - 1);
   return closes && subjectOf(r.normalized, env, (w) => followUp.named.has(w)) === '';
+}
+
+/** A question naming a kind of person, with nothing of the asker's own: no 我, no dates, no years. */
+function generalQuestion(r: Reading): boolean {
+  if (r.act !== 'question' || /我|本人|自己|咱|俺|\b(?:i|my|me|i'm|i've)\b/.test(r.normalized)) return false;
+  const own = ['graduated', 'workStart', 'assistantEngineerSince', 'technicianSince', 'workYears', 'assistantYears', 'technicianYears', 'hours', 'honourIssued', 'smsReceived', 'today', 'employerPrivate', 'employerInZone'];
+  return !Object.keys(r.facts).some((k) => own.includes(k));
 }
 
 /** Whether a question is only about being eligible, nothing in particular ("帮我看看够不够条件"). */

@@ -37,6 +37,8 @@ export const readingFileSchema = z.strictObject({
   specialties: keyed(SPECIALTIES),
   otherFields: words,
   notFields: words,
+  paperWords: words,
+  relativeDays: z.record(z.string().regex(/^-?\d$/), words),
   relevance: z.strictObject({ mismatch: words, match: words }),
   nonEngineeringStudies: words,
   employers: z.strictObject({ notPrivate: words, private: words }),
@@ -84,6 +86,10 @@ export interface Lexicon {
   fields: LabelledList<(typeof SPECIALTIES)[number] | 'other'>;
   /** Words containing a field's word that are not a field ("市政府", "电子版"). */
   notFields: WordList;
+  /** Words of the paper materials. */
+  paperWords: WordList;
+  /** Days relative to today by their words ("0": 今天, "-1": 昨天). */
+  relativeDays: LabelledList<string>;
   relevance: LabelledList<'mismatch' | 'match'>;
   nonEngineeringStudies: WordList;
   employers: LabelledList<'notPrivate' | 'private'>;
@@ -122,6 +128,8 @@ export function compileLexicon(f: ReadingFile): Lexicon {
     focus: table(f.focus),
     fields: table({ ...f.specialties, other: f.otherFields }),
     notFields: wordList(n(f.notFields)),
+    paperWords: wordList(n(f.paperWords)),
+    relativeDays: table(f.relativeDays),
     relevance: table(f.relevance),
     nonEngineeringStudies: wordList(n(f.nonEngineeringStudies)),
     employers: table(f.employers),

@@ -70,20 +70,27 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
  */
 export function answerNear(question: string, topicEntry: string, clauses: readonly string[], k: Knowledge, index: SearchIndex): Answer {
   const plain = answerQuestion(question, k, index);
-  const search = index.search(question);
-  const near = search.faqRanking.find((h) => h.score >= THRESHOLDS.related && k.faqById.get(h.id)!.clauses.some((c) => clauses.includes(c)));
+  const near = nearEntry(question, clauses, k, index);
   // The entry near the last subject, unless the plain answer is clearly better.
-  if (near && (plain.kind === 'fallback' || near.score >= NEAR_SHARE * plain.score)) return faqAnswer(near.id, near.score, k, search);
+  if (near && (plain.kind === 'fallback' || near.score >= NEAR_SHARE * plain.score)) return near;
   if (plain.kind === 'answer') return plain;
+  const search = index.search(question);
   const [kind, id] = topicEntry.split(':') as [string, string];
   if (kind === 'faq' && k.faqById.has(id)) return faqAnswer(id, 0, k, search);
   return plain;
 }
 
 /** A follow-up's entry near the last subject wins when it scores at least this share of the best. */
-const NEAR_SHARE = 0.75;
+export const NEAR_SHARE = 0.75;
 
-function faqAnswer(id: string, score: number, k: Knowledge, search: SearchResult): Answer {
+/** The best FAQ entry for the question among those citing one of `clauses`, or null. */
+export function nearEntry(question: string, clauses: readonly string[], k: Knowledge, index: SearchIndex): Extract<Answer, { kind: 'answer' }> | null {
+  const search = index.search(question);
+  const near = search.faqRanking.find((h) => h.score >= THRESHOLDS.related && k.faqById.get(h.id)!.clauses.some((c) => clauses.includes(c)));
+  return near ? faqAnswer(near.id, near.score, k, search) : null;
+}
+
+function faqAnswer(id: string, score: number, k: Knowledge, search: SearchResult): Extract<Answer, { kind: 'answer' }> {
   const entry = k.faqById.get(id)!;
   const related = relatedQuestions(k, entry.related, search, entry.id);
   return { kind: 'answer', source: 'faq', id: entry.id, score, text: entry.answer, citations: cite(k, entry.clauses), clauseIds: entry.clauses, related, inNotice: !entry.notInNotice };

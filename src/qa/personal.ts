@@ -37,6 +37,8 @@ export type Finding =
   | { kind: 'assistant-education'; education: Education; clauses: string[] }
   /** What the person told of who they are is inside 一 (a private enterprise in the zone, a covered specialty), and nothing else decides. */
   | { kind: 'scope-ok'; employer: boolean; zone: boolean; specialty: Specialty | null; clauses: string[] }
+  /** 专业不对口 concluded from the subject studied, not said: how it was counted. */
+  | { kind: 'mismatch-assumed'; studied: string; clauses: string[] }
   /** An education 二.1 and 二.2 do not take (中专, 高中): the routes it can still use. */
   | { kind: 'no-education-route'; education: Education; clauses: string[] }
   /** How many years 二.1 asks for an education (and 专业不对口), when no dates were told. */
@@ -106,6 +108,10 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
     out.push({ kind: 'requirement', education: f.education, base, extra, clauses: routeClauses('education-years', p, flags) });
   } else if (f.education && base === null && (q.focus.has('years') || eligibility) && !f.technicianSince) {
     out.push({ kind: 'no-education-route', education: f.education, clauses: [...p.educationWorkYears.clauses, ...p.technicianYears.clauses, ...p.twoOfFive.clauses, ...p.honourWindow.clauses, ...(flags.techSchool ? p.techSchoolEquivalence.clauses : [])] });
+  }
+
+  if (extra > 0 && f.relevanceInferred && f.studied && out.some((x) => x.kind === 'period' || x.kind === 'requirement')) {
+    out.push({ kind: 'mismatch-assumed', studied: f.studied, clauses: [...p.mismatchExtraYears.clauses, ...p.contact.clauses] });
   }
 
   // 二.2: 助理工程师 held for 4 years, 大专 or higher.

@@ -32,6 +32,8 @@ export interface Facts {
   /** What the degree was in, when said ("学的会计"); `studiedOther`: clearly not engineering. */
   studied?: string;
   studiedOther?: boolean;
+  /** 专业不对口 concluded from what was studied and the work, not said. */
+  relevanceInferred?: boolean;
   employerPrivate?: { value: boolean; word: string };
   employerInZone?: { value: boolean; word: string };
   /** `foreign-unknown`: a foreigner who did not say which permit. */
@@ -140,6 +142,17 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
     else if (ev?.label === 'smsReceived') facts.smsReceived ??= d.date;
     else if (ev?.label === 'honourIssued') facts.honourIssued ??= { from: d.date.slice(0, 7), to: d.date.slice(0, 7) };
     else facts.otherDate ??= d.date;
+  }
+  // "今天收到审核通过的短信", "昨天收到短信": the SMS day counted from today.
+  if (!facts.smsReceived) {
+    for (const ev of events.filter((e) => e.label === 'smsReceived')) {
+      const c = clauseOf(ev.at);
+      const rel = lex.relativeDays.find(c.text)[0];
+      if (!rel || negated(ev)) continue;
+      const d = new Date(Date.UTC(today.year, today.month - 1, today.day + Number(rel.label)));
+      facts.smsReceived = d.toISOString().slice(0, 10);
+      break;
+    }
   }
   // "之后一直在…做工艺", "毕业就进了…": work began with the graduation.
   if (facts.graduated && !facts.workStart && /一直|之后|毕业后|毕业以后|毕业就|此后|随后|以后就|毕业即|ever since|since then|after graduat/.test(text)) {
@@ -289,14 +302,17 @@ function readField(facts: Facts, text: string, lex: Lexicon, negated: (h: { at: 
     const chosen = doing ?? covered ?? work[0]!;
     facts.field = { specialty: chosen.label, word: chosen.word };
   }
-  if (other.length) {
-    facts.studied = other[0]!.word;
+  // Studied a field outside the four ("学的计算机", "学机械的") or clearly not engineering ("学的会计").
+  const studiedOutside = other[0] ?? studied.find((h) => h.label === 'other');
+  if (studiedOutside) {
+    facts.studied = studiedOutside.word;
     facts.studiedOther = true;
   }
   else if (studied.length) facts.studied = studied[0]!.word;
-  const said = lex.relevance.find(text);
+  // "算专业对口吗" asks; it does not say.
+  const said = lex.relevance.find(text).filter((h) => !/^\s*(?:吗|么|不|没|嘛|\?|？)/.test(text.slice(h.end, h.end + 2)) && !/(?:算|是否|是不是|算不算)\s*(?:专业)?$/.test(text.slice(Math.max(0, h.at - 4), h.at)));
   if (said.length) facts.educationRelevant = said[0]!.label === 'match';
-  else if (other.length && facts.field && facts.field.specialty !== 'other') facts.educationRelevant = false;
+  else if (studiedOutside && facts.field && facts.field.specialty !== 'other') { facts.educationRelevant = false; facts.relevanceInferred = true; }
   else if (studied.length && facts.field && studied[0]!.label === facts.field.specialty) facts.educationRelevant = true;
 }
 
@@ -307,7 +323,7 @@ function readHours(facts: Facts, text: string): void {
   const sum: { professional?: number; public?: number; other?: number; total?: number } = {};
   const add = (kind: keyof typeof sum, n: number) => { sum[kind] = (sum[kind] ?? 0) + n; };
   const taken: [number, number][] = [];
-  for (const m of text.matchAll(/(专业|公需|公共|其他|其它|其余|别的)(?:课程|课|科目)?(?:学时|课时)?\s*(?:是|为|有|学了|共|计|完成了?|[:=])?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:学时|课时|小时)?/g)) {
+  for (const m of text.matchAll(/(专业|公需|公共|其他|其它|其余|别的)(?:课程|课|科目|可|棵|颗)?(?:学时|课时)?\s*(?:已经|已)?(?:是|为|有|学了|刷了|修了|拿了|学满|满了|共|计|完成了?|[:=])?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:学时|课时|小时)?/g)) {
     add(HOURS_KIND[m[1]!]!, Number(m[2]));
     taken.push([m.index!, m.index! + m[0].length]);
   }

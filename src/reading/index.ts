@@ -60,7 +60,9 @@ export function readMessage(raw: string, ctx: ReadingContext): Reading {
   // "够2项了吗", "可以破格吗", "能算进5项条件里吗": can it be done, whatever comes between.
   if (/(?:够|满|可以|能|行|算|满足|符合|来得及|赶得上).{0,10}(?:吗|不|没|么)(?:\s|[?？。!！]|$)|(?:够|可以|能)不(?:够|可以|能)|\b(?:can|could|may)\s+(?:i|we|he|she|they|our|my)\b|\bis (?:it|that|this) enough\b|^(?:can|could|may|am|is|are|do|does)\b.*\b(?:apply|eligible|qualify)\b|(\p{Script=Han})不\1/u.test(normalized)) focus.add('can-i');
   const questions = questionSentences(normalized);
-  const correction = lex.corrections.has(normalized);
+  // "不对口的话…" is about 专业不对口, not a correction.
+  const relevance = lex.relevance.find(normalized);
+  const correction = lex.corrections.find(normalized).some((h) => !relevance.some((r) => h.at < r.end && h.end > r.at));
   const bare = normalized.replace(/[\s\p{P}\p{S}]+/gu, '');
   const short = [...bare].length <= 14 || (isEnglish(text) && normalized.split(/\s+/).length <= 7);
 
