@@ -23,6 +23,9 @@ import { backButton, button, clauseButton, menuButtons } from './screens.ts';
 import type { Session } from './session.ts';
 import type { Effect } from './types.ts';
 
+/** A follow-up's own words are taken as out of scope, whatever the last subject, when this like an out-of-scope example. */
+const CLEARLY_OUT_OF_SCOPE = 0.6;
+
 /** Most questions of one message answered in one reply. */
 const MAX_QUESTIONS = 3;
 
@@ -107,7 +110,8 @@ ${again.reply.text}` }]);
     const bare = [...contentOf(alone, env)].length <= 2;
     const before = sentences[sentences.findIndex((s) => s.includes(part)) - 1];
     const leanOn = !bare ? null : i > 0 ? parts[0] : before && !isQuestion(before) ? before : null;
-    const r = parts.length > 1 || leanOn ? { ...(leanOn ? read(`${leanOn} ${part}`, env) : alone), facts: reading.facts, followUp: leanOn ? null : alone.followUp } : reading;
+    // A later question with words of its own is its own question, not a follow-up of the one before.
+    const r = parts.length > 1 || leanOn ? { ...(leanOn ? read(`${leanOn} ${part}`, env) : alone), facts: reading.facts, followUp: leanOn || (i > 0 && !bare) ? null : alone.followUp } : reading;
     const one = answerOne(r, facts, topic, env, lang, session);
     effects.push({ kind: 'log-question', question: parts.length > 1 ? part : text, answered: !one.fallback, entry: one.entry, score: one.score });
     if (one.fallback) {
@@ -148,7 +152,7 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
       // "这个在哪提交", "谁负责审", "几天内": an aspect of the last subject, unless the words alone are
       // about something the notice does not cover ("那里几点上班").
       const alone = subjectOf(r.normalized, env) ? answerQuestion(r.normalized, env.knowledge, env.index) : null;
-      if (alone?.kind === 'fallback' && alone.outOfScope) return search(r.normalized, env, lang, session);
+      if (alone?.kind === 'fallback' && alone.outOfScope && (alone.search.nearestOutOfScope?.score ?? 1) >= CLEARLY_OUT_OF_SCOPE) return search(r.normalized, env, lang, session);
       query = `${subjectOf(topic.query, env)} ${withoutPointers(r.normalized, env)}`;
       near = topic;
     } else {
@@ -159,7 +163,7 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
       const topicFocus = env.knowledge.lexicon.focus.find(topic.query).map((h) => h.word).join(' ');
       if ([...own].length <= 1) query = `${topic.query} ${r.normalized}`;
       else if (!r.focus.size && topic.entry === 'personal') query = `${topic.query} ${r.normalized}`;
-      else if (!r.focus.size && topicFocus && !/[吗啥么]|什么|怎么|咋|哪|谁|几|多少/.test(r.normalized)) query = `${own} ${topicFocus}`;
+      else if (!r.focus.size && topicFocus && !/[吗啥么]|什么|怎么|咋|哪|谁|几|多[少大长久高重宽远]/.test(r.normalized)) query = `${own} ${topicFocus}`;
       else {
         // Asked of the last subject when an entry about it answers nearly as well ("三年合在一起写一张行不行"
         // after the appraisal form); as it is when it finds an answer of its own or is plainly out of scope.
@@ -188,7 +192,7 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
   const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
   if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus], ...about } };
   // An aspect of the last subject is answered from the entries about its clauses unless another is clearly better.
-  let found = near?.entry ? answered(answerNear(query, near.entry, near.clauses, env.knowledge, env.index), query, env, lang, session) : search(query, env, lang, session);
+  let found = near?.entry ? answered(answerNear(query, near.entry, near.clauses, env.knowledge, env.index), query, env, lang, session) : search(query, env, lang, session, focus);
   if (found.topic) Object.assign(found.topic, { focus: [...focus], ...about });
   // The notice names no amount of money: a question asking one is answered with what it does say,
   // and counted as one the notice does not answer.
@@ -241,9 +245,15 @@ function keep(f: Finding, r: Reading): boolean {
   return true;
 }
 
-/** The notice searched for the question. */
-function search(query: string, env: Env, lang: Language, session: Session): One {
-  return answered(answerQuestion(query, env.knowledge, env.index), query, env, lang, session);
+/** The notice searched for the question; with a focus, an answer that has what it asks is preferred. */
+function search(query: string, env: Env, lang: Language, session: Session, focus: ReadonlySet<Focus> = new Set()): One {
+  return answered(answerQuestion(query, env.knowledge, env.index, answersFocus(focus, env)), query, env, lang, session);
+}
+
+/** Whether an answer's text has what the focus asks, by knowledge/reading.yaml focusEvidence; undefined for no such focus. */
+function answersFocus(focus: ReadonlySet<Focus>, env: Env): ((text: string) => boolean) | undefined {
+  const patterns = [...focus].flatMap((f) => env.knowledge.lexicon.focusEvidence[f] ?? []);
+  return patterns.length ? (text) => patterns.some((re) => re.test(text)) : undefined;
 }
 
 function answered(a: Answer, query: string, env: Env, lang: Language, session: Session): One {

@@ -37,6 +37,8 @@ export const readingFileSchema = z.strictObject({
   specialties: keyed(SPECIALTIES),
   otherFields: words,
   notFields: words,
+  notEducation: words,
+  focusEvidence: z.partialRecord(z.enum(FOCUSES), z.array(z.string().refine((r) => { try { new RegExp(r, 'u'); return true; } catch { return false; } }, 'a regular expression')).min(1)),
   paperWords: words,
   relativeDays: z.record(z.string().regex(/^-?\d$/), words),
   relevance: z.strictObject({ mismatch: words, match: words }),
@@ -86,6 +88,10 @@ export interface Lexicon {
   fields: LabelledList<(typeof SPECIALTIES)[number] | 'other'>;
   /** Words containing a field's word that are not a field ("市政府", "电子版"). */
   notFields: WordList;
+  /** Words containing an education's word that are not one ("中小学"). */
+  notEducation: WordList;
+  /** What an answer to a focus contains. */
+  focusEvidence: Partial<Record<Focus, RegExp[]>>;
   /** Words of the paper materials. */
   paperWords: WordList;
   /** Days relative to today by their words ("0": 今天, "-1": 昨天). */
@@ -128,6 +134,8 @@ export function compileLexicon(f: ReadingFile): Lexicon {
     focus: table(f.focus),
     fields: table({ ...f.specialties, other: f.otherFields }),
     notFields: wordList(n(f.notFields)),
+    notEducation: wordList(n(f.notEducation)),
+    focusEvidence: Object.fromEntries(Object.entries(f.focusEvidence).map(([k, v]) => [k, (v ?? []).map((r) => new RegExp(r, 'u'))])),
     paperWords: wordList(n(f.paperWords)),
     relativeDays: table(f.relativeDays),
     relevance: table(f.relevance),

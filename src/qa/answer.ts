@@ -27,6 +27,9 @@ export const THRESHOLDS = {
   outOfScopeOnlyShare: 0.2,
 } as const;
 
+/** How much lower an FAQ entry may score and still be taken for having what the question asks. */
+const FOCUS_MARGIN = 0.08;
+
 /** Longest clause excerpt given as an answer, in characters. */
 const MAX_EXCERPT = 300;
 
@@ -43,7 +46,11 @@ export type Answer =
     outOfScope: boolean;
   };
 
-export function answerQuestion(question: string, k: Knowledge, index: SearchIndex): Answer {
+/**
+ * `answers`, when given, tells whether an answer's text has what the question asks (an address
+ * for "在哪"): among FAQ entries within `FOCUS_MARGIN` of the best, the first that has it is taken.
+ */
+export function answerQuestion(question: string, k: Knowledge, index: SearchIndex, answers?: (text: string) => boolean): Answer {
   const search = index.search(question);
   const { faq, clause } = search;
   const faqScore = faq?.score ?? 0;
@@ -55,7 +62,13 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.6) return { kind: 'fallback', search, outOfScope: true };
 
   const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);
-  if (useFaq) return faqAnswer(faq.id, faqScore, k, search);
+  if (useFaq) {
+    const best = k.faqById.get(faq.id)!;
+    const better = answers && !answers(best.answer)
+      ? search.faqRanking.find((h) => h.score >= Math.max(THRESHOLDS.faq, faqScore - FOCUS_MARGIN) && answers(k.faqById.get(h.id)!.answer))
+      : undefined;
+    return better ? faqAnswer(better.id, better.score, k, search) : faqAnswer(faq.id, faqScore, k, search);
+  }
   if (clause && clauseScore >= THRESHOLDS.clause) {
     const c = k.clauseById.get(clause.id)!;
     const related = relatedQuestions(k, [], search, undefined);

@@ -160,7 +160,8 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
   }
 
   // ── education ──
-  const edu = lex.education.find(text).filter((h) => !negated(h));
+  const notEducation = lex.notEducation.find(text);
+  const edu = lex.education.find(text).filter((h) => !negated(h) && !notEducation.some((m) => h.at < m.end && h.end > m.at));
   if (edu.length) facts.education = edu[0]!.label;
 
   // ── none of: "没有助工", "也没有技师证" ──

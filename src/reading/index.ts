@@ -58,7 +58,7 @@ export function readMessage(raw: string, ctx: ReadingContext): Reading {
   const facts = readFacts(normalized, lex, today, ctx.seasonYear);
   const focus = new Set(lex.focus.find(normalized).map((h) => h.label));
   // "够2项了吗", "可以破格吗", "能算进5项条件里吗": can it be done, whatever comes between.
-  if (/(?:够|满|可以|能|行|算|满足|符合|来得及|赶得上).{0,10}(?:吗|不|没|么)(?:\s|[?？。!！]|$)|(?:够|可以|能)不(?:够|可以|能)|\b(?:can|could|may)\s+(?:i|we|he|she|they|our|my)\b|\bis (?:it|that|this) enough\b|^(?:can|could|may|am|is|are|do|does)\b.*\b(?:apply|eligible|qualify)\b|(\p{Script=Han})不\1/u.test(normalized)) focus.add('can-i');
+  if (/(?:够|满|可以|能|行|算|满足|符合|来得及|赶得上).{0,10}(?:吗|不|没|么|吧)(?:\s|[?？。!！]|$)|(?:够|可以|能)不(?:够|可以|能)|\b(?:can|could|may)\s+(?:i|we|he|she|they|our|my)\b|\bis (?:it|that|this) enough\b|^(?:can|could|may|am|is|are|do|does)\b.*\b(?:apply|eligible|qualify)\b|(\p{Script=Han})不\1/u.test(normalized)) focus.add('can-i');
   const questions = questionSentences(normalized);
   // "不对口的话…" is about 专业不对口, not a correction.
   const relevance = lex.relevance.find(normalized);
@@ -116,7 +116,7 @@ function followUpOf(text: string, bare: string, short: boolean, lex: Lexicon): F
   const opens = lex.followUp.openers.find(text).some((h) => h.at === 0);
   const closes = lex.followUp.closers.find(text).some((h) => h.end >= text.replace(/[\s\p{P}]+$/u, '').length - 1);
   if (slots.length && (opens || closes || [...bare].length <= 6)) return { kind: 'slot', slots };
-  const brief = /[a-z]/.test(bare) && !/\p{Script=Han}/u.test(bare) ? text.split(/\s+/).length <= 7 : [...bare].length <= 10;
+  const brief = /[a-z]/.test(bare) && !/\p{Script=Han}/u.test(bare) ? text.split(/\s+/).length <= 7 : [...bare].length <= 14;
   if (brief && (opens || closes || QUESTION_MARK.test(text))) return { kind: 'bare', slots };
   return null;
 }
