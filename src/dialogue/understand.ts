@@ -169,7 +169,7 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
         // after the appraisal form); as it is when it finds an answer of its own or is plainly out of scope.
         const alone = answerQuestion(r.normalized, env.knowledge, env.index);
         const combined = `${subjectOf(topic.query, env)} ${r.normalized}`;
-        const close = alone.kind === 'fallback' && alone.outOfScope ? null : nearEntry(combined, topic.clauses, env.knowledge, env.index);
+        const close = alone.kind === 'fallback' && alone.outOfScope ? null : nearEntry(combined, topic.clauses, env.knowledge, env.index, answersFocus(r.focus, env));
         if (close && (alone.kind === 'fallback' || close.score >= NEAR_SHARE * alone.score)) {
           query = combined;
           near = topic;
@@ -192,7 +192,7 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
   const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
   if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus], ...about } };
   // An aspect of the last subject is answered from the entries about its clauses unless another is clearly better.
-  let found = near?.entry ? answered(answerNear(query, near.entry, near.clauses, env.knowledge, env.index), query, env, lang, session) : search(query, env, lang, session, focus);
+  let found = near?.entry ? answered(answerNear(query, near.entry, near.clauses, env.knowledge, env.index, answersFocus(focus, env)), query, env, lang, session) : search(query, env, lang, session, focus);
   if (found.topic) Object.assign(found.topic, { focus: [...focus], ...about });
   // The notice names no amount of money: a question asking one is answered with what it does say,
   // and counted as one the notice does not answer.
@@ -204,11 +204,13 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
 function personal(r: Reading, facts: Facts, _topic: Topic | null, env: Env, lang: Language, query = r.normalized): { reply: Reply } | null {
   const eligibility = ['can-i', 'years', 'short-by', 'days-left'].some((f) => r.focus.has(f as Focus));
   const hoursAsked = (r.focus.has('how-many') || r.focus.has('can-i')) && facts.hours !== undefined;
-  const documentsAsked = (r.focus.has('materials') || r.focus.has('how')) && (r.facts.graduated || r.facts.educationOrigin || r.facts.degreeNotExtracted || r.facts.outOfProvince || r.facts.nationality);
+  // The documents a situation adds: this message's, or what was told before when it follows up ("那我要传点啥").
+  const told = r.followUp ? facts : r.facts;
+  const documentsAsked = (r.focus.has('materials') || r.focus.has('how')) && (told.graduated || told.educationOrigin || told.degreeNotExtracted || told.outOfProvince || told.nationality);
   const quotaAsked = r.focus.has('how-many') && (r.facts.honourCategory !== undefined || r.facts.honourLevel !== undefined);
   if (!eligibility && !hoursAsked && !documentsAsked && !quotaAsked && !(r.focus.has('deadline') && (facts.today || facts.otherDate))) return null;
-  // Facts of earlier messages count for an eligibility question; otherwise only this message's.
-  const known = eligibility ? facts : r.facts;
+  // Facts of earlier messages count for an eligibility question or a follow-up; otherwise only this message's.
+  const known = eligibility || r.followUp ? facts : r.facts;
   const findings = personalFindings({ facts: known, focus: r.focus, deadline: deadlineNamed(query), now: env.now, timeZone: env.timeZone }, env.knowledge)
     .filter((f) => keep(f, r));
   if (!findings.length) return null;

@@ -81,9 +81,9 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
  * A question asked of a subject already answered ("谁负责审" after the 中评委 step): the entry about
  * the same clauses that best matches it, else the topic's own entry.
  */
-export function answerNear(question: string, topicEntry: string, clauses: readonly string[], k: Knowledge, index: SearchIndex): Answer {
-  const plain = answerQuestion(question, k, index);
-  const near = nearEntry(question, clauses, k, index);
+export function answerNear(question: string, topicEntry: string, clauses: readonly string[], k: Knowledge, index: SearchIndex, answers?: (text: string) => boolean): Answer {
+  const plain = answerQuestion(question, k, index, answers);
+  const near = nearEntry(question, clauses, k, index, answers);
   // The entry near the last subject, unless the plain answer is clearly better.
   if (near && (plain.kind === 'fallback' || near.score >= NEAR_SHARE * plain.score)) return near;
   if (plain.kind === 'answer') return plain;
@@ -97,10 +97,15 @@ export function answerNear(question: string, topicEntry: string, clauses: readon
 export const NEAR_SHARE = 0.75;
 
 /** The best FAQ entry for the question among those citing one of `clauses`, or null. */
-export function nearEntry(question: string, clauses: readonly string[], k: Knowledge, index: SearchIndex): Extract<Answer, { kind: 'answer' }> | null {
+export function nearEntry(question: string, clauses: readonly string[], k: Knowledge, index: SearchIndex, answers?: (text: string) => boolean): Extract<Answer, { kind: 'answer' }> | null {
   const search = index.search(question);
-  const near = search.faqRanking.find((h) => h.score >= THRESHOLDS.related && k.faqById.get(h.id)!.clauses.some((c) => clauses.includes(c)));
-  return near ? faqAnswer(near.id, near.score, k, search) : null;
+  const candidates = search.faqRanking.filter((h) => h.score >= THRESHOLDS.related && k.faqById.get(h.id)!.clauses.some((c) => clauses.includes(c)));
+  const best = candidates[0];
+  if (!best) return null;
+  // One that has what the question asks, when it scores nearly as well.
+  const fits = answers && !answers(k.faqById.get(best.id)!.answer) ? candidates.find((h) => h.score >= best.score - FOCUS_MARGIN && answers(k.faqById.get(h.id)!.answer)) : undefined;
+  const chosen = fits ?? best;
+  return faqAnswer(chosen.id, chosen.score, k, search);
 }
 
 function faqAnswer(id: string, score: number, k: Knowledge, search: SearchResult): Extract<Answer, { kind: 'answer' }> {

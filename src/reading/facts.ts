@@ -351,9 +351,11 @@ function readAchievements(facts: Facts, text: string, lex: Lexicon, negated: (h:
   const UTIL = kind('实用新型(?:专利)?|utility models?');
   const SOFT = kind('软件著作权|软著|software copyrights?');
   const n = (what: string) => count(new RegExp(`(\\d+)\\s*(?:项|个|件|篇)?\\s*(?:的)?\\s*${what}|${what}\\s*(?:有|共|拿了|取得)?\\s*(\\d+)\\s*(?:项|个|件)`));
-  facts.inventionPatents = n(INV) ?? facts.inventionPatents;
-  facts.utilityModels = n(UTIL) ?? facts.utilityModels;
-  facts.softwareCopyrights = n(SOFT) ?? facts.softwareCopyrights;
+  // "拿了个发明专利", "有一项软著": one.
+  const one = (what: string) => (new RegExp(`(?:拿了|拿到|有|取得了?|获得了?|获了|授权了?|申请了|下来了?|搞了|弄了|登记了)\\s*(?:1|一)?\\s*(?:个|项|件)\\s*${what}`).test(text) ? 1 : undefined);
+  facts.inventionPatents = n(INV) ?? one(INV) ?? facts.inventionPatents;
+  facts.utilityModels = n(UTIL) ?? one(UTIL) ?? facts.utilityModels;
+  facts.softwareCopyrights = n(SOFT) ?? one(SOFT) ?? facts.softwareCopyrights;
   for (const key of ['inventionPatents', 'utilityModels', 'softwareCopyrights'] as const) if (facts[key] === undefined) delete facts[key];
   const hits = lex.achievements.find(text);
   for (const h of hits) {
