@@ -100,7 +100,8 @@ ${again.reply.text}` }]);
   const answered: Reply[] = [];
   const effects: Effect[] = [];
   let topic = session.context.topic;
-  let fallbacks = 0;
+  let generic = 0;
+  let inNotice = 0;
   const seen = new Set<string>();
   const sentences = reading.normalized.split(/(?<=[。！!？?\n；;])/).map((s) => s.trim()).filter(Boolean);
   for (const [i, part] of parts.entries()) {
@@ -115,20 +116,27 @@ ${again.reply.text}` }]);
     const one = answerOne(r, facts, topic, env, lang, session);
     effects.push({ kind: 'log-question', question: parts.length > 1 ? part : text, answered: !one.fallback, entry: one.entry, score: one.score });
     if (one.fallback) {
-      fallbacks++;
+      // An entry saying what the notice does and does not say ("退休返聘…通知未写明") is shown; else the fallback, once.
+      if (one.generic || !one.reply.text.includes(env.knowledge.params.contact.value.phone)) generic++;
+      if (!one.generic && !seen.has(one.reply.text)) { seen.add(one.reply.text); answered.push(one.reply); }
       continue;
     }
+    inNotice++;
     if (one.topic) topic = one.topic;
     if (seen.has(one.reply.text)) continue;
     seen.add(one.reply.text);
     answered.push(one.reply);
   }
   // What the notice does not answer is said once, with the contact, after what it does.
-  const replies = fallbacks ? [...answered, fallbackReply(env, lang, session)] : answered;
-  return { session: withContext({ ...context, topic }), replies, fallback: answered.length === 0, effects };
+  const replies = generic ? [...answered, fallbackReply(env, lang, session)] : answered;
+  return { session: withContext({ ...context, topic }), replies, fallback: inNotice === 0, effects };
 }
 
-interface One { reply: Reply; fallback: boolean; entry: string | null; score: number; topic: Topic | null }
+interface One {
+  reply: Reply; fallback: boolean; entry: string | null; score: number; topic: Topic | null;
+  /** The reply is the general fallback (nothing specific to say). */
+  generic?: boolean;
+}
 
 function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang: Language, session: Session): One {
   let query = r.normalized;
@@ -262,7 +270,7 @@ function answered(a: Answer, query: string, env: Env, lang: Language, session: S
   const k = env.knowledge;
   if (a.kind === 'fallback') {
     const best = a.search.faq;
-    return { reply: fallbackReply(env, lang, session), fallback: true, entry: best ? `faq:${best.id}` : null, score: best?.score ?? 0, topic: null };
+    return { reply: fallbackReply(env, lang, session), fallback: true, generic: true, entry: best ? `faq:${best.id}` : null, score: best?.score ?? 0, topic: null };
   }
   const whole = a.source === 'clause' && a.text === k.clauseById.get(a.id)!.text;
   const buttons = [...(whole ? [] : [clauseButton(env, a.clauseIds[0]!)]), ...a.related];

@@ -27,6 +27,9 @@ export const THRESHOLDS = {
   outOfScopeOnlyShare: 0.2,
 } as const;
 
+/** Scores this close count as a tie between the notice and an out-of-scope example; the notice wins it. */
+const TIE = 0.02;
+
 /** How much lower an FAQ entry may score and still be taken for having what the question asks. */
 const FOCUS_MARGIN = 0.08;
 
@@ -58,7 +61,7 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   if (search.outOfScope && faqScore < THRESHOLDS.outOfScopeFaq) return { kind: 'fallback', search, outOfScope: true };
   const oos = search.nearestOutOfScope?.score ?? 0;
   // Phrasings and examples are scored alike; a clause's score only measures how much of the question it covers, so it counts a little less.
-  if (oos >= THRESHOLDS.outOfScopeExample && oos > Math.max(faqScore, 0.9 * clauseScore)) return { kind: 'fallback', search, outOfScope: true };
+  if (oos >= THRESHOLDS.outOfScopeExample && oos > Math.max(faqScore, 0.9 * clauseScore) + TIE) return { kind: 'fallback', search, outOfScope: true };
   if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.6) return { kind: 'fallback', search, outOfScope: true };
 
   const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);

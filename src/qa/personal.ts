@@ -134,7 +134,9 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
   const items = itemsOf(f, p, extra, cutoff);
   const career = f.workStart !== undefined || f.workYears !== undefined || f.education !== undefined;
   const route1 = out.find((x) => x.kind === 'period' && x.route === 'education-years');
-  if (items.known.some((n) => n !== 4) && (items.known.length >= 2 || career) && !(route1?.kind === 'period' && route1.holds === true)) {
+  // An education without an 二.1 route: item (4) alone is still worth saying ("中专…干了15年").
+  const noRoute1 = f.education !== undefined && base === null;
+  if ((items.known.some((n) => n !== 4) || (noRoute1 && items.known.includes(4))) && (items.known.length >= 2 || career) && !(route1?.kind === 'period' && route1.holds === true)) {
     out.push({ kind: 'items', ...items, need: p.twoOfFive.value.itemsRequired, total: p.twoOfFive.value.itemsTotal, longNeed: p.longServiceYears.value + extra, clauses: routeClauses('two-of-five', p, flags) });
   }
   if (f.patentYear !== undefined) {
@@ -185,7 +187,7 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
   }
 
   // The routes an education is left with are said only when none of them was decided.
-  if (out.some((x) => x.kind === 'items' || x.kind === 'honour' || (x.kind === 'period' && x.route === 'technician'))) {
+  if (out.some((x) => (x.kind === 'items' && x.held.length >= x.need) || (x.kind === 'honour' && x.holds) || (x.kind === 'period' && x.route === 'technician' && x.holds === true))) {
     const at = out.findIndex((x) => x.kind === 'no-education-route');
     if (at >= 0) out.splice(at, 1);
   }

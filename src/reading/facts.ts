@@ -116,6 +116,8 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
     // "只有技师证 2022年拿的": a short clause of its own takes the last event of the clause before.
     const i = cls.indexOf(c as Clause);
     if (i > 0 && [...c.text].length <= 12 && /拿|评|取得|获得|考|的$/.test(c.text)) return within(events, cls[i - 1]!).at(-1);
+    // A clause that is only the time ("…毕业的 2015年7月 一直在…"): the event just before it, else just after.
+    if (/^[\d\s年月日号底初末份.-]+$/.test(c.text.trim())) return (i > 0 ? within(events, cls[i - 1]!).at(-1) : undefined) ?? (cls[i + 1] ? within(events, cls[i + 1]!)[0] : undefined);
     return undefined;
   };
   for (const m of times.months) {
@@ -182,7 +184,8 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
   for (const h of lex.employers.find(text)) {
     // Said of the person's employer: "在国企", "我们是民营企业", "单位是区里的事业单位", "国企的技术员".
     const c = clauseOf(h.at);
-    const employer = /在|是|属于|单位|公司|企业|厂|上班|工作|员工|当|我们|进|work|employ|compan/.test(c.text.replace(h.word, ''));
+    // Said of the person's employer, or a kind of person by employer ("公务员", "事业编").
+    const employer = /公务员|参公|事业编/.test(h.word) || /在|是|属于|单位|公司|企业|厂|上班|工作|员工|当|我们|进|work|employ|compan/.test(c.text.replace(h.word, ''));
     if (!employer) continue;
     const isPrivate = h.label === 'private';
     facts.employerPrivate = { value: negated(h) ? !isPrivate : isPrivate, word: negated(h) ? negatedPhrase(text, h, c.at) : h.word };

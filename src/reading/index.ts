@@ -98,7 +98,9 @@ export function isEnglish(text: string): boolean {
 function questionSentences(text: string): string[] {
   const out: string[] = [];
   for (const sentence of text.split(/(?<=[。！!？?\n；;])/).map((s) => s.trim()).filter(Boolean)) {
-    const parts = sentence.split(/[，,]/).map((s) => s.trim()).filter(Boolean);
+    // Chinese typed without punctuation separates with spaces ("想问我能不能报 学历要做啥认证") and 另外/还有.
+    const han = /\p{Script=Han}/u.test(sentence);
+    const parts = sentence.split(han ? /[，,]|\s+|(?=另外|还有就是|还想问|再问下|再问一下)/ : /[，,]/).map((s) => s.trim()).filter(Boolean);
     const asking = parts.filter((p) => QUESTION_MARK.test(p));
     if (asking.length >= 2 && asking.length === parts.length) out.push(...asking);
     else if (asking.length >= 2 && parts.length - asking.length <= 1 && asking.every((p) => [...p].length >= 4)) out.push(...asking);
