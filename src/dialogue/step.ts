@@ -31,7 +31,7 @@ import { readText, situationNote, understand } from './understand.ts';
 export { newSession, flowsVersion } from './session.ts';
 
 /** Longest message searched; a longer one is asked to be shortened. */
-export const MAX_QUESTION_CHARS = 500;
+export const MAX_QUESTION_CHARS = 2000;
 
 /**
  * What one handler produced. `pause` marks a screen that leaves the pending question waiting

@@ -16,7 +16,7 @@ export const THRESHOLDS = {
   /** An FAQ answer is preferred unless a clause explains the question clearly better. */
   clauseMargin: 0.2,
   /** A question naming an out-of-scope term needs an almost exact FAQ match. */
-  outOfScopeFaq: 0.85,
+  outOfScopeFaq: 0.95,
   /** Related questions shown must be at least this similar. */
   related: 0.3,
   /**
@@ -62,7 +62,7 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   const oos = search.nearestOutOfScope?.score ?? 0;
   // Phrasings and examples are scored alike; a clause's score only measures how much of the question it covers, so it counts a little less.
   if (oos >= THRESHOLDS.outOfScopeExample && oos > Math.max(faqScore, 0.9 * clauseScore) + TIE) return { kind: 'fallback', search, outOfScope: true };
-  if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.6) return { kind: 'fallback', search, outOfScope: true };
+  if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.7) return { kind: 'fallback', search, outOfScope: true };
 
   const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);
   if (useFaq) {

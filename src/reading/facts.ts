@@ -225,7 +225,7 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
   if (facts.outOfProvince === undefined && /外省(?:的)?社保|社保.{0,6}外省/.test(text)) facts.outOfProvince = true;
 
   // ── annual reviews ──
-  if (/考核/.test(text)) {
+  if (/考核/.test(text) || /20\d\d\s*年?度?(?:的)?(?:是|为)?\s*(?:基本合格|不合格|基本称职|不称职)/.test(text)) {
     const grades = lex.grades.find(text).filter((g) => !QUESTION.test(clauseOf(g.at).text) || /不合格|基本合格|一年/.test(clauseOf(g.at).text));
     const fails = grades.filter((g) => g.label === 'fail' || (g.label === 'pass' && negated(g)));
     if (fails.length) {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot/index.ts';
-import { step } from '../../src/dialogue/step.ts';
+import { MAX_QUESTION_CHARS, step } from '../../src/dialogue/step.ts';
 import type { Input } from '../../src/dialogue/types.ts';
 import { AUG, envAt as envOf, greeted as greetedOf, testBot } from '../kit.ts';
 
@@ -78,7 +78,8 @@ describe('bad input', () => {
   });
   it('asks to shorten a huge message instead of searching it', () => {
     const r = step(greeted(), text('照片'.repeat(50_000)), envAt(AUG));
-    expect(r.replies[0]!.text).toContain('500');
+    expect(r.replies[0]!.text).toContain(String(MAX_QUESTION_CHARS));
+    expect(step(greeted(), text('照'.repeat(MAX_QUESTION_CHARS + 1)), envAt(AUG)).replies[0]!.text).toContain(String(MAX_QUESTION_CHARS));
   });
   it('handles emoji and garbage with a fallback, not a crash', () => {
     for (const t of ['😀😀😀', '￥%……&*（', 'asdkjh qwe', '\u0000\u0001']) {
