@@ -10,7 +10,7 @@
  */
 import { parseAction, type Action } from '../core/actions.ts';
 import type { Input, Reply } from '../core/types.ts';
-import { beginInterview, interviewStep, learnDuring, readsAsAnswer, resumeQuestion, type InterviewEvent, type InterviewMode, type InterviewTurn } from '../interview/engine.ts';
+import { amend, beginInterview, interviewStep, readsAsAnswer, resumeQuestion, type InterviewEvent, type InterviewMode, type InterviewTurn } from '../interview/engine.ts';
 import { checkPhoto, photoFacts } from '../photo/check.ts';
 import { profileAnswers } from '../qa/personal.ts';
 import { cite } from '../knowledge/cite.ts';
@@ -133,6 +133,11 @@ function onText(session: Session, raw: string, env: Env): Outcome {
     case 'unsubscribe': return onAction(session, { kind: 'remind', op: 'cancel' }, env);
     case undefined: break;
   }
+  // At the review or after the verdict, a correction or new facts change the check's answers.
+  if (session.interview && (session.mode.kind === 'reviewing' || session.interview.lastVerdict) && !looksLikeQuestion(text)) {
+    const told = toldToCheck(session, text, env);
+    if (told) return told;
+  }
   const answered = question(text, env, session);
   // The first reply a person gets also says what the bot can do.
   return session.greeted ? answered : { ...answered, replies: [...answered.replies, welcome(env, session)] };
@@ -157,9 +162,9 @@ function duringInterview(session: Session, text: string, env: Env): Outcome {
   // "我是本科" answers the question; "本科要几年？" is a side question.
   const reads = readsAsAnswer(session.mode as InterviewMode, text, interviewEnv(env));
   const asks = looksLikeQuestion(text);
-  // "大专，2016年9月开始在印染厂做技术": facts for questions not asked yet are filled in.
-  const learned = asks ? null : learnFromText(session, text, reads, env);
-  if (learned) return learned;
+  // "不是国企", "大专，2016年9月开始在印染厂做技术", "不对，公司不在北片": read, recorded, said back.
+  const told = asks ? null : toldToCheck(session, text, env);
+  if (told) return told;
   if (reads && !asks) return interview(session, { kind: 'answer', raw: text }, env);
   const side = question(text, env, session);
   // A side question: its answer (or the honest fallback, when it is a question); the pending question follows.
@@ -169,19 +174,48 @@ function duringInterview(session: Session, text: string, env: Env): Outcome {
 }
 
 /**
- * Facts told in the person's own words during the check: the questions they answer are filled
- * in (said back, with what they already decide) and the check goes on. Null when the text tells
- * nothing for a question not answered yet, or only answers the pending one.
+ * What the person says in their own words while the check runs, at its review, or after its
+ * verdict: the answers it gives are recorded by their reading ("不是国企" answers 民营企业吗 with 是,
+ * "2021年是基本合格" the review question with 否), facts for later questions are filled in, and a
+ * correction ("不对，我是2019年拿的技师") changes the answer it names; each is said back, and the
+ * check goes on. Null when the text gives the check nothing.
  */
-function learnFromText(session: Session, text: string, reads: boolean, env: Env): Outcome | null {
+function toldToCheck(session: Session, text: string, env: Env): Outcome | null {
+  const state = session.interview;
+  if (!state) return null;
   const reading = readText(text, env);
-  const known = profileAnswers(reading.facts);
-  const pending = session.mode.kind === 'asking' ? env.interview.stepById.get(session.mode.step)?.field : undefined;
-  const others = Object.keys(known).filter((f) => f !== pending);
-  if (!others.length || (reads && others.every((f) => !env.interview.steps.some((s) => s.field === f)))) return null;
-  const facts = mergeFacts(session.context.facts, reading.facts, reading.act === 'correction');
-  const turn = learnDuring(session.interview!, session.mode as InterviewMode, known, interviewEnv(env), situationNote(facts, env, reading.language) ?? undefined);
+  const correcting = reading.act === 'correction';
+  const known = checkAnswers(reading, state, env);
+  if (!Object.keys(known).length) return null;
+  const mode = session.mode.kind === 'asking' || session.mode.kind === 'reviewing' ? session.mode : null;
+  const facts = mergeFacts(session.context.facts, reading.facts, correcting);
+  const note = mode?.kind === 'asking' && !correcting ? situationNote(facts, env, reading.language) ?? undefined : undefined;
+  const turn = amend(state, mode as InterviewMode | null, known, correcting || !mode, interviewEnv(env), note);
   return turn ? fromTurn({ ...session, context: { ...session.context, facts } }, turn) : null;
+}
+
+/**
+ * The check's answers a reading gives, by field. A date corrected with its year only keeps the
+ * month answered before ("不对，是2016年"); a bare date in a correction goes to the one date answered.
+ */
+function checkAnswers(reading: ReturnType<typeof readText>, state: NonNullable<Session['interview']>, env: Env): Record<string, unknown> {
+  const known = profileAnswers(reading.facts);
+  if (reading.act !== 'correction') return known;
+  const months = env.interview.steps.filter((s) => s.kind === 'month').map((s) => s.field);
+  const answered = (f: string) => typeof state.answers[f] === 'string' ? state.answers[f] as string : undefined;
+  const spans = reading.facts as Record<string, { from: string; to: string } | null | undefined>;
+  for (const f of months) {
+    const span = spans[f];
+    const old = answered(f);
+    if (span && span.from !== span.to && old && !(f in known)) known[f] = `${span.from.slice(0, 4)}-${old.slice(5)}`;
+  }
+  const bare = reading.facts.bareMonth;
+  const told = [...new Set(months)].filter((f) => answered(f));
+  if (bare && !months.some((f) => f in known) && told.length === 1) {
+    const f = told[0]!;
+    known[f] = bare.from === bare.to ? bare.from : `${bare.from.slice(0, 4)}-${answered(f)!.slice(5)}`;
+  }
+  return known;
 }
 
 /** Question words and marks: such a message is asked, not answered. */

@@ -81,20 +81,46 @@ export function beginInterview(env: InterviewEnv, known: Answers = {}): Intervie
 }
 
 /**
- * Facts the person told in their own words while the interview runs ("大专，2016年9月开始做技术"
- * at the first question): the fields not answered yet are filled in and said, and the interview
- * goes on with the question it still needs. `told` is empty when nothing new was filled.
+ * Answers the person gave in their own words, at any point of the check: the pending question's
+ * ("不是国企" to 民营企业吗 is 是), new ones, and, when `correcting` ("不对，公司不在北片"), changed ones.
+ * Each is said back ("已更正：民营企业：否 → 是"), then the check goes on: the next question it needs,
+ * the review, or straight to the new verdict once one was given. Null when nothing changes.
  */
-export function learnDuring(state: InterviewState, mode: InterviewMode | null, known: Answers, env: InterviewEnv, note?: { text: string; citations: Citation[] }): InterviewTurn | null {
+export function amend(state: InterviewState, mode: InterviewMode | null, known: Answers, correcting: boolean, env: InterviewEnv, note?: { text: string; citations: Citation[] }): InterviewTurn | null {
   const asking = mode?.kind === 'asking' ? mode : null;
-  const filled = fillIn(state, known, env);
-  if (!asking || !filled.told.length) return null;
-  const said: Reply = {
-    text: [tf(env, 'learned', { answers: toldText(filled.state, filled.told, env) }), note?.text].filter(Boolean).join('\n'),
-    buttons: [], citations: note?.citations ?? [],
-  };
-  const pendingFilled = filled.told.some((s) => s.id === asking.step);
-  return pendingFilled ? continueAfter(filled.state, asking, env, [said]) : reask(filled.state, mode, env, [said]);
+  const pending = asking ? env.flow.stepById.get(asking.step) : undefined;
+  let next = state;
+  const changed: string[] = [];
+  const recorded: Step[] = [];
+  const seen = new Set<string>();
+  for (const step of env.flow.steps) {
+    if (!(step.field in known) || seen.has(step.field)) continue;
+    // Of two steps asking one field (助工 twice), the one pending, else the one answered, else the first whose condition holds.
+    const same = env.flow.steps.filter((s) => s.field === step.field);
+    const target = same.find((s) => s.id === pending?.id) ?? same.find((s) => next.history.includes(s.id)) ?? step;
+    if (target !== step) continue;
+    seen.add(step.field);
+    const read = readAnswer(step, rawOf(step, known[step.field]), env);
+    if (!read.ok) continue;
+    const answered = isAnswered(next.answers, step.field);
+    const before = answered ? shown(step, next.answers, env) : null;
+    if (answered && JSON.stringify(readField(next.answers, step.field)) === JSON.stringify(read.value)) continue;
+    if (answered && !correcting && step.id !== pending?.id) continue;
+    next = record({ ...next, answers: setAnswer(next.answers, step, read.value), skipped: next.skipped.filter((id) => id !== step.id) }, step);
+    if (before !== null) changed.push(tf(env, 'changedAnswer', { field: env.flow.texts.labels[step.id]!, before, after: shown(step, next.answers, env) }));
+    else recorded.push(step);
+  }
+  if (!changed.length && !recorded.length) return null;
+  const lines = [
+    changed.length ? tf(env, 'amended', { changes: changed.join('；') }) : '',
+    recorded.length ? tf(env, 'noted', { answers: toldText(next, recorded, env) }) : '',
+    note?.text ?? '',
+  ].filter(Boolean);
+  const said: Reply = { text: lines.join('\n'), buttons: [], citations: note?.citations ?? [] };
+  // After a verdict, a change goes straight to the new verdict (or the question it now needs).
+  const editing = asking ? asking.editing : state.lastVerdict && !mode ? 'verdict' : 'review';
+  const turn = advance(next, editing, env);
+  return { ...turn, replies: [said, ...turn.replies] };
 }
 
 /** The known answers of fields not answered yet, read as each step reads them. */
@@ -155,7 +181,9 @@ export function interviewStep(state: InterviewState, mode: InterviewMode | null,
       const parsed = readAnswer(step, event.raw, env);
       if (!parsed.ok) return reask(state, mode, env, [plain(tf(env, 'hint', { hint: parsed.hint }))]);
       const answers = setAnswer(state.answers, step, parsed.value);
-      return continueAfter(record({ ...state, answers }, step), asking, env, []);
+      const next = record({ ...state, answers }, step);
+      // Said back in a few words, so that a misreading shows at once.
+      return continueAfter(next, asking, env, [plain(tf(env, 'noted', { answers: toldText(next, [step], env) }))]);
     }
   }
 }

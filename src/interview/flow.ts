@@ -63,7 +63,7 @@ export const interviewFlowSchema = z.strictObject({
 
 /** The interview's wording keys and the placeholders the engine supplies for each. */
 export const INTERVIEW_TEXTS = {
-  start: [], prefilled: ['answers'], learned: ['answers'], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
+  start: [], prefilled: ['answers'], learned: ['answers'], noted: ['answers'], amended: ['changes'], changedAnswer: ['field', 'before', 'after'], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
   help: [], hint: ['hint'], notSkippable: ['hint'], skipped: ['answer'], backTo: ['answer'], editing: ['answer'], nothingToGoBack: [],
   stale: [], exited: [], review: [], reviewLine: ['n', 'field', 'answer'], confirm: [], change: ['n'],
   eligible: ['routes'], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], deadlinesTitle: [],

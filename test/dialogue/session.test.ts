@@ -37,7 +37,7 @@ describe('a stored session of other flows', () => {
     const c = conversation(bot);
     c.action('interview:start');
     const review = answerFields(c, { ...PASS, education: 'bachelor', workStart: '2018-07', educationRelevant: true, educationOrigin: 'domestic', graduated: '2018-06', degreeAutoVerified: true, 'socialInsurance.consistent': true, 'socialInsurance.outOfProvince': false });
-    expect(review.replies[0]!.buttons[0]!.action).toBe('interview:confirm');
+    expect(review.replies.at(-1)!.buttons[0]!.action).toBe('interview:confirm');
     const stored = JSON.parse(JSON.stringify(c.session)) as Session;
     expect(stored.interview!.history).toContain('work-start');
 
