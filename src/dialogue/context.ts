@@ -41,6 +41,10 @@ export function mergeFacts(old: Facts, given: Facts, correction: boolean): Facts
     if (told.length === 1) (fresh as Record<string, unknown>)[told[0]!] = bareMonth;
   }
   const out: Facts = { ...old, ...fresh };
+  // "实用新型我有3个" then "但是排第二": none of them ranked first.
+  if (out.rankedNotFirst && out.utilityModels !== undefined && fresh.utilityModelsFirst === undefined) out.utilityModelsFirst = 0;
+  // A photo described over several messages ("300x400的" then "jpg").
+  if (old.photo && fresh.photo) out.photo = { ...old.photo, ...fresh.photo };
   for (const field of MONTH_FIELDS) {
     const before = old[field] as MonthSpan | null | undefined;
     const now = fresh[field] as MonthSpan | null | undefined;
@@ -60,5 +64,5 @@ export function mergeFacts(old: Facts, given: Facts, correction: boolean): Facts
 
 /** Whether a message told anything new. */
 export function toldSomething(fresh: Facts): boolean {
-  return Object.keys(fresh).some((k) => !['otherDate', 'today', 'bareMonth', 'otherFieldNamed'].includes(k));
+  return Object.keys(fresh).some((k) => !['otherDate', 'today', 'bareMonth', 'otherFieldNamed', 'photo'].includes(k));
 }

@@ -22,7 +22,7 @@ export const CHAT_TEXTS = {
   deadlineLine: ['what', 'date', 'days'], daysLeft: ['days'], today: [], past: [], deadlinesIntro: ['date'],
   deadlinesRules: ['paperDays', 'publicityDays'], deadlinesPast: ['edition'], individualDeadline: [], unitDeadline: [],
   forgetConfirm: [], forgotten: [], forgetCancelled: [], paused: [],
-  photoOk: ['rules'], photoBad: [], photoLine: ['need', 'have'], photoPassed: ['rules'],
+  photoOk: ['rules'], photoBad: [], photoLine: ['need', 'have'], photoPassed: ['rules'], describedPhotoOk: ['rules'], describedPhotoBad: [], describedPhotoLine: ['need', 'have'], describedPhotoRest: ['rules'],
   paperDeadline: ['date', 'paperDays', 'deadline'], calendarNotCovered: ['from', 'to', 'year'],
   remindIntro: ['offsets', 'time'], subscribed: ['role'], mySubscription: ['role'], reminderLine: ['when', 'what', 'date'],
   noMoreReminders: [], notSubscribed: [], unsubscribed: [], unsubscribeNone: [], roleApplicant: [], roleHr: [],

@@ -12,6 +12,7 @@ import type { Button, Citation, Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Focus } from '../knowledge/lexicon.ts';
 import { answerNear, answerQuestion, nearEntry, NEAR_SHARE, type Answer } from '../qa/answer.ts';
+import { photoRuleNeeds, photoRules } from '../photo/check.ts';
 import { personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
 import { readMessage, type Facts, type Reading } from '../reading/index.ts';
 import { mergeFacts, toldSomething, type Context, type Topic } from './context.ts';
@@ -64,6 +65,15 @@ export function understand(session: Session, text: string, env: Env): Understood
     const reply: Reply = { text: `${paper.text}\n${sourceLine(env, lang, paper.citations)}`, buttons: [clauseButton(env, paper.citations[0]!.id), backButton(env)], citations: paper.citations };
     const topic: Topic = { query: asksPaper ? reading.normalized : `${reading.normalized} 纸质材料`, entry: 'paper-deadline', clauses: paper.citations.map((c) => c.id), focus: ['deadline'] };
     return { ...plainAnswer(withContext({ ...context, topic }), [reply]), effects: [{ kind: 'log-question', question: text, answered: true, entry: 'paper-deadline', score: 1 }] };
+  }
+
+  // A photo described in words ("350×400的jpg，500K，可以吗"), now or just before: its rules checked.
+  const photoTopic = session.context.topic?.entry === 'photo';
+  const photoFollowUp = photoTopic && reading.followUp !== null && !toldSomething(reading.facts) && [...contentOf(reading, env)].length <= 2;
+  if (facts.photo && ((reading.facts.photo && (reading.facts.photo.named || photoTopic)) || photoFollowUp)) {
+    const reply = describedPhotoReply(facts.photo, env, lang);
+    const topic: Topic = { query: reading.normalized, entry: 'photo', clauses: reply.citations.map((c) => c.id), focus: [...reading.focus] };
+    return { ...plainAnswer(withContext({ ...context, topic }), [reply]), effects: [{ kind: 'log-question', question: text, answered: true, entry: 'photo', score: 1 }] };
   }
 
   // "我条件够吗", "我能评中级吗": about the person in general, with nothing told yet: the check, one question at a time.
@@ -213,12 +223,14 @@ function personal(r: Reading, facts: Facts, _topic: Topic | null, env: Env, lang
   const eligibility = ['can-i', 'years', 'short-by', 'days-left'].some((f) => r.focus.has(f as Focus));
   const hoursAsked = (r.focus.has('how-many') || r.focus.has('can-i')) && facts.hours !== undefined;
   // The documents a situation adds: this message's, or what was told before when it follows up ("那我要传点啥").
-  const told = r.followUp ? facts : r.facts;
+  // What was told before counts for a follow-up, and for a question about the documents of the
+  // situation told ("社保这块要弄什么", "咋整") that names nothing else.
+  const told = r.followUp || leansOnSituation(r, facts, env) ? facts : r.facts;
   const documentsAsked = (r.focus.has('materials') || r.focus.has('how')) && (told.graduated || told.educationOrigin || told.degreeNotExtracted || told.outOfProvince || told.nationality);
-  const quotaAsked = r.focus.has('how-many') && (r.facts.honourCategory !== undefined || r.facts.honourLevel !== undefined);
+  const quotaAsked = r.focus.has('how-many') && (told.honourCategory !== undefined || told.honourLevel !== undefined);
   if (!eligibility && !hoursAsked && !documentsAsked && !quotaAsked && !(r.focus.has('deadline') && (facts.today || facts.otherDate))) return null;
   // Facts of earlier messages count for an eligibility question or a follow-up; otherwise only this message's.
-  const known = eligibility || r.followUp ? facts : r.facts;
+  const known = eligibility ? facts : told;
   const findings = personalFindings({ facts: known, focus: r.focus, deadline: deadlineNamed(query), now: env.now, timeZone: env.timeZone }, env.knowledge)
     .filter((f) => keep(f, r));
   if (!findings.length) return null;
@@ -244,6 +256,21 @@ export function situationNote(facts: Facts, env: Env, lang: Language): { text: s
 /** The reading of a message with this turn's clock. */
 export function readText(text: string, env: Env): Reading {
   return read(text, env);
+}
+
+/**
+ * Whether a question without facts of its own is about the documents of the situation told
+ * before: it names nothing, or only the area a told fact is in (学历 for a degree, 社保 for 外省社保).
+ */
+function leansOnSituation(r: Reading, facts: Facts, env: Env): boolean {
+  if (toldSomething(r.facts) || !(r.focus.has('materials') || r.focus.has('how'))) return false;
+  const areas = env.knowledge.lexicon.documentAreas;
+  const named = areas.find(r.normalized).map((h) => h.label);
+  const rest = subjectOf(r.normalized, env, (w) => areas.find(w).length > 0 || env.knowledge.lexicon.eligibilityWords.has(w) || /^(?:这块|那块|方面|东西|手续|材料|资料|弄|整|办)$/.test(w));
+  if (rest) return false;
+  if (!named.length) return true;
+  const has = { degree: facts.graduated || facts.educationOrigin || facts.degreeNotExtracted, insurance: facts.outOfProvince, identity: facts.nationality };
+  return named.some((a) => has[a as keyof typeof has]);
 }
 
 /** Which findings a question is about: days only when days are asked, hours when hours are. */
@@ -337,9 +364,8 @@ function pointsBack(r: Reading, env: Env): boolean {
   if (r.followUp?.kind !== 'bare') return false;
   const { followUp } = env.knowledge.lexicon;
   if (followUp.pointers.find(r.normalized).length > 0 || subjectOf(r.normalized, env) === '') return true;
-  // "网址呢", "电话呢": only what is asked, and 呢 — asked of the last subject.
-  const closes = followUp.closers.find(r.normalized).some((h) => h.end >= r.normalized.replace(/[\s\p{P}]+$/u, '').length - 1);
-  return closes && subjectOf(r.normalized, env, (w) => followUp.named.has(w)) === '';
+  // "网址呢", "网址发我下", "电话多少": only what is asked — asked of the last subject.
+  return subjectOf(r.normalized, env, (w) => followUp.named.has(w)) === '';
 }
 
 /** A question naming a kind of person, with nothing of the asker's own: no 我, no dates, no years. */
@@ -393,6 +419,21 @@ export function fallbackReply(env: Env, lang: Language, session?: Session): Repl
   const { contact } = k.params;
   const vars = { zone: k.params.zone.value, contactName: contact.value.name, phone: contact.value.phone };
   return { text: say(env.flow, lang === 'en' ? 'fallbackEn' : 'fallback', vars), buttons: menuButtons(env, session), citations: [] };
+}
+
+/** The photo rules checked on what the person said of their photo; the rules it did not say, listed. */
+function describedPhotoReply(photo: NonNullable<Facts['photo']>, env: Env, lang: Language): Reply {
+  const k = env.knowledge;
+  const results = photoRules(photo, k.params);
+  const failed = results.filter((r) => !r.pass);
+  const passed = results.filter((r) => r.pass).map((r) => r.need).join('，');
+  const rest = Object.entries(photoRuleNeeds(k.params)).filter(([rule]) => !results.some((x) => x.rule === rule)).map(([, need]) => need);
+  const lines = failed.length
+    ? [env.flow.texts.describedPhotoBad, ...failed.map((r) => say(env.flow, 'describedPhotoLine', { need: r.need, have: r.have })), ...(passed ? [say(env.flow, 'photoPassed', { rules: passed })] : [])]
+    : [say(env.flow, 'describedPhotoOk', { rules: passed })];
+  lines.push(say(env.flow, 'describedPhotoRest', { rules: rest.join('，') }));
+  const citations = cite(k, k.params.photo.clauses);
+  return { text: `${lines.join('\n')}\n${sourceLine(env, lang, citations)}`, buttons: [backButton(env)], citations };
 }
 
 function contactReply(env: Env, lang: Language): Reply {

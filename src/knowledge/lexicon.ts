@@ -37,6 +37,7 @@ export const readingFileSchema = z.strictObject({
   specialties: keyed(SPECIALTIES),
   otherFields: words,
   notFields: words,
+  documentAreas: z.strictObject({ degree: words, insurance: words, identity: words }),
   notEducation: words,
   focusEvidence: z.partialRecord(z.enum(FOCUSES), z.array(z.string().refine((r) => { try { new RegExp(r, 'u'); return true; } catch { return false; } }, 'a regular expression')).min(1)),
   paperWords: words,
@@ -88,6 +89,8 @@ export interface Lexicon {
   fields: LabelledList<(typeof SPECIALTIES)[number] | 'other'>;
   /** Words containing a field's word that are not a field ("市政府", "电子版"). */
   notFields: WordList;
+  /** The areas of the documents a situation adds. */
+  documentAreas: LabelledList<'degree' | 'insurance' | 'identity'>;
   /** Words containing an education's word that are not one ("中小学"). */
   notEducation: WordList;
   /** What an answer to a focus contains. */
@@ -134,6 +137,7 @@ export function compileLexicon(f: ReadingFile): Lexicon {
     focus: table(f.focus),
     fields: table({ ...f.specialties, other: f.otherFields }),
     notFields: wordList(n(f.notFields)),
+    documentAreas: table(f.documentAreas),
     notEducation: wordList(n(f.notEducation)),
     focusEvidence: Object.fromEntries(Object.entries(f.focusEvidence).map(([k, v]) => [k, (v ?? []).map((r) => new RegExp(r, 'u'))])),
     paperWords: wordList(n(f.paperWords)),

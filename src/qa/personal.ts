@@ -144,8 +144,10 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
     const seasonYear = Number(p.cutoff.value.slice(0, 4));
     if (f.patentYear <= seasonYear - recent) out.push({ kind: 'patent-window', year: f.patentYear, recentYears: recent, clauses: p.patents.clauses });
   }
-  if (f.utilityModels !== undefined && f.utilityModelsFirst !== undefined && f.utilityModels >= p.patents.value.utilityModelsFirst && f.utilityModelsFirst < p.patents.value.utilityModelsFirst) {
-    out.push({ kind: 'utility-first', first: f.utilityModelsFirst, total: f.utilityModels, need: p.patents.value.utilityModelsFirst, clauses: p.patents.clauses });
+  // 实用新型 short of 3 ranked first, when no 发明专利 or 软著 makes item (2) anyway.
+  const firstUtility = f.utilityModelsFirst ?? (f.utilityModels !== undefined && f.utilityModels < p.patents.value.utilityModelsFirst ? f.utilityModels : undefined);
+  if (f.utilityModels !== undefined && firstUtility !== undefined && firstUtility < p.patents.value.utilityModelsFirst && !f.inventionPatents && !f.softwareCopyrights) {
+    out.push({ kind: 'utility-first', first: firstUtility, total: f.utilityModels, need: p.patents.value.utilityModelsFirst, clauses: p.patents.clauses });
   }
 
   // 二.5: the honour, when the person speaks of themselves (the project's lead, their education or 助工).
@@ -243,7 +245,10 @@ function documents(f: Facts, p: Knowledge['params']): ChecklistEntry[] {
     socialInsurance: { consistent: true, outOfProvince: f.outOfProvince ?? false },
     nationality: f.nationality?.startsWith('foreign') ? (f.nationality === 'foreign-unknown' ? 'foreign-other' : f.nationality) : 'mainland',
   } as Profile;
-  return personalRows(profile, [], p).filter((r) => r.kind !== 'degree-year-unknown').map((r) => personalEntry(r, p));
+  const entries = personalRows(profile, [], p).filter((r) => r.kind !== 'degree-year-unknown').map((r) => personalEntry(r, p));
+  // A graduation told by its year only is said as that year, not as the month the rules used.
+  const g = f.graduated;
+  return g && g.from !== g.to ? entries.map((e) => ({ ...e, reason: e.reason.replace(profile.graduated ?? '', `${g.from.slice(0, 4)}年`) })) : entries;
 }
 
 /** The profile of the facts, with RULES.md defaults for what they do not say (for the check's pre-fill). */
@@ -263,6 +268,7 @@ export function profileAnswers(f: Facts): Record<string, unknown> {
   if (f.employerInZone) a.employerInZone = f.employerInZone.value;
   if (f.nationality && f.nationality !== 'foreign-unknown') a.nationality = f.nationality;
   if (f.educationOrigin) a.educationOrigin = f.educationOrigin;
+  if (f.degreeNotExtracted) a.degreeAutoVerified = false;
   if (f.outOfProvince !== undefined) a['socialInsurance.outOfProvince'] = f.outOfProvince;
   if (f.annualReviewsPassed !== undefined) a.annualReviewsPassed = f.annualReviewsPassed;
   if (f.hours && f.hours.professional !== undefined && f.hours.public !== undefined) a.continuingEducation = { professional: f.hours.professional, public: f.hours.public, other: f.hours.other ?? 0 };

@@ -63,6 +63,10 @@ export interface Facts {
   workYears?: YearsSpan;
   assistantYears?: YearsSpan;
   technicianYears?: YearsSpan;
+  /** Said not to be ranked first on the patents ("但是排第二"). */
+  rankedNotFirst?: boolean;
+  /** A photo described in words ("350×400的jpg，500K"): what it says of it. */
+  photo?: { type?: string; bytes?: number; width?: number; height?: number; named?: boolean };
   /** A field of work no notice covers, named in the message even when not clearly as the person's work. */
   otherFieldNamed?: string;
   /** A month or year said of nothing in particular ("不对，是2017年"): a correction applies it to the date told before. */
@@ -156,6 +160,7 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
       break;
     }
   }
+  readPhoto(facts, text);
   // "之后一直在…做工艺", "毕业就进了…": work began with the graduation.
   if (facts.graduated && !facts.workStart && /一直|之后|毕业后|毕业以后|毕业就|此后|随后|以后就|毕业即|ever since|since then|after graduat/.test(text)) {
     facts.workStart = { ...facts.graduated, inferred: true };
@@ -256,6 +261,21 @@ export function isNegated(text: string, at: number, clauseStart: number, lex: Le
   return lex.negation.words.some((w) => stripped.endsWith(w));
 }
 
+/** A photo described in words: its pixels, its size, its format. */
+function readPhoto(facts: Facts, text: string): void {
+  const photo: NonNullable<Facts['photo']> = {};
+  const px = /(?<!\d)(\d{2,4})\s*(?:[x×*✕乘]|像素\s*[x×*])\s*(\d{2,4})(?!\d)/i.exec(text);
+  if (px) { photo.width = Number(px[1]); photo.height = Number(px[2]); }
+  const size = /(\d+(?:\.\d+)?)\s*(kb|k|mb|m|兆)(?![a-z])/i.exec(text);
+  if (size) photo.bytes = Math.round(Number(size[1]) * (/^(?:m|mb|兆)$/i.test(size[2]!) ? 1024 * 1024 : 1024));
+  const type = /\b(jpe?g|png|bmp|gif|heic|webp|tiff?)\b/i.exec(text);
+  if (type) photo.type = type[1]!.toLowerCase() === 'jpeg' ? 'jpg' : type[1]!.toLowerCase();
+  if (!Object.keys(photo).length) return;
+  // Said of a photo ("照片是…", a format) or, with the numbers alone ("大小500K"), only after one.
+  photo.named = type !== null || /照片|证件照|相片|像素|头像|photo|picture|pixel/i.test(text);
+  facts.photo = photo;
+}
+
 /** A negated word with its negation, as the person said it ("不在北片", "不是民营"). */
 function negatedPhrase(text: string, h: WordHit, clauseStart: number): string {
   const before = text.slice(Math.max(clauseStart, h.at - 6), h.at);
@@ -353,7 +373,7 @@ function readAchievements(facts: Facts, text: string, lex: Lexicon, negated: (h:
   const INV = kind('发明专利|invention patents?');
   const UTIL = kind('实用新型(?:专利)?|utility models?');
   const SOFT = kind('软件著作权|软著|software copyrights?');
-  const n = (what: string) => count(new RegExp(`(\\d+)\\s*(?:项|个|件|篇)?\\s*(?:的)?\\s*${what}|${what}\\s*(?:有|共|拿了|取得)?\\s*(\\d+)\\s*(?:项|个|件)`));
+  const n = (what: string) => count(new RegExp(`(\\d+)\\s*(?:项|个|件|篇)?\\s*(?:的)?\\s*${what}|${what}\\s*(?:专利)?\\s*(?:我|我们|目前|现在|一共|总共)?\\s*(?:有|共|拿了|取得了?|授权了?)?\\s*(\\d+)\\s*(?:项|个|件)`));
   // "拿了个发明专利", "有一项软著": one.
   const one = (what: string) => (new RegExp(`(?:拿了|拿到|有|取得了?|获得了?|获了|授权了?|申请了|下来了?|搞了|弄了|登记了)\\s*(?:1|一)?\\s*(?:个|项|件)\\s*${what}`).test(text) ? 1 : undefined);
   facts.inventionPatents = n(INV) ?? one(INV) ?? facts.inventionPatents;
@@ -375,6 +395,8 @@ function readAchievements(facts: Facts, text: string, lex: Lexicon, negated: (h:
     facts.inventionPatents ??= 0;
     facts.utilityModels ??= 0;
   }
+  // Not ranked first ("但是排第二", "我是第二发明人"): none of them counts as first.
+  if (/排(?:名)?第[二三四五六七八九十2-9]|第[二三2-3]发明人|第[二三2-3]完成人|不是(?:排)?第一|没排第一|not (?:ranked )?first/.test(text)) facts.rankedNotFirst = true;
   // Ranked first: "都是第一发明人", "两个排第一".
   if (facts.utilityModels !== undefined) {
     const firstHits = hits.filter((h) => h.label === 'rankedFirst');
