@@ -64,5 +64,5 @@ export function mergeFacts(old: Facts, given: Facts, correction: boolean): Facts
 
 /** Whether a message told anything new. */
 export function toldSomething(fresh: Facts): boolean {
-  return Object.keys(fresh).some((k) => !['otherDate', 'today', 'bareMonth', 'otherFieldNamed', 'photo'].includes(k));
+  return Object.keys(fresh).some((k) => !['otherDate', 'today', 'bareMonth', 'otherFieldNamed', 'photo', 'askedYears'].includes(k));
 }

@@ -23,7 +23,7 @@ export const PERSONAL_TEXTS = {
   computed: [], counted: [], yes: [], no: [], maybe: [],
   scopeField: ['specialties', 'word'], scopeEmployer: ['zone', 'kind', 'word'], scopeZone: ['zone', 'word'],
   scopeNationality: [], scopeNationalityNone: [], nationalityCovered: ['who'], whoHmt: [], whoPermanent: [], whoTalent: [], reviewFailed: ['from', 'to', 'grade', 'years'], yearsSome: [],
-  requirement: ['base'], requirementMismatch: ['base', 'extra', 'need'], noEducationRoute: ['education', 'technician', 'need', 'total'], mismatchAssumed: ['studied', 'extra', 'contactName', 'phone'], scopeOk: ['said'], saidEmployer: ['kind'], saidZone: ['zone'], saidField: ['specialty'],
+  requirement: ['base'], requirementMismatch: ['base', 'extra', 'need'], noEducationRoute: ['education', 'technician', 'need', 'total'], mismatchAssumed: ['studied', 'extra', 'contactName', 'phone'], itemCheckMet: ['item', 'need', 'have', 'computed', 'items'], itemCheckShort: ['item', 'need', 'have', 'computed'], needConfirm: [], needCorrect: ['asked'], hoursWindowIn: ['year', 'from', 'to'], hoursWindowOut: ['year', 'from', 'to'], statementOk: ['chars', 'max'], statementLong: ['chars', 'max', 'over', 'computed'], scopeOk: ['said'], saidEmployer: ['kind'], saidZone: ['zone'], saidField: ['specialty'],
   workLine: ['mark', 'route', 'education', 'requirement', 'since', 'cutoff', 'years', 'computed', 'verdict'], workLineStart: [],
   assistantLine: ['mark', 'route', 'need', 'since', 'cutoff', 'years', 'computed', 'verdict'], assistantEducationUnknown: [],
   assistantEducation: ['route', 'education'],
@@ -152,6 +152,14 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
         lines.push(say('scopeOk', { said: parts.join(lang === 'zh' ? '、' : ', ') }));
         break;
       }
+      case 'item-check': {
+        const two = p.twoOfFive.value;
+        const vars = { item: f.item, need: f.need, have: f.have, computed: f.item === 4 ? T.computed : '' };
+        lines.push(f.holds ? say('itemCheckMet', { ...vars, items: two.itemsRequired }) : say('itemCheckShort', vars));
+        break;
+      }
+      case 'hours-window': lines.push(say(f.inside ? 'hoursWindowIn' : 'hoursWindowOut', { year: f.year, from: f.from, to: f.to })); break;
+      case 'statement-length': lines.push(f.chars <= f.max ? say('statementOk', { chars: f.chars, max: f.max }) : say('statementLong', { chars: f.chars, max: f.max, over: f.chars - f.max, computed: T.computed })); break;
       case 'mismatch-assumed': lines.push(say('mismatchAssumed', { studied: f.studied, extra: p.mismatchExtraYears.value, contactName: p.contact.value.name, phone: p.contact.value.phone })); break;
       case 'no-education-route': {
         const two = p.twoOfFive.value;
@@ -160,7 +168,8 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
       }
       case 'requirement': {
         const need = f.base + f.extra;
-        lines.push(say('needLine', { education: education(f.education), mismatch: f.extra > 0 ? T.needMismatch : '', need, detail: f.extra > 0 ? say('needDetail', { base: f.base, extra: f.extra }) : '' }));
+        const confirm = f.asked === null ? '' : f.asked === need ? T.needConfirm : say('needCorrect', { asked: f.asked });
+        lines.push(confirm + say('needLine', { education: education(f.education), mismatch: f.extra > 0 ? T.needMismatch : '', need, detail: f.extra > 0 ? say('needDetail', { base: f.base, extra: f.extra }) : '' }));
         break;
       }
       case 'items': {

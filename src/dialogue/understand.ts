@@ -231,7 +231,8 @@ function personal(r: Reading, facts: Facts, _topic: Topic | null, env: Env, lang
   if (!eligibility && !hoursAsked && !documentsAsked && !quotaAsked && !(r.focus.has('deadline') && (facts.today || facts.otherDate))) return null;
   // Facts of earlier messages count for an eligibility question or a follow-up; otherwise only this message's.
   const known = eligibility ? facts : told;
-  const findings = personalFindings({ facts: known, focus: r.focus, deadline: deadlineNamed(query), now: env.now, timeZone: env.timeZone }, env.knowledge)
+  const asksItem = /[一1这那]项|[这那]条|算条件|条件之一|[5五]项/.test(r.normalized);
+  const findings = personalFindings({ facts: known, focus: r.focus, deadline: deadlineNamed(query), asksItem, now: env.now, timeZone: env.timeZone }, env.knowledge)
     .filter((f) => keep(f, r));
   if (!findings.length) return null;
   const words = personalReply(findings, lang, env.knowledge, env.personal);
@@ -278,7 +279,7 @@ function keep(f: Finding, r: Reading): boolean {
   if (f.kind === 'days') return r.focus.has('days-left') || r.focus.has('deadline') || (r.focus.has('can-i') && /现在|今天|还能|还可以|来得及|赶得上|\bnow\b|\bstill\b/.test(r.normalized));
   // How many years an education needs: the notice's own answer does, unless the mismatch year or
   // an education told before ("那要工作满几年") makes it the person's.
-  if (f.kind === 'requirement') return f.extra > 0 || !r.facts.education || f.education.startsWith('tech-') || r.followUp !== null || r.hypothetical;
+  if (f.kind === 'requirement') return f.extra > 0 || f.asked !== null || !r.facts.education || f.education.startsWith('tech-') || r.followUp !== null || r.hypothetical;
   return true;
 }
 

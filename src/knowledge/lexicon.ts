@@ -9,7 +9,7 @@ import { labelledList, wordList, type LabelledList, type WordList } from '../tex
 const words = z.array(z.string().min(1)).min(1);
 const EDUCATIONS = ['doctorate', 'master', 'bachelor', 'college', 'secondary', 'tech-intermediate', 'tech-advanced', 'tech-technician', 'none'] as const;
 const SPECIALTIES = ['petrochemical', 'pharmaceutical', 'materials', 'light-textile'] as const;
-export const EVENTS = ['graduated', 'workStart', 'assistantEngineerSince', 'technicianSince', 'honourIssued', 'patentGranted', 'today', 'smsReceived'] as const;
+export const EVENTS = ['graduated', 'workStart', 'assistantEngineerSince', 'technicianSince', 'honourIssued', 'patentGranted', 'hoursYear', 'today', 'smsReceived'] as const;
 export const FOCUSES = ['can-i', 'years', 'deadline', 'days-left', 'short-by', 'where', 'how-many', 'materials', 'what-if', 'how', 'amount', 'who', 'why'] as const;
 export const SLOT_GROUPS = ['education', 'party', 'origin', 'course', 'level', 'deadline', 'patent', 'route'] as const;
 

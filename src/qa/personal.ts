@@ -37,12 +37,18 @@ export type Finding =
   | { kind: 'assistant-education'; education: Education; clauses: string[] }
   /** What the person told of who they are is inside 一 (a private enterprise in the zone, a covered specialty), and nothing else decides. */
   | { kind: 'scope-ok'; employer: boolean; zone: boolean; specialty: Specialty | null; clauses: string[] }
+  /** One of the five 二.4 items asked about alone ("技术部负责人干了两年半 算不算那一项"): whether it counts. */
+  | { kind: 'item-check'; item: 3 | 4; holds: boolean; have: number; need: number; clauses: string[] }
+  /** Hours of a year outside the 继续教育 window ("2020年的学时能算吗"). */
+  | { kind: 'hours-window'; year: number; from: number; to: number; inside: boolean; clauses: string[] }
+  /** The length of 本人述职 against its limit. */
+  | { kind: 'statement-length'; chars: number; max: number; clauses: string[] }
   /** 专业不对口 concluded from the subject studied, not said: how it was counted. */
   | { kind: 'mismatch-assumed'; studied: string; clauses: string[] }
   /** An education 二.1 and 二.2 do not take (中专, 高中): the routes it can still use. */
   | { kind: 'no-education-route'; education: Education; clauses: string[] }
   /** How many years 二.1 asks for an education (and 专业不对口), when no dates were told. */
-  | { kind: 'requirement'; education: Education; base: number; extra: number; clauses: string[] }
+  | { kind: 'requirement'; education: Education; base: number; extra: number; asked: number | null; clauses: string[] }
   /** 二.4: the items the facts show, of the five; `workYears` for item (4) when known. */
   | { kind: 'items'; held: ItemNo[]; known: ItemNo[]; need: number; total: number; workYears: number | null; longNeed: number; clauses: string[] }
   /** 二.5 破格 checked on the honour told. */
@@ -62,6 +68,8 @@ export interface PersonalQuestion {
   facts: Facts;
   /** What the question asks (the reading's focus). */
   focus: ReadonlySet<string>;
+  /** Whether the question asks if something counts as one of the 二.4 items ("算不算那一项"). */
+  asksItem?: boolean;
   /** Which deadline the question names, if any. */
   deadline: 'individual' | 'unit' | null;
   now: Date;
@@ -104,8 +112,8 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
     const since = `${Math.floor(cutoff / 12) - years}-${String((cutoff % 12) + 1).padStart(2, '0')}`;
     const { early, late } = span({ from: since, to: since }, base, extra);
     out.push({ kind: 'period', route: 'education-years', of: 'work', holds: verdict(early, late), early, late, education: f.education, inferredStart: false, clauses: routeClauses('education-years', p, flags) });
-  } else if (f.education && base !== null && (q.focus.has('years') || extra > 0) && !f.assistantEngineerSince && !f.technicianSince) {
-    out.push({ kind: 'requirement', education: f.education, base, extra, clauses: routeClauses('education-years', p, flags) });
+  } else if (f.education && base !== null && (q.focus.has('years') || extra > 0 || (f.askedYears !== undefined && eligibility)) && !f.assistantEngineerSince && !f.technicianSince) {
+    out.push({ kind: 'requirement', education: f.education, base, extra, asked: f.askedYears ?? null, clauses: routeClauses('education-years', p, flags) });
   } else if (f.education && base === null && (q.focus.has('years') || eligibility) && !f.technicianSince) {
     out.push({ kind: 'no-education-route', education: f.education, clauses: [...p.educationWorkYears.clauses, ...p.technicianYears.clauses, ...p.twoOfFive.clauses, ...p.honourWindow.clauses, ...(flags.techSchool ? p.techSchoolEquivalence.clauses : [])] });
   }
@@ -136,7 +144,15 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
   const route1 = out.find((x) => x.kind === 'period' && x.route === 'education-years');
   // An education without an 二.1 route: item (4) alone is still worth saying ("中专…干了15年").
   const noRoute1 = f.education !== undefined && base === null;
-  if ((items.known.some((n) => n !== 4) || (noRoute1 && items.known.includes(4))) && (items.known.length >= 2 || career) && !(route1?.kind === 'period' && route1.holds === true)) {
+  // One numeric item asked about alone: does it count.
+  const alone = items.known.length === 1 ? items.known[0] : undefined;
+  const numeric = alone === 3 ? f.techHeadYears !== undefined : alone === 4;
+  if ((alone === 3 || alone === 4) && eligibility && q.asksItem && numeric && !f.education && !(route1?.kind === 'period' && route1.holds === true)) {
+    const need = alone === 3 ? p.techHeadYears.value : p.longServiceYears.value + extra;
+    const have = alone === 3 ? f.techHeadYears ?? 0 : items.workYears ?? 0;
+    out.push({ kind: 'item-check', item: alone, holds: have >= need, have, need, clauses: alone === 3 ? p.techHeadYears.clauses : [...p.longServiceYears.clauses, ...p.cutoff.clauses] });
+  }
+  if (!out.some((x) => x.kind === 'item-check') && (items.known.some((n) => n !== 4) || (noRoute1 && items.known.includes(4))) && (items.known.length >= 2 || career) && !(route1?.kind === 'period' && route1.holds === true)) {
     out.push({ kind: 'items', ...items, need: p.twoOfFive.value.itemsRequired, total: p.twoOfFive.value.itemsTotal, longNeed: p.longServiceYears.value + extra, clauses: routeClauses('two-of-five', p, flags) });
   }
   if (f.patentYear !== undefined) {
@@ -166,6 +182,14 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
     const quota = f.honourLevel ? p.honourQuota.value[f.honourLevel] : null;
     out.push({ kind: 'honour', personal: aboutThemselves, holds, category: f.honourCategory ?? null, issued: issued ?? null, inWindow, window, listed, mainTechLead, education: f.education ?? null, hasEducation, hasAssistant, quota, clauses: routeClauses('exceptional', p, flags) });
   }
+
+  // 三(三): hours of a year outside 近3年.
+  if (f.hoursYear !== undefined && eligibility) {
+    const ce = p.continuingEducation.value;
+    out.push({ kind: 'hours-window', year: f.hoursYear, from: ce.fromYear, to: ce.toYear, inside: f.hoursYear >= ce.fromYear && f.hoursYear <= ce.toYear, clauses: p.continuingEducation.clauses });
+  }
+  // 附件1 二.3: 本人述职 within its limit.
+  if (f.statementChars !== undefined) out.push({ kind: 'statement-length', chars: f.statementChars, max: p.statementMaxChars.value, clauses: p.statementMaxChars.clauses });
 
   // 三(三): continuing-education hours.
   if (f.hours) {

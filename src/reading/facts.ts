@@ -63,6 +63,12 @@ export interface Facts {
   workYears?: YearsSpan;
   assistantYears?: YearsSpan;
   technicianYears?: YearsSpan;
+  /** The year of continuing-education hours asked about ("2020年的学时能算吗"). */
+  hoursYear?: number;
+  /** The length of 本人述职 said, in characters. */
+  statementChars?: number;
+  /** Years a question names as a threshold ("满两年就可以报吗"): confirmed or corrected against the rule. */
+  askedYears?: number;
   /** Said not to be ranked first on the patents ("但是排第二"). */
   rankedNotFirst?: boolean;
   /** A photo described in words ("350×400的jpg，500K"): what it says of it. */
@@ -134,6 +140,7 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
       case 'technicianSince': facts.technicianSince ??= range; break;
       case 'honourIssued': facts.honourIssued ??= range; break;
       case 'patentGranted': facts.patentYear ??= m.year; break;
+      case 'hoursYear': if (m.month === null) facts.hoursYear ??= m.year; break;
       default: if (!events.length) facts.bareMonth ??= range; break;
     }
   }
@@ -161,6 +168,8 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
     }
   }
   readPhoto(facts, text);
+  const chars = /述职.{0,12}?(\d{2,5})\s*(?:个)?字|(\d{2,5})\s*(?:个)?字.{0,6}述职/.exec(text);
+  if (chars) facts.statementChars = Number(chars[1] ?? chars[2]);
   // "之后一直在…做工艺", "毕业就进了…": work began with the graduation.
   if (facts.graduated && !facts.workStart && /一直|之后|毕业后|毕业以后|毕业就|此后|随后|以后就|毕业即|ever since|since then|after graduat/.test(text)) {
     facts.workStart = { ...facts.graduated, inferred: true };
@@ -292,11 +301,14 @@ function yearBefore(text: string, at: number): number | undefined {
 function spanFact(facts: Facts, s: SpanMention, text: string, c: Clause, lex: Lexicon): void {
   const before = text.slice(c.at, s.at);
   // A threshold, not a fact: "满4年了吗", "要7年", "不满4年".
-  if (/(?:不满|未满|没满|没有满|满|要|需要|需|得|才能|至少|超过)\s*$/.test(before) && !/已经\s*满\s*$/.test(before)) return;
-  if (QUESTION.test(text.slice(s.end, c.end)) && !/已经|了/.test(text.slice(s.end, s.end + 2))) return;
+  // Kept as the years the question names ("研究生工作满两年就可以报吗"), to confirm or correct.
+  if (/(?:不满|未满|没满|没有满|满|要|需要|需|得|才能|至少|超过)\s*$/.test(before) && !/已经\s*满\s*$/.test(before)) { facts.askedYears ??= s.years; return; }
+  if (QUESTION.test(text.slice(s.end, c.end)) && !/已经|了/.test(text.slice(s.end, s.end + 2))) { facts.askedYears ??= s.years; return; }
   const span: YearsSpan = { years: s.years, approx: s.approx };
   const has = (re: RegExp) => re.test(c.text);
-  const heads = lex.achievements.find(c.text).some((h) => h.label === 'techHead');
+  // "我是企业技术部负责人 干了两年半": the role said just before, when this clause names no other.
+  const heads = lex.achievements.find(c.text).some((h) => h.label === 'techHead')
+    || (lex.achievements.find(text).some((h) => h.label === 'techHead') && !/助工|助理工程师|技师|专业|技术工作|工龄|毕业/.test(c.text));
   if (heads) facts.techHeadYears ??= s.approx === 'almost' ? Math.floor(s.years - 0.5) : s.years;
   else if (has(/助工|助理工程师/)) facts.assistantYears ??= span;
   else if (has(/技师/)) facts.technicianYears ??= span;
