@@ -43,6 +43,10 @@ export function mergeFacts(old: Facts, given: Facts, correction: boolean): Facts
   const out: Facts = { ...old, ...fresh };
   // "实用新型我有3个" then "但是排第二": none of them ranked first.
   if (out.rankedNotFirst && out.utilityModels !== undefined && fresh.utilityModelsFirst === undefined) out.utilityModelsFirst = 0;
+  // "我们有个德国籍工程师" then "只有普通工作签证": the foreigner's permit.
+  if (out.nationality === 'foreign-unknown' && fresh.permit) {
+    out.nationality = fresh.permit === 'permanent' ? 'foreign-permanent-resident' : fresh.permit === 'talent' ? 'foreign-talent-permit' : 'foreign-other';
+  }
   // A photo described over several messages ("300x400的" then "jpg").
   if (old.photo && fresh.photo) out.photo = { ...old.photo, ...fresh.photo };
   for (const field of MONTH_FIELDS) {

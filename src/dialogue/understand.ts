@@ -149,7 +149,7 @@ interface One {
 }
 
 function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang: Language, session: Session): One {
-  let query = r.normalized;
+  let query = withoutRole(r.normalized, env);
   let focus = new Set(r.focus);
   // A follow-up of the last topic.
   let own: Facts = r.facts;
@@ -389,6 +389,15 @@ function subjectOf(query: string, env: Env, alsoDrop: (w: string) => boolean = (
     || (w.length === 1 && /[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们能会该怎应啥咋哪谁几在有没]/.test(w));
   const kept = env.index.words(query).filter((w) => !asking(w));
   return kept.join(kept.some((w) => /^[a-z]/i.test(w)) ? ' ' : '').trim();
+}
+
+/** "我是公司人事 员工报职称我们单位要公示吗": who is asking says nothing of what; the question is searched without it. */
+function withoutRole(text: string, env: Env): string {
+  for (const phrase of env.flow.intents.hr ?? []) {
+    const p = phrase.toLowerCase();
+    if (p.length >= 3 && text.startsWith(p) && /^[\s,，。!！:：]/.test(text.slice(p.length))) return text.slice(p.length).replace(/^[\s,，。!！:：]+/, '');
+  }
+  return text;
 }
 
 function withoutPointers(text: string, env: Env): string {

@@ -59,6 +59,8 @@ export const SCORING = {
   entryBlend: 0.4,
   /** Weight multiplier of the notice's own terms. */
   domainBoost: 1.5,
+  /** How much an out-of-scope example asking another thing (its focus) counts. */
+  otherFocus: 0.8,
 };
 
 export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
@@ -106,7 +108,10 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
   const vocabulary = new Set(postings.keys());
   // Out-of-scope examples: scored with the same weights, in their own postings, so they never
   // change how the notice's own documents are weighed.
-  const oosDocs = k.outOfScopeExamples.map((e) => ({ ...e, terms: new Set(toTerms(e.text)) }));
+  // Each example's focus: an example asking another thing ("软件著作权怎么登记") is less like a
+  // question about the notice's number ("软件著作权要几个才算") than its words say.
+  const focusOf = (text: string) => new Set(k.lexicon.focus.find(normalize(text)).map((h) => h.label));
+  const oosDocs = k.outOfScopeExamples.map((e) => ({ ...e, terms: new Set(toTerms(e.text)), focus: focusOf(e.text) }));
   const oosPostings = new Map<string, number[]>();
   oosDocs.forEach((d, i) => {
     for (const t of d.terms) {
@@ -175,12 +180,14 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
         for (const d of list) oosMatched.set(d, (oosMatched.get(d) ?? 0) + w);
       }
       let nearestOutOfScope: SearchResult['nearestOutOfScope'];
+      const asked = focusOf(normalized);
       for (const [d, mass] of oosMatched) {
         const doc = oosDocs[d]!;
         const docMassOos = sum([...doc.terms].map(weightOf));
         const cq = mass / queryMass;
         const cd = mass / docMassOos;
-        const score = ((1 + BETA2) * cq * cd) / (BETA2 * cd + cq);
+        const otherFocus = asked.size > 0 && doc.focus.size > 0 && ![...asked].some((f) => doc.focus.has(f));
+        const score = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * (otherFocus ? SCORING.otherFocus : 1);
         if (!nearestOutOfScope || score > nearestOutOfScope.score) nearestOutOfScope = { kind: doc.kind, text: doc.text, score };
       }
       return {

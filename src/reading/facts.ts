@@ -69,6 +69,8 @@ export interface Facts {
   statementChars?: number;
   /** Years a question names as a threshold ("满两年就可以报吗"): confirmed or corrected against the rule. */
   askedYears?: number;
+  /** A permit told without the nationality, for a foreigner told of before. */
+  permit?: 'permanent' | 'talent' | 'other';
   /** Said not to be ranked first on the patents ("但是排第二"). */
   rankedNotFirst?: boolean;
   /** A photo described in words ("350×400的jpg，500K"): what it says of it. */
@@ -222,6 +224,11 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
   // A foreigner with another permit only ("日本人 拿工作签证"): neither of the two the notice names.
   else if (foreign && nat.some((h) => h.label === 'otherPermit' && !negated(h))) facts.nationality = 'foreign-other';
   else if (foreign && !facts.nationality) facts.nationality = 'foreign-unknown';
+  // A permit said without the nationality ("只有普通工作签证"): settles a foreigner told of before.
+  if (!foreign && !facts.nationality) {
+    if (permit && !negated(permit)) facts.permit = permit.label === 'permanent' ? 'permanent' : 'talent';
+    else if (nat.some((h) => h.label === 'otherPermit' && !negated(h))) facts.permit = 'other';
+  }
   for (const h of lex.degreeOrigin.where.find(text)) {
     if (lex.degreeOrigin.studyWords.has(clauseOf(h.at).text)) facts.educationOrigin ??= h.label;
     // "香港的呢", "台湾员工": said of a person, not of a degree.
