@@ -24,6 +24,8 @@ const SETS = [
   { file: path.join(root, 'test/fixtures/blind/qa-blind-3-conversations.json'), min: 0.92 },
   { file: path.join(root, 'test/fixtures/blind/qa-blind-4-single.json'), min: 0.9 },
   { file: path.join(root, 'test/fixtures/blind/qa-blind-4-conversations.json'), min: 0.9 },
+  { file: path.join(root, 'test/fixtures/blind/qa-blind-5-single.json'), min: 0.9 },
+  { file: path.join(root, 'test/fixtures/blind/qa-blind-5-conversations.json'), min: 0.9 },
 ];
 
 describe('question eval', () => {
