@@ -48,8 +48,13 @@ export function educationPhrase(education: Education, plain: PlainEducation): st
 }
 
 /** The near-miss phrase: "还差2年（2025-06满）". */
+/** How long a period is short, in years and months ("还差6个月（2024年6月满）"). */
 export function shortPhrase(p: Period): string {
-  return `还差${p.need - p.years}年（${p.metOn}满）`;
+  const months = p.need * 12 - p.months;
+  const years = Math.floor(months / 12);
+  const rest = months % 12;
+  const gap = `${years ? `${years}年` : ''}${rest ? `${rest}个月` : ''}`;
+  return `还差${gap}（${Number(p.metOn.slice(0, 4))}年${Number(p.metOn.slice(5, 7))}月满）`;
 }
 
 function requirement(base: number, extra: number): string {

@@ -88,7 +88,7 @@ describe('happy paths, one per route', () => {
     expect(v.assessment!.eligible).toBe(false);
     expect(v.assessment!.blockers.map((b) => b.code)).toEqual(['no-route']);
     expect(v.assessment!.nearMiss[0]).toMatchObject({ route: 'education-years', metOn: '2025-02' });
-    expect(text(v)).toContain('2025-02');
+    expect(text(v)).toContain('还差1年2个月（2025年2月满）');
   });
 });
 

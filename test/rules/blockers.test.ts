@@ -67,7 +67,7 @@ describe('no-route says, per route, what is missing', () => {
   it('the worked example of the issue', () => {
     const a = run({ workStart: '2019-08', educationRelevant: false });
     const m = a.blockers.find((b) => b.code === 'no-route')!.message;
-    expect(m).toContain('本科需从事专业工作满5年，专业不对口加1年，共6年；截至2023年12月31日你满4年，还差2年');
+    expect(m).toContain('本科需从事专业工作满5年，专业不对口加1年，共6年；截至2023年12月31日你满4年，还差1年7个月（2025年7月满）');
     expect(m).toContain('你没有助理工程师职务');
     expect(m).toContain('你没有技师职业资格或职业技能等级');
     expect(m).toContain('你具备0项，还差2项；第(4)项需从事本专业技术工作满10年，专业不对口加1年，共11年，你满4年');
@@ -77,8 +77,8 @@ describe('no-route says, per route, what is missing', () => {
   it('names the items held and the years as 助理工程师', () => {
     const m = run({ education: 'college', workStart: '2021-01', assistantEngineerSince: '2021-01', achievements: { inventionPatents: 1 } })
       .blockers[0]!.message;
-    expect(m).toContain('大专（高职）需从事专业工作满7年；截至2023年12月31日你满3年，还差4年（2027-12满）');
-    expect(m).toContain('需担任助理工程师满4年；截至2023年12月31日你满3年，还差1年（2024-12满）');
+    expect(m).toContain('大专（高职）需从事专业工作满7年；截至2023年12月31日你满3年，还差4年（2027年12月满）');
+    expect(m).toContain('需担任助理工程师满4年；截至2023年12月31日你满3年，还差1年（2024年12月满）');
     expect(m).toContain('你具备1项（第(2)项），还差1项');
   });
   it('names the 技工院校 equivalence and the education a route needs', () => {

@@ -21,7 +21,7 @@ describe('a differing edition changes the results without code change', () => {
     const honour = { education: 'secondary', workStart: '2020-01', honour: { ...HONOUR, issued: '2024-03-01' } };
     expect(run(honour).routes).toEqual([]);
     expect(run(honour, later).routes).toEqual(['exceptional']);
-    expect(run({ workStart: '2021-02' }, later).blockers[0]!.message).toContain('截至2024年12月31日你满3年，还差2年（2026-01满）');
+    expect(run({ workStart: '2021-02' }, later).blockers[0]!.message).toContain('截至2024年12月31日你满3年，还差1年1个月（2026年1月满）');
   });
 
   it('another honour window (calendar year)', () => {

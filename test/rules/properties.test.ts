@@ -53,7 +53,7 @@ const assessmentSchema = z.strictObject({
   routes: z.array(z.enum(ROUTES)),
   blockers: z.array(z.strictObject({ code: z.enum(BLOCKER_CODES), message: z.string().min(1), clauses: clauseIds })),
   workYears: z.number().int().nonnegative(),
-  nearMiss: z.array(z.strictObject({ route: z.enum(ROUTES), short: z.string().regex(/^还差\d+年（\d{4}-\d{2}满）$/), metOn: z.string().regex(/^\d{4}-\d{2}$/) })),
+  nearMiss: z.array(z.strictObject({ route: z.enum(ROUTES), short: z.string().regex(/^还差(?:\d+年)?(?:\d+个月)?（\d{4}年\d{1,2}月满）$/), metOn: z.string().regex(/^\d{4}-\d{2}$/) })),
   checklist: z.array(z.strictObject({ item: z.string().min(1), reason: z.string().min(1), clauses: clauseIds })).min(1),
   deadlines: z.array(z.strictObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(), what: z.string().min(1), clauses: clauseIds })).min(1),
   notes: z.array(z.string().min(1)).min(2),

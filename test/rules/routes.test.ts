@@ -169,23 +169,23 @@ describe('routes together', () => {
 
 describe('near miss', () => {
   it('route 1: 本科 since 2020-07 is met at the end of 2025-06', () => {
-    expect(run({ workStart: '2020-07' }).nearMiss).toEqual([{ route: 'education-years', short: '还差2年（2025-06满）', metOn: '2025-06' }]);
+    expect(run({ workStart: '2020-07' }).nearMiss).toEqual([{ route: 'education-years', short: '还差1年6个月（2025年6月满）', metOn: '2025-06' }]);
   });
   it('route 1 with the mismatch year', () => {
-    expect(run({ workStart: '2019-08', educationRelevant: false }).nearMiss[0]).toEqual({ route: 'education-years', short: '还差2年（2025-07满）', metOn: '2025-07' });
+    expect(run({ workStart: '2019-08', educationRelevant: false }).nearMiss[0]).toEqual({ route: 'education-years', short: '还差1年7个月（2025年7月满）', metOn: '2025-07' });
   });
   it('route 2: 助理工程师 since 2021-03', () => {
-    expect(run({ workStart: '2022-01', assistantEngineerSince: '2021-03' }).nearMiss).toContainEqual({ route: 'assistant-engineer', short: '还差2年（2025-02满）', metOn: '2025-02' });
+    expect(run({ workStart: '2022-01', assistantEngineerSince: '2021-03' }).nearMiss).toContainEqual({ route: 'assistant-engineer', short: '还差1年2个月（2025年2月满）', metOn: '2025-02' });
   });
   it('route 2 is no near miss when the education is short too', () => {
     expect(run({ ...NOTHING, assistantEngineerSince: '2021-03' }).nearMiss.map((n) => n.route)).not.toContain('assistant-engineer');
   });
   it('route 3: 技师 since 2022-05', () => {
-    expect(run({ ...NOTHING, technicianSince: '2022-05' }).nearMiss).toEqual([{ route: 'technician', short: '还差2年（2025-04满）', metOn: '2025-04' }]);
+    expect(run({ ...NOTHING, technicianSince: '2022-05' }).nearMiss).toEqual([{ route: 'technician', short: '还差1年4个月（2025年4月满）', metOn: '2025-04' }]);
   });
   it('item (4) when it alone would complete two-of-five', () => {
     const a = run({ ...NOTHING, workStart: '2015-03', achievements: { innovationLead: true } });
-    expect(a.nearMiss).toEqual([{ route: 'two-of-five', short: '还差2年（2025-02满）', metOn: '2025-02' }]);
+    expect(a.nearMiss).toEqual([{ route: 'two-of-five', short: '还差1年2个月（2025年2月满）', metOn: '2025-02' }]);
   });
   it('item (4) is no near miss when one more item would still be missing', () => {
     expect(run({ ...NOTHING, workStart: '2015-03' }).nearMiss).toEqual([]);
