@@ -430,6 +430,11 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     const flags = { mismatch: !profile.educationRelevant && profile.education !== 'none', techSchool: profile.education.startsWith('tech-') };
     const clauses = a.routes.flatMap((r) => routeClauses(r, k.params, flags));
     replies.push({ text: [tf(env, 'eligible', { routes }), ...a.notes.slice(2)].join('\n'), buttons: [], citations: cite(k, unique(clauses)) });
+  } else if (a.routes.length && a.blockers.every((b) => (k.params.fixableBlockers.value as readonly string[]).includes(b.code))) {
+    // Only what can still be done before the deadline is missing: the route holds once it is done.
+    const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
+    const lines = [tf(env, 'fixable', { routes, deadline: cnDate(k.params.individualDeadline.value) }), ...a.blockers.map((b) => `• ${b.message}`), tf(env, 'fixableWhere', { site: k.params.continuingEducationSite.value })];
+    replies.push({ text: lines.join('\n'), buttons: [], citations: cite(k, unique([...a.blockers.flatMap((b) => b.clauses), ...k.params.fixableBlockers.clauses])) });
   } else {
     const lines = [t(env, 'notEligible'), ...a.blockers.map((b) => `• ${b.message}`)];
     if (!requiredAnswered(state.answers)) lines.push(t(env, 'earlyStop'));

@@ -66,7 +66,7 @@ export const INTERVIEW_TEXTS = {
   start: [], prefilled: ['answers'], learned: ['answers'], noted: ['answers'], amended: ['changes'], changedAnswer: ['field', 'before', 'after'], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
   help: [], hint: ['hint'], notSkippable: ['hint'], skipped: ['answer'], backTo: ['answer'], editing: ['answer'], nothingToGoBack: [],
   stale: [], exited: [], review: [], reviewLine: ['n', 'field', 'answer'], confirm: [], change: ['n'],
-  eligible: ['routes'], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], deadlinesTitle: [],
+  eligible: ['routes'], fixable: ['routes', 'deadline'], fixableWhere: ['site'], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], deadlinesTitle: [],
   changed: ['changes'], unchanged: [], changeEligible: [], changeIneligible: [], changeRoutes: ['routes'], changeBlockers: ['blockers'],
   changeChecklist: ['n'], modify: [], again: [], menu: [], notAsked: [],
 } as const satisfies PlaceholderTable;

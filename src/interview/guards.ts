@@ -44,7 +44,8 @@ function heldItems(profile: Profile, params: Parameters): Set<ItemNo> {
 
 export const GUARDS: Record<string, Guard> = {
   /** A prerequisite (一, 二, 三) already fails on what was answered. */
-  'prerequisite-failed': (ctx) => ctx.assessment.blockers.some((b) => b.code !== 'no-route'),
+  /** Blockers the person can still remove before the deadline (hours) do not end it: the check finds the route. */
+  'prerequisite-failed': (ctx) => ctx.assessment.blockers.some((b) => b.code !== 'no-route' && !(ctx.params.fixableBlockers.value as readonly string[]).includes(b.code)),
   /** Every required fact is known and some route of 二.1–二.5 holds. */
   'route-found': (ctx) => requiredAnswered(ctx.answers) && ctx.assessment.routes.length > 0,
   /** 二.2 needs 大专 or higher (技工院校 as their equivalents). */

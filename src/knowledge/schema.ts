@@ -34,6 +34,12 @@ const specialty = z.enum(['petrochemical', 'pharmaceutical', 'materials', 'light
 const nationality = z.enum(['mainland', 'hk-macau-taiwan', 'foreign-permanent-resident', 'foreign-talent-permit']);
 const plainEducation = z.enum(['doctorate', 'master', 'bachelor', 'college', 'secondary']);
 
+/** The blockers of an assessment (src/rules/blockers.ts), in the order it lists them. */
+export const BLOCKER_CODES = [
+  'employer-not-in-zone', 'employer-not-private', 'specialty-not-covered', 'nationality-not-covered',
+  'annual-review', 'continuing-education', 'no-route',
+] as const;
+
 export const parametersSchema = z.strictObject({
   cutoff: param(isoDate),
   zone: param(z.string()),
@@ -56,6 +62,8 @@ export const parametersSchema = z.strictObject({
   honourQuota: param(z.strictObject({ national: count, provincial: count })),
   continuingEducation: param(z.strictObject({ fromYear: count, toYear: count, total: count, professional: count, public: count })),
   continuingEducationSite: param(z.string().url()),
+  /** Blockers that can still be removed before the personal deadline (hours can be studied): the check goes on past them. */
+  fixableBlockers: param(z.array(z.enum(BLOCKER_CODES))),
   platformSite: param(z.string().url()),
   degreeAutoExtractYear: param(count),
   socialInsuranceYears: param(count),

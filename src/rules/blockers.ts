@@ -6,11 +6,10 @@ import type { Parameters } from '../knowledge/schema.ts';
 import type { Profile } from './profile.ts';
 import { routeClauses, ROUTES, unique, type RouteOutcome } from './routes.ts';
 
-/** The blocker codes, in the order an assessment lists them. */
-export const BLOCKER_CODES = [
-  'employer-not-in-zone', 'employer-not-private', 'specialty-not-covered', 'nationality-not-covered',
-  'annual-review', 'continuing-education', 'no-route',
-] as const;
+import { BLOCKER_CODES } from '../knowledge/schema.ts';
+
+/** The blocker codes, in the order an assessment lists them (named in the parameters' `fixableBlockers`). */
+export { BLOCKER_CODES };
 export type BlockerCode = (typeof BLOCKER_CODES)[number];
 
 /** Continuing-education hours: what the applicant has and how much each measure is short (0 when met). */

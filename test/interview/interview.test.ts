@@ -103,12 +103,23 @@ describe('early stop on a failed prerequisite', () => {
     expect(text(v)).toContain('没有再问');
   });
 
-  it('continuing education short: names what is short and by how much', () => {
+  it('continuing education short does not end the check: the route is found, and the verdict says what to study by when', () => {
     const { c } = start();
-    answerFields(c, { ...PASS, specialty: 'materials', continuingEducation: { professional: 150, public: 60, other: 20 } });
+    // The case: 大专, 助理工程师 since 2019-03, 200 hours (150 专业课, 50 公需课).
+    answerFields(c, {
+      ...PASS, continuingEducation: { professional: 150, public: 50, other: 0 }, education: 'college', workStart: '2019-07',
+      educationRelevant: true, assistantEngineerSince: '2019-03', educationOrigin: 'domestic', graduated: '2019-06',
+      degreeAutoVerified: true, 'socialInsurance.consistent': true, 'socialInsurance.outOfProvince': false,
+    });
     const v = c.action('interview:confirm');
     expect(v.assessment!.blockers.map((b) => b.code)).toEqual(['continuing-education']);
-    expect(v.assessment!.blockers[0]!.message).toMatch(/30/); // 180 − 150
+    expect(v.assessment!.routes).toEqual(['assistant-engineer']);
+    const said = text(v);
+    expect(said).toContain('补齐继续教育学时后即可按二.2');
+    expect(said).toMatch(/专业课.*30/);
+    expect(said).toMatch(/公需课.*4/);
+    expect(said).toContain('2023年9月8日前');
+    expect(said).toContain('220.191.224.159');
   });
 });
 
