@@ -159,6 +159,10 @@ function duringInterview(session: Session, text: string, env: Env): Outcome {
     case 'unsubscribe': return onAction(session, { kind: 'remind', op: 'cancel' }, env);
     case undefined: break;
   }
+  // "不知道" is never an answer nor a search: where to find it out. "随便" asks for the choices again.
+  const reading = readText(text, env);
+  if (reading.act === 'unsure') return interview(session, { kind: 'unsure' }, env);
+  if (env.knowledge.lexicon.whatever.has(reading.normalized) && [...reading.normalized].length <= 6) return interview(session, { kind: 'whatever' }, env);
   // "我是本科" answers the question; "本科要几年？" is a side question.
   const reads = readsAsAnswer(session.mode as InterviewMode, text, interviewEnv(env));
   const asks = looksLikeQuestion(text);

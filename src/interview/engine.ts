@@ -9,6 +9,7 @@ import { plain, type Ask, type Button, type Citation, type Reply } from '../core
 import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
 import { assess, routeTitle, cnDate, type Assessment } from '../rules/index.ts';
+import { dateInZone, daysBetween } from '../rules/months.ts';
 import { routeClauses } from '../rules/routes.ts';
 import { parseAnswer, type ChoiceOption, type Hours } from './answers.ts';
 import type { Condition, INTERVIEW_TEXTS, InterviewFlow, InterviewTextKey, Step } from './flow.ts';
@@ -51,6 +52,10 @@ export type InterviewEvent =
   | { kind: 'skip' }
   | { kind: 'restart' }
   | { kind: 'help' }
+  /** "不知道": where to find it out. */
+  | { kind: 'unsure' }
+  /** "随便": the choices again. */
+  | { kind: 'whatever' }
   | { kind: 'review' }
   | { kind: 'edit'; step: string }
   | { kind: 'confirm' };
@@ -147,6 +152,21 @@ export function interviewStep(state: InterviewState, mode: InterviewMode | null,
   switch (event.kind) {
     case 'restart': return beginInterview(env);
     case 'help': return reask(state, mode, env, [plain(t(env, 'help'))]);
+    case 'unsure': {
+      // "不知道": where to find it out, and 跳过 where the question may be skipped; nothing recorded.
+      const step = mode?.kind === 'asking' ? env.flow.stepById.get(mode.step) : undefined;
+      if (!step) return reask(state, mode, env, []);
+      const vars = { ...questionVars(env.knowledge), site: env.knowledge.params.continuingEducationSite.value, contactName: env.knowledge.params.contact.value.name, phone: env.knowledge.params.contact.value.phone };
+      const hint = env.flow.texts.unsure[step.id];
+      const lines = [hint ? fill(hint, vars) : tf(env, 'unsureDefault', { contactName: vars.contactName, phone: vars.phone }), ...(step.optional ? [t(env, 'unsureSkip')] : [])];
+      return reask(state, mode, env, [plain(lines.join('\n'))]);
+    }
+    case 'whatever': {
+      // "随便", "都行": the question needs one of its choices.
+      const step = mode?.kind === 'asking' ? env.flow.stepById.get(mode.step) : undefined;
+      const choices = step ? (step.kind === 'boolean' ? [t(env, 'yes'), t(env, 'no')] : optionsOf(step, env)?.map((o) => o.label)) : undefined;
+      return reask(state, mode, env, choices ? [plain(tf(env, 'whatever', { choices: choices.join(' / ') }))] : []);
+    }
     case 'review': return review(state, env);
     case 'confirm': return asking ? reask(state, mode, env, []) : verdict(state, env);
     case 'edit': {
@@ -424,16 +444,29 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   const digest: VerdictDigest = { eligible: a.eligible, routes: a.routes, blockers: a.blockers.map((b) => b.message), checklist: a.checklist.map((c) => c.item) };
   const replies: Reply[] = [];
   if (state.lastVerdict) replies.push(plain(describeChange(state.lastVerdict, digest, a, env)));
+  // The season: after the personal deadline the verdict says so first and turns to the next one;
+  // before it, the days left lead.
+  const today = dateInZone(env.now, env.timeZone);
+  const personal = k.params.individualDeadline.value;
+  const unit = k.params.unitDeadline.value;
+  const closed = today > personal;
+  if (closed) {
+    const unitOpen = today <= unit ? tf(env, 'seasonUnitOpen', { date: cnDate(unit), days: daysBetween(today, unit) }) : '';
+    replies.push({ text: tf(env, 'seasonClosed', { year: personal.slice(0, 4), date: cnDate(personal), today: cnDate(today), unitOpen }), buttons: [], citations: cite(k, k.params.individualDeadline.clauses) });
+  }
+  const daysLeft = closed ? '' : tf(env, 'daysLeftLead', { date: cnDate(personal), days: daysBetween(today, personal) });
   if (a.eligible) {
     const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
     const profile = profileFromAnswers(state.answers, k.params);
     const flags = { mismatch: !profile.educationRelevant && profile.education !== 'none', techSchool: profile.education.startsWith('tech-') };
     const clauses = a.routes.flatMap((r) => routeClauses(r, k.params, flags));
-    replies.push({ text: [tf(env, 'eligible', { routes }), ...a.notes.slice(2)].join('\n'), buttons: [], citations: cite(k, unique(clauses)) });
+    const lead = closed ? tf(env, 'eligibleNextSeason', { routes }) : `${tf(env, 'eligible', { routes })}${daysLeft}`;
+    replies.push({ text: [lead, ...a.notes.slice(2)].join('\n'), buttons: [], citations: cite(k, unique(clauses)) });
   } else if (a.routes.length && a.blockers.every((b) => (k.params.fixableBlockers.value as readonly string[]).includes(b.code))) {
     // Only what can still be done before the deadline is missing: the route holds once it is done.
     const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
-    const lines = [tf(env, 'fixable', { routes, deadline: cnDate(k.params.individualDeadline.value) }), ...a.blockers.map((b) => `• ${b.message}`), tf(env, 'fixableWhere', { site: k.params.continuingEducationSite.value })];
+    const lead = closed ? tf(env, 'fixableNextSeason', { routes }) : `${tf(env, 'fixable', { routes, deadline: cnDate(personal) })}${daysLeft}`;
+    const lines = [lead, ...a.blockers.map((b) => `• ${b.message}`), tf(env, 'fixableWhere', { site: k.params.continuingEducationSite.value })];
     replies.push({ text: lines.join('\n'), buttons: [], citations: cite(k, unique([...a.blockers.flatMap((b) => b.clauses), ...k.params.fixableBlockers.clauses])) });
   } else {
     const lines = [t(env, 'notEligible'), ...a.blockers.map((b) => `• ${b.message}`)];
@@ -451,6 +484,8 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     text: [t(env, 'deadlinesTitle'), a.notes[1] ?? '', ...deadlineLines].filter(Boolean).join('\n'),
     buttons: [
       { label: t(env, 'modify'), action: formatAction({ kind: 'interview', op: 'review' }) },
+      // Out of season: to be told when the next notice is loaded.
+      ...(closed ? [{ label: t(env, 'nextSeason'), action: formatAction({ kind: 'remind', op: 'next' }) }] : []),
       { label: t(env, 'again'), action: formatAction({ kind: 'interview', op: 'restart' }) },
       { label: t(env, 'menu'), action: formatAction({ kind: 'menu' }) },
     ],

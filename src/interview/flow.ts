@@ -66,18 +66,22 @@ export const INTERVIEW_TEXTS = {
   start: [], prefilled: ['answers'], learned: ['answers'], noted: ['answers'], amended: ['changes'], changedAnswer: ['field', 'before', 'after'], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
   help: [], hint: ['hint'], notSkippable: ['hint'], skipped: ['answer'], backTo: ['answer'], editing: ['answer'], nothingToGoBack: [],
   stale: [], exited: [], review: [], reviewLine: ['n', 'field', 'answer'], confirm: [], change: ['n'],
-  eligible: ['routes'], fixable: ['routes', 'deadline'], fixableWhere: ['site'], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], deadlinesTitle: [],
+  eligible: ['routes'], eligibleNextSeason: ['routes'], fixable: ['routes', 'deadline'], fixableNextSeason: ['routes'], fixableWhere: ['site'], seasonClosed: ['year', 'date', 'today', 'unitOpen'], seasonUnitOpen: ['date', 'days'], daysLeftLead: ['date', 'days'], nextSeason: [], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], deadlinesTitle: [],
   changed: ['changes'], unchanged: [], changeEligible: [], changeIneligible: [], changeRoutes: ['routes'], changeBlockers: ['blockers'],
-  changeChecklist: ['n'], modify: [], again: [], menu: [], notAsked: [],
+  changeChecklist: ['n'], modify: [], again: [], menu: [], notAsked: [], unsureDefault: ['contactName', 'phone'], unsureSkip: [], whatever: ['choices'],
 } as const satisfies PlaceholderTable;
 export type InterviewTextKey = keyof typeof INTERVIEW_TEXTS;
 
 /** The placeholders every question may use: facts of the edition (see `questionVars`). */
 export const QUESTION_PLACEHOLDERS = ['zone'] as const;
+/** The placeholders the "where to find out" hints may use. */
+export const UNSURE_PLACEHOLDERS = ['zone', 'site', 'contactName', 'phone'] as const;
 
 export const interviewTextsSchema = z.strictObject({
   questions: z.record(z.string(), z.string().min(1)),
   labels: z.record(z.string(), z.string().min(1).max(20)),
+  /** Where to find out, for a step the person does not know the answer to ("不知道"); `texts.unsureDefault` otherwise. */
+  unsure: z.record(z.string(), z.string().min(1)).default({}),
   texts: z.strictObject(Object.fromEntries(Object.keys(INTERVIEW_TEXTS).map((k) => [k, z.string().min(1)])) as Record<InterviewTextKey, z.ZodString>),
 });
 
@@ -133,7 +137,11 @@ export function parseInterviewFlow(logicSource: string, textsSource: string, k: 
       if (c) checkCondition(c, L, `phase "${phase.id}".${key}`, fail);
     }
   }
-  for (const [section, keys] of [['questions', Object.keys(texts.questions)], ['labels', Object.keys(texts.labels)]] as const) {
+  for (const [id, hint] of Object.entries(texts.unsure)) {
+    const bad = checkPlaceholders({ [id]: hint }, { [id]: UNSURE_PLACEHOLDERS });
+    if (bad) fail('flows/interview-texts.yaml', `unsure.${id}`, bad[1]);
+  }
+  for (const [section, keys] of [['questions', Object.keys(texts.questions)], ['labels', Object.keys(texts.labels)], ['unsure', Object.keys(texts.unsure)]] as const) {
     for (const key of keys) if (!stepById.has(key)) fail('flows/interview-texts.yaml', `${section}.${key}`, 'no step has this id');
   }
   return { ...logic, version: contentHash([logicSource, textsSource]), texts, stepById, steps };

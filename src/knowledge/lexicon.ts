@@ -26,6 +26,7 @@ export const readingFileSchema = z.strictObject({
   negation: words,
   grades: z.strictObject({ pass: words, fail: words }),
   unsure: words,
+  whatever: words,
   corrections: words,
   followUp: z.strictObject({ openers: words, closers: words, more: words, next: words, why: words, pointers: words, named: words, aspects: words }),
   slots: keyed(SLOT_GROUPS),
@@ -68,6 +69,7 @@ export interface Lexicon {
   negation: WordList;
   grades: LabelledList<'pass' | 'fail'>;
   unsure: WordList;
+  whatever: WordList;
   corrections: WordList;
   followUp: {
     openers: WordList; closers: WordList; more: WordList; next: WordList; why: WordList;
@@ -127,6 +129,7 @@ export function compileLexicon(f: ReadingFile): Lexicon {
     negation: wordList(n(f.negation)),
     grades: table(f.grades),
     unsure: wordList(n(f.unsure)),
+    whatever: wordList(n(f.whatever)),
     corrections: wordList(n(f.corrections)),
     followUp: { openers: wordList(n(f.followUp.openers)), closers: wordList(n(f.followUp.closers)), more: wordList(n(f.followUp.more)), next: wordList(n(f.followUp.next)), why: wordList(n(f.followUp.why)), pointers: wordList(n(f.followUp.pointers)), named: wordList(n(f.followUp.named)), aspects: wordList(n(f.followUp.aspects)) },
     slots: table(f.slots),
