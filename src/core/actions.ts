@@ -6,7 +6,7 @@
  */
 
 /** What the interview's navigation buttons do. */
-export const INTERVIEW_OPS = ['start', 'resume', 'exit', 'back', 'skip', 'restart', 'help', 'review', 'confirm'] as const;
+export const INTERVIEW_OPS = ['start', 'resume', 'exit', 'back', 'skip', 'restart', 'help', 'review', 'confirm', 'result'] as const;
 export type InterviewOp = (typeof INTERVIEW_OPS)[number];
 
 /** What the reminder buttons do; `intro` shows the choices. */
@@ -97,6 +97,7 @@ export const COMMANDS = {
   start: { kind: 'start' },
   menu: { kind: 'menu' },
   check: { kind: 'interview', op: 'start' },
+  result: { kind: 'interview', op: 'result' },
   faq: { kind: 'faq-topics' },
   deadlines: { kind: 'deadlines' },
   hr: { kind: 'hr' },

@@ -42,7 +42,7 @@ export const PERSONAL_TEXTS = {
   hoursOk: ['computed'], hoursShort: ['computed', 'gaps', 'site'], hoursGapTotal: ['n'], hoursGapProfessional: ['n'], hoursGapPublic: ['n'], hoursPartial: [],
   daysLeft: ['from', 'what', 'date', 'days', 'counted'], daysLeftFrom: ['from', 'what', 'date', 'days', 'counted'], daysToday: ['date', 'what'],
   daysPast: ['what', 'date', 'from'], individual: [], unit: [],
-  leadEligible: ['routes'], leadNotYet: ['routes'], leadDepends: [], others: ['zone'], othersShort: [], interpretation: ['phone'],
+  leadEligible: ['routes'], leadFixable: ['routes'], leadNotYet: ['routes'], leadDepends: [], others: ['zone'], othersShort: [], interpretation: ['phone'],
 } as const satisfies PlaceholderTable;
 export type PersonalKey = keyof typeof PERSONAL_TEXTS;
 
@@ -235,10 +235,13 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
     }
   }
 
+  const hoursShort = findings.some((f) => f.kind === 'hours' && (f.gap.short.total > 0 || f.gap.short.professional > 0 || f.gap.short.public > 0));
   const routeList = (rs: RouteId[]) => [...new Set(rs)].map(route).join(lang === 'zh' ? '、' : ', ');
   let lead = '';
   let verdict: PersonalReply['verdict'] = 'info';
   if (scope) verdict = 'not-covered';
+  // A route holds but the hours are short: they can still be studied.
+  else if (eligible.length && hoursShort) { lead = say('leadFixable', { routes: routeList(eligible) }); verdict = 'not-yet'; }
   else if (eligible.length) { lead = say('leadEligible', { routes: routeList(eligible) }); verdict = 'eligible'; }
   else if (depends) { lead = T.leadDepends; verdict = 'depends'; }
   else if (short.length) { lead = say('leadNotYet', { routes: routeList(short) }); verdict = 'not-yet'; }

@@ -41,6 +41,8 @@ export function menuButtons(env: Env, session?: Session): Button[] {
   const paused = session?.mode.kind === 'asking';
   return [
     paused ? button(b.resume, { kind: 'interview', op: 'resume' }) : button(b.check, { kind: 'interview', op: 'start' }),
+    // Once a verdict was given, it can be seen again any time.
+    ...(session?.interview?.lastVerdict ? [button(b.result, { kind: 'interview', op: 'result' })] : []),
     button(b.ask, { kind: 'ask' }),
     button(b.faq, { kind: 'faq-topics' }),
     button(b.deadlines, { kind: 'deadlines' }),

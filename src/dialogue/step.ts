@@ -119,13 +119,14 @@ function onText(session: Session, raw: string, env: Env): Outcome {
   if (!text) return { replies: [reply(env, 'empty', {}, menuButtons(env, session))] };
   if (text.length > MAX_QUESTION_CHARS) return { replies: [reply(env, 'tooLong', { max: MAX_QUESTION_CHARS }, menuButtons(env, session))] };
   if (session.mode.kind === 'asking') return duringInterview(session, text, env);
-  switch (matchIntent(env.flow, text, ['greeting', 'menu', 'thanks', 'faqBrowse', 'deadlines', 'check', 'hr', 'forget', 'subscribe', 'myReminders', 'unsubscribe'])) {
+  switch (matchIntent(env.flow, text, ['greeting', 'menu', 'thanks', 'faqBrowse', 'deadlines', 'check', 'result', 'hr', 'forget', 'subscribe', 'myReminders', 'unsubscribe'])) {
     case 'greeting': return { replies: [welcome(env, session)] };
     case 'menu': return { replies: [menu(env, session)] };
     case 'thanks': return { replies: [reply(env, 'thanks', {}, menuButtons(env, session))] };
     case 'faqBrowse': return onAction(session, { kind: 'faq-topics' }, env);
     case 'deadlines': return onAction(session, { kind: 'deadlines' }, env);
     case 'check': return onAction(session, { kind: 'interview', op: 'start' }, env);
+    case 'result': return onAction(session, { kind: 'interview', op: 'result' }, env);
     case 'hr': return onAction(session, { kind: 'hr' }, env);
     case 'forget': return forget(session, env);
     case 'subscribe': return onAction(session, { kind: 'remind', op: 'intro' }, env);
@@ -257,6 +258,8 @@ function onAction(session: Session, action: Action, env: Env): Outcome {
     case 'interview': {
       const { op } = action;
       if (op === 'start') return startInterview(session, env);
+      // The last verdict again, any time (across reloads and restarts: it is in the stored session).
+      if (op === 'result') return session.interview?.lastVerdict ? { ...interview(session, { kind: 'result' }, env), pause: true } : { replies: [reply(env, 'noResult', {}, menuButtons(env, session))] };
       if (op === 'exit') return session.interview ? exitInterview(session, env) : { replies: [menu(env, session)] };
       if (!session.interview) return startInterview(session, env);
       if (op === 'resume') return session.mode.kind === 'asking' ? { replies: [] } : interview(session, { kind: 'review' }, env);

@@ -13,7 +13,7 @@ import { cite } from '../knowledge/cite.ts';
 import type { Focus } from '../knowledge/lexicon.ts';
 import { answerNear, answerQuestion, nearEntry, NEAR_SHARE, type Answer } from '../qa/answer.ts';
 import { photoRuleNeeds, photoRules } from '../photo/check.ts';
-import { personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
+import { factsFromAnswers, personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
 import { readMessage, type Facts, type Reading } from '../reading/index.ts';
 import { mergeFacts, toldSomething, type Context, type Topic } from './context.ts';
 import type { Env } from './env.ts';
@@ -43,7 +43,10 @@ export interface Understood {
 export function understand(session: Session, text: string, env: Env): Understood {
   const reading = read(text, env);
   const lang: Language = reading.language;
-  const facts = mergeFacts(session.context.facts, reading.facts, reading.act === 'correction');
+  // The check's answers are the person's facts too ("学时还差多少" after the verdict).
+  // Not while the check is asking: a side question then is about the notice, not yet about the verdict.
+  const known: Facts = session.interview && session.mode.kind !== 'asking' ? { ...session.context.facts, ...factsFromAnswers(session.interview.answers) } : session.context.facts;
+  const facts = mergeFacts(known, reading.facts, reading.act === 'correction');
   // Supposed facts ("如果我是大专呢") are answered with, never kept as the person's; nor are the words of a
   // general question ("本科毕业要干几年", "外籍人员能报吗"), which name a kind of person, not this one.
   const context: Context = { ...session.context, facts: reading.hypothetical || generalQuestion(reading) ? session.context.facts : facts };
@@ -84,7 +87,7 @@ export function understand(session: Session, text: string, env: Env): Understood
   // Facts told without a question: echoed and kept; a correction of a computed answer recomputes it.
   const asks = reading.act === 'question' || (reading.act === 'correction' && (reading.focus.size > 0 || reading.questions.some(isQuestion)));
   // What this message changed ("不对，是2017年" changes the one date told before).
-  const changed = Object.fromEntries(Object.entries(facts).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify((session.context.facts as Record<string, unknown>)[k]))) as Facts;
+  const changed = Object.fromEntries(Object.entries(facts).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify((known as Record<string, unknown>)[k]))) as Facts;
   if (!asks && (toldSomething(reading.facts) || (reading.act === 'correction' && toldSomething(changed)))) {
     const noted = notedReply(env, lang, { ...reading, facts: { ...changed, ...reading.facts } }, session);
     // A correction of a computed answer recomputes it; facts told after a can-I question about
@@ -232,8 +235,12 @@ function personal(r: Reading, facts: Facts, _topic: Topic | null, env: Env, lang
   // Facts of earlier messages count for an eligibility question or a follow-up; otherwise only this message's.
   const known = eligibility ? facts : told;
   const asksItem = /[一1这那]项|[这那]条|算条件|条件之一|[5五]项/.test(r.normalized);
-  const findings = personalFindings({ facts: known, focus: r.focus, deadline: deadlineNamed(query), asksItem, now: env.now, timeZone: env.timeZone }, env.knowledge)
+  let findings = personalFindings({ facts: known, focus: r.focus, deadline: deadlineNamed(query), asksItem, now: env.now, timeZone: env.timeZone }, env.knowledge)
     .filter((f) => keep(f, r));
+  // A question about the hours ("学时还差多少") is answered with the hours, not the whole situation.
+  if (/学时|课时|继续教育|公需|专业课/.test(r.normalized) && findings.some((f) => f.kind === 'hours' || f.kind === 'hours-window')) {
+    findings = findings.filter((f) => f.kind === 'hours' || f.kind === 'hours-window');
+  }
   if (!findings.length) return null;
   const words = personalReply(findings, lang, env.knowledge, env.personal);
   if (!words) return null;

@@ -10,6 +10,7 @@ import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
 import { assess, routeTitle, cnDate, type Assessment } from '../rules/index.ts';
 import { dateInZone, daysBetween } from '../rules/months.ts';
+import { baseChecklist } from '../rules/wording.ts';
 import { routeClauses } from '../rules/routes.ts';
 import { parseAnswer, type ChoiceOption, type Hours } from './answers.ts';
 import type { Condition, INTERVIEW_TEXTS, InterviewFlow, InterviewTextKey, Step } from './flow.ts';
@@ -57,6 +58,8 @@ export type InterviewEvent =
   /** "随便": the choices again. */
   | { kind: 'whatever' }
   | { kind: 'review' }
+  /** The last verdict again, as it stands. */
+  | { kind: 'result' }
   | { kind: 'edit'; step: string }
   | { kind: 'confirm' };
 
@@ -168,6 +171,10 @@ export function interviewStep(state: InterviewState, mode: InterviewMode | null,
       return reask(state, mode, env, choices ? [plain(tf(env, 'whatever', { choices: choices.join(' / ') }))] : []);
     }
     case 'review': return review(state, env);
+    case 'result': {
+      const turn = verdict({ ...state, lastVerdict: null }, env);
+      return { ...turn, state: { ...turn.state, lastVerdict: state.lastVerdict }, mode: mode?.kind === 'asking' ? mode : turn.mode };
+    }
     case 'confirm': return asking ? reask(state, mode, env, []) : verdict(state, env);
     case 'edit': {
       const step = env.flow.stepById.get(event.step);
@@ -466,7 +473,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     // Only what can still be done before the deadline is missing: the route holds once it is done.
     const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
     const lead = closed ? tf(env, 'fixableNextSeason', { routes }) : `${tf(env, 'fixable', { routes, deadline: cnDate(personal) })}${daysLeft}`;
-    const lines = [lead, ...a.blockers.map((b) => `• ${b.message}`), tf(env, 'fixableWhere', { site: k.params.continuingEducationSite.value })];
+    const lines = [lead, ...a.blockers.map((b) => `• ${b.message}`)];
     replies.push({ text: lines.join('\n'), buttons: [], citations: cite(k, unique([...a.blockers.flatMap((b) => b.clauses), ...k.params.fixableBlockers.clauses])) });
   } else {
     const lines = [t(env, 'notEligible'), ...a.blockers.map((b) => `• ${b.message}`)];
@@ -476,7 +483,13 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     replies.push({ text: lines.join('\n'), buttons: [], citations: cite(k, unique(a.blockers.flatMap((b) => b.clauses))) });
   }
   if (a.checklist.length > 0) {
-    const items = a.checklist.map((c, i) => `${i + 1}. ${c.item}`);
+    // What everyone does, then what this person's situation adds.
+    const common = baseChecklist(k.params).length;
+    const mine = a.checklist.slice(common);
+    const items = [
+      t(env, 'checklistCommon'), ...a.checklist.slice(0, common).map((c, i) => `${i + 1}. ${c.item}`),
+      ...(mine.length ? [t(env, 'checklistMine'), ...mine.map((c, i) => `${common + i + 1}. ${c.item}`)] : []),
+    ];
     replies.push({ text: [t(env, 'checklistTitle'), ...items].join('\n'), buttons: [], citations: cite(k, unique(a.checklist.flatMap((c) => c.clauses))) });
   }
   const deadlineLines = a.deadlines.map((d) => `• ${d.what}${d.date ? `：${cnDate(d.date)}` : ''}`);

@@ -66,7 +66,7 @@ export const INTERVIEW_TEXTS = {
   start: [], prefilled: ['answers'], learned: ['answers'], noted: ['answers'], amended: ['changes'], changedAnswer: ['field', 'before', 'after'], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
   help: [], hint: ['hint'], notSkippable: ['hint'], skipped: ['answer'], backTo: ['answer'], editing: ['answer'], nothingToGoBack: [],
   stale: [], exited: [], review: [], reviewLine: ['n', 'field', 'answer'], confirm: [], change: ['n'],
-  eligible: ['routes'], eligibleNextSeason: ['routes'], fixable: ['routes', 'deadline'], fixableNextSeason: ['routes'], fixableWhere: ['site'], seasonClosed: ['year', 'date', 'today', 'unitOpen'], seasonUnitOpen: ['date', 'days'], daysLeftLead: ['date', 'days'], nextSeason: [], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], deadlinesTitle: [],
+  eligible: ['routes'], eligibleNextSeason: ['routes'], fixable: ['routes', 'deadline'], fixableNextSeason: ['routes'], seasonClosed: ['year', 'date', 'today', 'unitOpen'], seasonUnitOpen: ['date', 'days'], daysLeftLead: ['date', 'days'], nextSeason: [], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], checklistCommon: [], checklistMine: [], deadlinesTitle: [],
   changed: ['changes'], unchanged: [], changeEligible: [], changeIneligible: [], changeRoutes: ['routes'], changeBlockers: ['blockers'],
   changeChecklist: ['n'], modify: [], again: [], menu: [], notAsked: [], unsureDefault: ['contactName', 'phone'], unsureSkip: [], whatever: ['choices'],
 } as const satisfies PlaceholderTable;

@@ -275,6 +275,28 @@ function documents(f: Facts, p: Knowledge['params']): ChecklistEntry[] {
   return g && g.from !== g.to ? entries.map((e) => ({ ...e, reason: e.reason.replace(profile.graduated ?? '', `${g.from.slice(0, 4)}年`) })) : entries;
 }
 
+/** The facts the check's answers give (the inverse of `profileAnswers`), for questions after it ("学时还差多少"). */
+export function factsFromAnswers(a: Readonly<Record<string, unknown>>): Facts {
+  const f: Facts = {};
+  const month = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}$/.test(v) ? { from: v, to: v } : undefined);
+  if (typeof a.education === 'string') f.education = a.education as Education;
+  if (month(a.workStart)) f.workStart = month(a.workStart);
+  if (month(a.graduated)) f.graduated = month(a.graduated);
+  if (a.assistantEngineerSince === null) f.assistantEngineerSince = null;
+  else if (month(a.assistantEngineerSince)) f.assistantEngineerSince = month(a.assistantEngineerSince);
+  if (a.technicianSince === null) f.technicianSince = null;
+  else if (month(a.technicianSince)) f.technicianSince = month(a.technicianSince);
+  if (typeof a.educationRelevant === 'boolean') f.educationRelevant = a.educationRelevant;
+  if (typeof a.specialty === 'string') f.field = { specialty: a.specialty as Specialty | 'other', word: a.specialty };
+  if (typeof a.employerPrivate === 'boolean') f.employerPrivate = { value: a.employerPrivate, word: '' };
+  if (typeof a.employerInZone === 'boolean') f.employerInZone = { value: a.employerInZone, word: '' };
+  if (typeof a.annualReviewsPassed === 'boolean') f.annualReviewsPassed = a.annualReviewsPassed;
+  const h = a.continuingEducation as { professional: number; public: number; other: number } | undefined;
+  if (h && typeof h === 'object') f.hours = { professional: h.professional, public: h.public, other: h.other };
+  if (typeof a['socialInsurance.outOfProvince'] === 'boolean') f.outOfProvince = a['socialInsurance.outOfProvince'] as boolean;
+  return f;
+}
+
 /** The profile of the facts, with RULES.md defaults for what they do not say (for the check's pre-fill). */
 export function profileAnswers(f: Facts): Record<string, unknown> {
   const a: Record<string, unknown> = {};

@@ -176,7 +176,7 @@ describe('long polling', () => {
     return turn(chatId, press(chatId, button.callback_data), done);
   }
 
-  it('switches to polling with deleteWebhook, registers the ten commands, and never calls getMe', async () => {
+  it('switches to polling with deleteWebhook, registers the eleven commands, and never calls getMe', async () => {
     await fake.waitFor(() => fake.callsOf('getUpdates').length > 0);
     const methods = fake.calls.map((c) => c.method);
     expect(methods.indexOf('deleteWebhook')).toBeGreaterThanOrEqual(0);
@@ -188,6 +188,7 @@ describe('long polling', () => {
       { command: 'start', description: '开始' },
       { command: 'menu', description: '菜单' },
       { command: 'check', description: '检查我能否申报' },
+      { command: 'result', description: '我的结果' },
       { command: 'faq', description: '常见问题' },
       { command: 'deadlines', description: '截止时间' },
       { command: 'hr', description: '单位HR办理指南' },
@@ -284,7 +285,7 @@ describe('long polling', () => {
 
   it('maps the commands to engine inputs', async () => {
     const chat = 2005;
-    const expected: Record<string, RegExp> = { '/start': /职称申报助手/, '/menu': /想了解什么/, '/check': /第1题/, '/faq': /常见问题/, '/deadlines': /时间节点/,
+    const expected: Record<string, RegExp> = { '/start': /职称申报助手/, '/menu': /想了解什么/, '/check': /第1题/, '/result': /还没有检查结果/, '/faq': /常见问题/, '/deadlines': /时间节点/,
       '/hr': /单位人事/, '/subscribe': /截止提醒/, '/reminders': /还没有订阅/, '/unsubscribe': /不需要退订/, '/forget': /确定要删除/ };
     for (const [command, reply] of Object.entries(expected)) {
       const msgs = await turn(chat, textMessage(chat, command));
