@@ -60,6 +60,8 @@ export type InterviewEvent =
   | { kind: 'review' }
   /** The last verdict again, as it stands. */
   | { kind: 'result' }
+  /** Which answer to change. */
+  | { kind: 'modify' }
   | { kind: 'edit'; step: string }
   | { kind: 'confirm' };
 
@@ -171,6 +173,7 @@ export function interviewStep(state: InterviewState, mode: InterviewMode | null,
       return reask(state, mode, env, choices ? [plain(tf(env, 'whatever', { choices: choices.join(' / ') }))] : []);
     }
     case 'review': return review(state, env);
+    case 'modify': return modifyMenu(state, env);
     case 'result': {
       const turn = verdict({ ...state, lastVerdict: null }, env);
       return { ...turn, state: { ...turn.state, lastVerdict: state.lastVerdict }, mode: mode?.kind === 'asking' ? mode : turn.mode };
@@ -412,16 +415,34 @@ function rawOf(step: Step, v: unknown): string {
 
 // ── review and verdict ──
 
+/** The review: the answers grouped by phase, numbered; one 修改 button (which asks which item), not one per line. */
 function review(state: InterviewState, env: InterviewEnv): InterviewTurn {
   const answered = state.history.map((id) => env.flow.stepById.get(id)!);
-  const lines = answered.map((step, i) => tf(env, 'reviewLine', { n: i + 1, field: env.flow.texts.labels[step.id]!, answer: shown(step, state.answers, env) }));
+  const lines: string[] = [];
+  for (const phase of env.flow.phases) {
+    const inPhase = answered.map((step, i) => ({ step, i })).filter(({ step }) => phase.steps.includes(step));
+    if (!inPhase.length) continue;
+    const title = env.flow.texts.phases[phase.id];
+    if (title) lines.push(tf(env, 'reviewGroup', { title }));
+    for (const { step, i } of inPhase) lines.push(tf(env, 'reviewLine', { n: i + 1, field: env.flow.texts.labels[step.id]!, answer: shown(step, state.answers, env) }));
+  }
   const buttons: Button[] = [
     { label: t(env, 'confirm'), action: formatAction({ kind: 'interview', op: 'confirm' }) },
-    ...answered.map((step, i) => ({ label: tf(env, 'change', { n: i + 1 }), action: formatAction({ kind: 'edit', step: step.id }) })),
+    { label: t(env, 'modify'), action: formatAction({ kind: 'interview', op: 'modify' }) },
     { label: t(env, 'restart'), action: formatAction({ kind: 'interview', op: 'restart' }) },
   ];
   const reply: Reply = { text: [t(env, 'review'), ...lines].join('\n'), buttons, citations: [] };
   return { state, mode: { kind: 'reviewing' }, replies: [reply], ask: null, assessment: null };
+}
+
+/** Which answer to change: the items as buttons (typing the number works too, as with every button). */
+function modifyMenu(state: InterviewState, env: InterviewEnv): InterviewTurn {
+  const answered = state.history.map((id) => env.flow.stepById.get(id)!);
+  const buttons: Button[] = [
+    ...answered.map((step, i) => ({ label: `${i + 1}. ${env.flow.texts.labels[step.id]!}`.slice(0, 20), action: formatAction({ kind: 'edit', step: step.id }) })),
+    { label: t(env, 'backToReview'), action: formatAction({ kind: 'interview', op: 'review' }) },
+  ];
+  return { state, mode: { kind: 'reviewing' }, replies: [{ text: t(env, 'whichItem'), buttons, citations: [] }], ask: null, assessment: null };
 }
 
 /**

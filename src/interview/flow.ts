@@ -65,7 +65,7 @@ export const interviewFlowSchema = z.strictObject({
 export const INTERVIEW_TEXTS = {
   start: [], prefilled: ['answers'], learned: ['answers'], noted: ['answers'], amended: ['changes'], changedAnswer: ['field', 'before', 'after'], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
   help: [], hint: ['hint'], notSkippable: ['hint'], skipped: ['answer'], backTo: ['answer'], editing: ['answer'], nothingToGoBack: [],
-  stale: [], exited: [], review: [], reviewLine: ['n', 'field', 'answer'], confirm: [], change: ['n'],
+  stale: [], exited: [], review: [], reviewGroup: ['title'], whichItem: [], backToReview: [], reviewLine: ['n', 'field', 'answer'], confirm: [], change: ['n'],
   eligible: ['routes'], eligibleNextSeason: ['routes'], fixable: ['routes', 'deadline'], fixableNextSeason: ['routes'], seasonClosed: ['year', 'date', 'today', 'unitOpen'], seasonUnitOpen: ['date', 'days'], daysLeftLead: ['date', 'days'], nextSeason: [], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], checklistCommon: [], checklistMine: [], deadlinesTitle: [],
   changed: ['changes'], unchanged: [], changeEligible: [], changeIneligible: [], changeRoutes: ['routes'], changeBlockers: ['blockers'],
   changeChecklist: ['n'], modify: [], again: [], menu: [], notAsked: [], unsureDefault: ['contactName', 'phone'], unsureSkip: [], whatever: ['choices'],
@@ -82,6 +82,8 @@ export const interviewTextsSchema = z.strictObject({
   labels: z.record(z.string(), z.string().min(1).max(20)),
   /** Where to find out, for a step the person does not know the answer to ("不知道"); `texts.unsureDefault` otherwise. */
   unsure: z.record(z.string(), z.string().min(1)).default({}),
+  /** Headings of the review, by phase id. */
+  phases: z.record(z.string(), z.string().min(1).max(20)).default({}),
   texts: z.strictObject(Object.fromEntries(Object.keys(INTERVIEW_TEXTS).map((k) => [k, z.string().min(1)])) as Record<InterviewTextKey, z.ZodString>),
 });
 
@@ -141,6 +143,7 @@ export function parseInterviewFlow(logicSource: string, textsSource: string, k: 
     const bad = checkPlaceholders({ [id]: hint }, { [id]: UNSURE_PLACEHOLDERS });
     if (bad) fail('flows/interview-texts.yaml', `unsure.${id}`, bad[1]);
   }
+  for (const id of Object.keys(texts.phases)) if (!logic.phases.some((p) => p.id === id)) fail('flows/interview-texts.yaml', `phases.${id}`, 'no phase has this id');
   for (const [section, keys] of [['questions', Object.keys(texts.questions)], ['labels', Object.keys(texts.labels)], ['unsure', Object.keys(texts.unsure)]] as const) {
     for (const key of keys) if (!stepById.has(key)) fail('flows/interview-texts.yaml', `${section}.${key}`, 'no step has this id');
   }

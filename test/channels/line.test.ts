@@ -177,14 +177,14 @@ describe('an eligibility interview by buttons and typing', () => {
     m = await turn(textEvent(u, '2018年6月'));
     for (const label of ['是', '是', '否']) m = await press(u, m, label);
 
-    // The review offers more than 13 buttons: all listed as numbered lines, the first 13 as quick replies.
+    // The review fits a phone: three buttons (确认, 修改, 重新开始) as quick replies.
+    expect(quick(m).map((a) => a.data)).toEqual(['interview:confirm', 'interview:modify', 'interview:restart']);
+    // 修改 asks which item: 14 items and 返回核对 — more than 13, so all listed as numbered lines, the first 13 as quick replies.
+    m = await press(u, m, '修改答案');
     expect(quick(m)).toHaveLength(LINE_LIMITS.quickReplyItems);
-    expect(quick(m)[0]!.data).toBe('interview:confirm');
-    expect(allText(m)).toMatch(/\n1\. 确认，看结果\n2\. 改第1项\n/);
-    expect(allText(m)).toMatch(/\n16\. 重新开始$/);
-
-    // Typing "2" presses the second button (改第1项): question 1 again, then back to the review.
-    m = await turn(textEvent(u, '2'));
+    expect(allText(m)).toMatch(/\n1\. 1\. 企业在开发区（北片）注册\n/);
+    // Typing "1" presses the first item: question 1 again, then back to the review.
+    m = await turn(textEvent(u, '1'));
     expect(quick(m).map((a) => a.data)).toEqual(expect.arrayContaining(['answer:zone:true', 'answer:zone:false']));
     expect(quick(m).map((a) => a.data)).not.toContain('interview:confirm');
     m = await press(u, m, '是');
