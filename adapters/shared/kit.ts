@@ -45,6 +45,15 @@ export interface ChannelKit {
   pressedNumber(user: string, text: string): Promise<Button | undefined>;
   /** For channels that cannot push (the web chat): messages wait in the user's outbox until fetched. */
   outbox: { add(user: string, text: string): Promise<void>; take(user: string): Promise<string[]> };
+  /**
+   * The recent conversation of a user, for channels that redraw it (the web page after a reload):
+   * what the person sent (as shown on the page) and what the bot answered, with the question then
+   * pending. Under the user's prefix, so 删除我的数据 removes it.
+   */
+  transcript: {
+    add(user: string, entry: TranscriptEntry): Promise<void>;
+    recent(user: string): Promise<TranscriptEntry[]>;
+  };
   /** Adds `n` pushes to this month's count for `channel` (shared by instances); returns the month's total. */
   countPushes(channel: string, n: number): Promise<number>;
   /** A user id as logs show it: a short hash, never the id itself. */
@@ -52,6 +61,12 @@ export interface ChannelKit {
   /** A plain text reply in the chat's wording. */
   say<K extends TextKey>(key: K, vars: Vars<typeof CHAT_TEXTS, K>): Reply;
 }
+
+/** One turn as a page shows it again: the person's message (null for a page action), the replies, the pending question. */
+export interface TranscriptEntry { me: string | null; replies: Reply[]; ask: StepResult['ask'] }
+
+/** How many turns a transcript keeps. */
+const TRANSCRIPT_TURNS = 30;
 
 export function createKit(bot: Bot, log: Logger): ChannelKit {
   const queue = new KeyedQueue();
@@ -81,6 +96,13 @@ export function createKit(bot: Bot, log: Logger): ChannelKit {
         if (waiting.length) await bot.store.delete(keys.outbox(user));
         return waiting;
       }),
+    },
+    transcript: {
+      add: (user, entry) => bot.store.withLock(keys.transcript(user), async () => {
+        const kept = (await bot.store.get<TranscriptEntry[]>(keys.transcript(user))) ?? [];
+        await bot.store.set(keys.transcript(user), [...kept, entry].slice(-TRANSCRIPT_TURNS), OUTBOX_TTL_MS);
+      }),
+      recent: async (user) => (await bot.store.get<TranscriptEntry[]>(keys.transcript(user))) ?? [],
     },
     countPushes(channel, n) {
       const key = keys.pushCount(channel, new Date().toISOString().slice(0, 7));

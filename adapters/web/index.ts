@@ -1,6 +1,6 @@
 /**
  * The local web chat: the page (GET /), its JSON API (POST /api/chat, the JSONL output object per
- * turn; POST /api/photo?user=ID, the image bytes) and an outbox for reminders, which a browser
+ * turn; GET /api/state?user=ID, the recent conversation for a reload; POST /api/photo?user=ID, the image bytes) and an outbox for reminders, which a browser
  * cannot be pushed: they go out in `pushed` with the user's next answer. Engine users are `web:<id>`.
  */
 import { readFileSync } from 'node:fs';
@@ -19,6 +19,8 @@ const chatRequest = z.strictObject({
   text: z.string().max(100_000).optional(),
   action: z.string().min(1).max(300).optional(),
   value: z.unknown().optional(),
+  /** What the page showed as the person's message for a button (its label), for the transcript. */
+  shown: z.string().max(200).optional(),
 }).refine((r) => [r.text !== undefined, r.action !== undefined, 'value' in r].filter(Boolean).length === 1, 'give exactly one of text, action, value');
 
 export const webSpec: ChannelSpec = {
@@ -45,20 +47,34 @@ export function createWeb(kit: ChannelKit): Channel {
     }
     const { user, text, action } = parsed.data;
     const input: Input = text !== undefined ? { kind: 'text', text } : action !== undefined ? { kind: 'action', action } : { kind: 'value', value: parsed.data.value };
-    return answer(user, input);
+    return answer(user, input, parsed.data.shown ?? text ?? null);
+  }
+
+  /**
+   * The conversation as it stands, for a page that is loaded or reloaded: the recent turns and the
+   * question pending. Nothing is sent in the person's name; a first visit gets the welcome.
+   */
+  async function state(req: RawRequest): Promise<RawResponse> {
+    const user = req.query.get('user');
+    if (!user || user.length > 200) return json(400, { error: 'give the user as ?user=ID' });
+    const history = await kit.transcript.recent(`web:${user}`);
+    if (history.length) return json(200, { history, ask: history.at(-1)!.ask ?? null });
+    return answer(user, { kind: 'action', action: 'start' }, null);
   }
 
   async function photo(req: RawRequest): Promise<RawResponse> {
     const user = req.query.get('user');
     if (!user || user.length > 200) return json(400, { error: 'give the user as ?user=ID and the image bytes as the body' });
     if (req.body.length === 0) return json(400, { error: 'the body must be the image bytes' });
-    return answer(user, { kind: 'photo', data: new Uint8Array(req.body) });
+    return answer(user, { kind: 'photo', data: new Uint8Array(req.body) }, '📷');
   }
 
   /** One turn; a failed one is a 500 with the apology, so the page can say it (nothing is half-done). */
-  async function answer(user: string, input: Input): Promise<RawResponse> {
+  async function answer(user: string, input: Input, shown: string | null): Promise<RawResponse> {
     const out = await kit.turn(`web:${user}`, input);
     if (!out.result) return json(500, { error: 'internal error', replies: out.replies });
+    // Kept for a reload; after 删除我的数据 there is nothing left to show.
+    if (!out.result.effects.some((e) => e.kind === 'forget')) await kit.transcript.add(`web:${user}`, { me: shown, replies: out.result.replies, ask: out.result.ask });
     const pushed = (await kit.outbox.take(`web:${user}`)).map((text) => ({ user, text }));
     return json(200, { ...toProtocolOutput(out.result), pushed });
   }
@@ -69,6 +85,7 @@ export function createWeb(kit: ChannelKit): Channel {
     routes: [
       { method: 'GET', path: '/', handle: async () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: page }) },
       { method: 'POST', path: '/api/chat', handle: chat },
+      { method: 'GET', path: '/api/state', handle: state },
       { method: 'POST', path: '/api/photo', handle: photo },
     ],
     async push(chat, text) {

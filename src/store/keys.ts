@@ -19,6 +19,8 @@ export const keys = {
   claim: (user: string, subscription: string, reminder: string) => `${userPrefix(user)}reminder:${subscription}:${reminder}`,
   /** Messages waiting for a channel that cannot push (the web chat's outbox). */
   outbox: (user: string) => `${userPrefix(user)}outbox`,
+  /** The recent conversation, for a page that is reloaded (the web chat shows it again). */
+  transcript: (user: string) => `${userPrefix(user)}transcript`,
   /** The buttons last shown to the user as numbered lines (a typed number presses one). */
   numbered: (user: string) => `${userPrefix(user)}numbered`,
   /** The list of users with a subscription (the store cannot list keys). */

@@ -136,9 +136,22 @@ describe.skipIf(!HAVE_CHROMIUM)(
       // The user id lives in localStorage and survives a reload.
       const id = await page.evaluate(() => localStorage.getItem('zc-user'));
       expect(id).toMatch(/^w[0-9a-f]{24}$/);
+      const posted: string[] = [];
+      page.on('request', (r) => { if (r.method() === 'POST') posted.push(r.url()); });
       await page.reload();
       await page.locator('.msg.bot:not(.typing)').first().waitFor();
       expect(await page.evaluate(() => localStorage.getItem('zc-user'))).toBe(id);
+      // The reload shows the conversation where it was, with the question still pending, and says
+      // nothing in the person's name: no answer was recorded.
+      await expect.poll(() => page.locator('.msg.bot:not(.typing)').last().textContent()).toContain('第1题');
+      expect(await page.locator('.msg.me').allTextContents()).toContain('检查我能否申报');
+      expect(await page.locator('#hint').textContent()).toContain('“是”或“否”');
+      expect(posted).toEqual([]);
+      const session = await bot.store.get<{ interview: { answers: Record<string, unknown> } }>(`user:web:${id}:session`);
+      expect(session?.interview.answers).toEqual({});
+      // The check goes on from there.
+      await page.getByRole('button', { name: '是', exact: true }).last().click();
+      await expect.poll(() => page.locator('.msg.bot:not(.typing)').last().textContent()).toContain('第2题');
 
       // Network failure and an HTTP error each give a friendly line.
       await page.route('**/api/chat', (route) => route.abort());

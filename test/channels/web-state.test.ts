@@ -1,0 +1,55 @@
+/**
+ * The web chat's state for a page that is loaded or reloaded (GET /api/state): a first visit gets
+ * the welcome without anything said in the person's name; later visits get the recent turns and
+ * the pending question; 删除我的数据 leaves nothing to show.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Bot } from '../../src/bot/index.ts';
+import type { Channel } from '../../adapters/shared/contract.ts';
+import { createWeb } from '../../adapters/web/index.ts';
+import { kitOf, testBot } from '../kit.ts';
+
+let bot: Bot;
+let web: Channel;
+beforeAll(async () => {
+  bot = await testBot({ now: new Date('2023-08-01T09:00:00+08:00') });
+  web = createWeb(kitOf(bot));
+});
+
+const route = (method: string, path: string) => web.routes.find((r) => r.method === method && r.path === path)!;
+async function call(method: string, path: string, query: Record<string, string>, body?: object) {
+  const res = await route(method, path).handle({ method, path, query: new URLSearchParams(query), headers: {}, body: Buffer.from(body ? JSON.stringify(body) : '') });
+  return { status: res.status, body: JSON.parse(String(res.body)) as Record<string, unknown> };
+}
+
+describe('GET /api/state', () => {
+  it('welcomes a first visit, records no answer, and shows the conversation again on the next load', async () => {
+    const first = await call('GET', '/api/state', { user: 'u1' });
+    expect(first.status).toBe(200);
+    expect(JSON.stringify(first.body.replies)).toContain('职称申报助手');
+
+    await call('POST', '/api/chat', {}, { user: 'u1', action: 'interview:start', shown: '检查我能否申报' });
+    const again = await call('GET', '/api/state', { user: 'u1' });
+    const history = again.body.history as { me: string | null; replies: { text: string }[] }[];
+    expect(history.map((h) => h.me)).toEqual([null, '检查我能否申报']);
+    expect(history.at(-1)!.replies.at(-1)!.text).toContain('第1题');
+    expect(again.body.ask).toMatchObject({ field: 'employerInZone', kind: 'boolean' });
+    // Loading twice answers nothing.
+    await call('GET', '/api/state', { user: 'u1' });
+    const session = await bot.store.get<{ interview: { answers: object } }>('user:web:u1:session');
+    expect(session!.interview.answers).toEqual({});
+  });
+
+  it('has nothing to show after 删除我的数据', async () => {
+    await call('POST', '/api/chat', {}, { user: 'u2', text: '继续教育要多少学时' });
+    await call('POST', '/api/chat', {}, { user: 'u2', text: '删除我的数据' });
+    await call('POST', '/api/chat', {}, { user: 'u2', action: 'forget:yes' });
+    const after = await call('GET', '/api/state', { user: 'u2' });
+    expect(after.body.history).toBeUndefined();
+    expect(JSON.stringify(after.body.replies)).toContain('职称申报助手');
+  });
+
+  it('refuses a request without a user', async () => {
+    expect((await call('GET', '/api/state', {})).status).toBe(400);
+  });
+});
