@@ -4,33 +4,85 @@
  * image's facts (image-size); `checkPhoto` compares them with the edition's parameters.
  */
 import { imageSize } from 'image-size';
+import jpeg from 'jpeg-js';
 import type { Parameters } from '../knowledge/schema.ts';
 
-/** What an uploaded file is: its type, size in bytes and pixels (null when not an image). */
-export interface PhotoFacts { type: string | null; bytes: number; width: number | null; height: number | null }
+/**
+ * What an uploaded file is: its type, size in bytes and pixels (null when not an image), and for a
+ * JPEG that decodes, whether the background (the border above and beside the person) is white.
+ */
+export interface PhotoFacts {
+  type: string | null; bytes: number; width: number | null; height: number | null;
+  /** Share of the border's pixels that are near white (0…1); null when the image was not decoded. */
+  whiteBorder?: number | null;
+}
+
+/** A border pixel counts as white when every channel is at least this bright and the channels are this close. */
+const WHITE = { min: 200, spread: 30 };
+/** The share of white border pixels a 白底 photo has at least. */
+export const WHITE_BORDER_SHARE = 0.8;
 
 export function photoFacts(data: Uint8Array): PhotoFacts {
   try {
     const { type, width, height } = imageSize(data);
-    return { type: type ?? null, bytes: data.byteLength, width: width ?? null, height: height ?? null };
+    const facts: PhotoFacts = { type: type ?? null, bytes: data.byteLength, width: width ?? null, height: height ?? null };
+    if (type === 'jpg') facts.whiteBorder = whiteBorder(data);
+    return facts;
   } catch {
     return { type: null, bytes: data.byteLength, width: null, height: null };
   }
 }
 
+/**
+ * The share of near-white pixels in the background of a portrait: the top band and the upper
+ * halves of the side bands (the bottom is shoulders). Null when the JPEG does not decode (limits:
+ * 20 megapixels, 256 MB, so a hostile file cannot exhaust memory).
+ */
+function whiteBorder(data: Uint8Array): number | null {
+  let img: { width: number; height: number; data: Uint8Array };
+  try {
+    img = jpeg.decode(data, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 20, maxMemoryUsageInMB: 256 });
+  } catch {
+    return null;
+  }
+  const { width: w, height: h, data: px } = img;
+  if (w < 10 || h < 10) return null;
+  const band = Math.max(2, Math.round(Math.min(w, h) * 0.06));
+  let white = 0;
+  let all = 0;
+  const step = Math.max(1, Math.floor(Math.min(w, h) / 200));
+  const look = (x: number, y: number) => {
+    const i = (y * w + x) * 4;
+    const r = px[i]!, g = px[i + 1]!, b = px[i + 2]!;
+    all++;
+    if (Math.min(r, g, b) >= WHITE.min && Math.max(r, g, b) - Math.min(r, g, b) <= WHITE.spread) white++;
+  };
+  for (let y = 0; y < band; y += step) for (let x = 0; x < w; x += step) look(x, y);
+  for (let y = band; y < h / 2; y += step) {
+    for (let x = 0; x < band; x += step) look(x, y);
+    for (let x = w - band; x < w; x += step) look(x, y);
+  }
+  return all ? white / all : null;
+}
+
 /** One rule's result: what it asks, what the photo has, whether it passes. */
-export interface PhotoRuleResult { rule: 'image' | 'format' | 'size' | 'pixels' | 'ratio'; pass: boolean; need: string; have: string }
+export interface PhotoRuleResult { rule: 'image' | 'format' | 'size' | 'pixels' | 'ratio' | 'background'; pass: boolean; need: string; have: string }
 
 export function checkPhoto(f: PhotoFacts, params: Parameters): PhotoRuleResult[] {
   const p = params.photo.value;
   if (f.type === null || f.width === null || f.height === null) {
     return [{ rule: 'image', pass: false, need: `${p.formats.join('或')}格式的照片`, have: '这不是能识别的图片文件' }];
   }
-  return photoRules({ type: f.type, bytes: f.bytes, width: f.width, height: f.height }, params);
+  const results = photoRules({ type: f.type, bytes: f.bytes, width: f.width, height: f.height }, params);
+  // 白底: checked when the image could be decoded.
+  if (f.whiteBorder !== undefined && f.whiteBorder !== null) {
+    results.push({ rule: 'background', pass: f.whiteBorder >= WHITE_BORDER_SHARE, need: '白底（背景为白色）', have: f.whiteBorder >= WHITE_BORDER_SHARE ? '背景是白色' : '背景不是白色（偏深或有颜色）' });
+  }
+  return results;
 }
 
 /** What each rule asks, in words. */
-export function photoRuleNeeds(params: Parameters): Record<Exclude<PhotoRuleResult['rule'], 'image'>, string> {
+export function photoRuleNeeds(params: Parameters): Record<Exclude<PhotoRuleResult['rule'], 'image' | 'background'>, string> {
   const p = params.photo.value;
   return {
     format: `${p.formats.join('或')}格式`,

@@ -39,7 +39,7 @@ export function personalRows(profile: Profile, routes: RouteId[], params: Parame
 
 /** The full checklist for a profile: base items, then its personal rows. */
 export function checklist(profile: Profile, routes: RouteId[], params: Parameters): ChecklistEntry[] {
-  return [...baseChecklist(params), ...personalRows(profile, routes, params).map((row) => personalEntry(row, params))]
+  return [...baseChecklist(params, profile.nationality === 'mainland'), ...personalRows(profile, routes, params).map((row) => personalEntry(row, params))]
     .map((e) => ({ ...e, clauses: [...new Set(e.clauses)] }));
 }
 

@@ -150,7 +150,7 @@ export function blockerMessage(fact: BlockerFact, params: Parameters, education:
 }
 
 /** The base checklist every applicant needs (附件1, 附件3, 二, 三(三)). */
-export function baseChecklist(params: Parameters): ChecklistEntry[] {
+export function baseChecklist(params: Parameters, idCard = true): ChecklistEntry[] {
   const p = params;
   const ph = p.photo.value;
   const a = p.annualReview.value;
@@ -158,8 +158,12 @@ export function baseChecklist(params: Parameters): ChecklistEntry[] {
   return [
     { item: `登录浙江省专业技术职务任职资格申报与评审管理服务平台（${p.platformSite.value}）个人申报，选择本年度${p.zone.value.replace(/（.*?）/, '')}工程技术人员中级专业技术职务任职资格评审工作计划`,
       reason: '申报方向须选对评审计划，网上申报后由单位审核', clauses: [...p.platformSite.clauses, 's5-4', 'a1-2'] },
-    { item: `证件照：系统自动采集二代身份证照片；如需重传，白底${ph.formats.join('或')}格式，大于${ph.minKB}K且小于${ph.maxMB}M，大于${ph.minWidth}x${ph.minHeight}像素（宽x高），宽高比${ph.ratioMin}至${ph.ratioMax}`,
-      reason: '默认照片拍摄较早、容貌变化较大的须重新上传', clauses: p.photo.clauses },
+    // Without a 二代身份证 (港澳台, foreign) there is no photo for the system to collect: one is uploaded.
+    idCard
+      ? { item: `证件照：系统自动采集二代身份证照片；如需重传，白底${ph.formats.join('或')}格式，大于${ph.minKB}K且小于${ph.maxMB}M，大于${ph.minWidth}x${ph.minHeight}像素（宽x高），宽高比${ph.ratioMin}至${ph.ratioMax}`,
+        reason: '默认照片拍摄较早、容貌变化较大的须重新上传', clauses: p.photo.clauses }
+      : { item: `证件照：上传白底${ph.formats.join('或')}格式证件照，大于${ph.minKB}K且小于${ph.maxMB}M，大于${ph.minWidth}x${ph.minHeight}像素（宽x高），宽高比${ph.ratioMin}至${ph.ratioMax}`,
+        reason: '系统自动采集的是二代身份证照片；没有二代身份证的，须自己上传', clauses: p.photo.clauses },
     { item: '扫码在线签署《专业技术资格申报材料真实性保证书》，字迹清晰',
       reason: `申报人对所有材料的真实性负责；弄虚作假的材料一律退回，评审次年起${p.fraudBanYears.value}年内不得申报高一级专业技术资格`,
       clauses: ['a1-2-2', ...p.fraudBanYears.clauses] },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.ts';
 import { checkPhoto, photoFacts } from '../../src/photo/check.ts';
-import { jpeg, png } from './images.ts';
+import { jpeg, png, portrait } from './images.ts';
 
 const { params } = loadKnowledge();
 const failing = (data: Uint8Array) => checkPhoto(photoFacts(data), params).filter((r) => !r.pass).map((r) => r.rule);
@@ -26,5 +26,20 @@ describe('the photo rules of 附件1 二.1', () => {
     const r = checkPhoto(photoFacts(new TextEncoder().encode('not an image at all')), params);
     expect(r).toHaveLength(1);
     expect(r[0]).toMatchObject({ rule: 'image', pass: false });
+  });
+  it('checks the background of a photo it can decode (白底)', () => {
+    const white = portrait(330, 441, [250, 250, 250], 40_000);
+    const blue = portrait(330, 441, [40, 90, 200], 40_000);
+    const grey = portrait(330, 441, [120, 120, 120], 40_000);
+    expect(photoFacts(white).whiteBorder).toBeGreaterThan(0.9);
+    expect(failing(white)).toEqual([]);
+    expect(failing(blue)).toEqual(['background']);
+    expect(failing(grey)).toEqual(['background']);
+    const r = checkPhoto(photoFacts(blue), params).find((x) => x.rule === 'background')!;
+    expect(r.have).toContain('不是白色');
+  });
+  it('leaves the background unjudged when the image does not decode', () => {
+    expect(photoFacts(jpeg(330, 441)).whiteBorder).toBeNull();
+    expect(checkPhoto(photoFacts(jpeg(330, 441)), params).map((r) => r.rule)).not.toContain('background');
   });
 });

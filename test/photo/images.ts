@@ -1,4 +1,7 @@
 /** Minimal image files for tests: valid headers (what image-size reads), padded to a byte size. */
+import jpegJs from 'jpeg-js';
+
+const encodeJpeg = jpegJs.encode;
 
 /** A baseline JPEG: SOI, a JFIF APP0, an SOF0 with the dimensions, padding, EOI. */
 export function jpeg(width: number, height: number, bytes = 60_000): Uint8Array {
@@ -21,4 +24,27 @@ export function png(width: number, height: number, bytes = 60_000): Uint8Array {
   const out = new Uint8Array(Math.max(bytes, head.length));
   out.set(head);
   return out;
+}
+
+/**
+ * A real, decodable JPEG (jpeg-js): a portrait on a background of `background` (RGB), with a
+ * darker "person" in the middle and the bottom, padded with a comment segment to about `bytes`.
+ */
+export function portrait(width: number, height: number, background: [number, number, number], bytes = 0): Uint8Array {
+  const data = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const person = Math.hypot((x - width / 2) / (width * 0.25), (y - height * 0.45) / (height * 0.22)) < 1 || (y > height * 0.7 && Math.abs(x - width / 2) < width * 0.4);
+      const [r, g, b] = person ? [90, 60, 50] : background;
+      data[i] = r; data[i + 1] = g; data[i + 2] = b; data[i + 3] = 255;
+    }
+  }
+  const encoded = encodeJpeg({ data, width, height }, 90).data as Buffer;
+  if (encoded.length >= bytes) return new Uint8Array(encoded);
+  // A COM segment right after SOI pads the file to the size wanted.
+  const pad = Math.min(bytes - encoded.length, 65_000);
+  const com = Buffer.alloc(pad);
+  com[0] = 0xff; com[1] = 0xfe; com.writeUInt16BE(pad - 2, 2);
+  return new Uint8Array(Buffer.concat([encoded.subarray(0, 2), com, encoded.subarray(2)]));
 }

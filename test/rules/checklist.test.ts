@@ -91,3 +91,14 @@ describe('notes', () => {
     expect(note).toContain('以评委会解释为准，咨询电话82313758');
   });
 });
+
+describe('the photo item', () => {
+  it('says the system collects the 二代身份证 photo only for those who have one', () => {
+    expect(items({}).find((i) => i.startsWith('证件照'))).toContain('系统自动采集二代身份证照片');
+    for (const nationality of ['hk-macau-taiwan', 'foreign-permanent-resident', 'foreign-talent-permit']) {
+      const photo = items({ nationality }).find((i) => i.startsWith('证件照'))!;
+      expect(photo, nationality).not.toContain('自动采集');
+      expect(photo, nationality).toContain('上传白底');
+    }
+  });
+});
