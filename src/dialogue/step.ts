@@ -214,10 +214,11 @@ function checkAnswers(reading: ReturnType<typeof readText>, state: NonNullable<S
     const old = answered(f);
     if (span && span.from !== span.to && old && !(f in known)) known[f] = `${span.from.slice(0, 4)}-${old.slice(5)}`;
   }
+  // A bare date ("不对，是2015年") corrects the date answered last.
   const bare = reading.facts.bareMonth;
-  const told = [...new Set(months)].filter((f) => answered(f));
-  if (bare && !months.some((f) => f in known) && told.length === 1) {
-    const f = told[0]!;
+  const told = state.history.map((id) => env.interview.stepById.get(id)!).filter((s) => s.kind === 'month' && answered(s.field)).map((s) => s.field);
+  if (bare && !months.some((f) => f in known) && told.length) {
+    const f = told.at(-1)!;
     known[f] = bare.from === bare.to ? bare.from : `${bare.from.slice(0, 4)}-${answered(f)!.slice(5)}`;
   }
   return known;
