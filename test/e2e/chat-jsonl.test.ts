@@ -77,3 +77,26 @@ describe('npm run chat -- --jsonl', () => {
     expect(run.stderr).toContain('BOT_NOW (--now)');
   });
 });
+
+describe('the check as a conversation over the JSONL chat', () => {
+  it('reads negations, applies a correction and gives the verdict the answers call for', () => {
+    const { status, out } = chat([
+      '{"action": "interview:start"}',
+      '在北片',
+      '不是国企',
+      '化工',
+      '中国内地居民',
+      '都合格',
+      '专业课200，公需课60，其他20',
+      '大专',
+      '2015年9月',
+      '不对，我是本科',
+    ]);
+    expect(status).toBe(0);
+    const said = out.map((o) => o.replies.map((r) => r.text).join('\n'));
+    expect(said[2]).toContain('民营企业：是');
+    expect(said.at(-1)).toContain('最高学历：大专（高职） → 大学本科');
+    // Nothing recorded that the person did not give: the check asks what it still needs.
+    expect((out.at(-1)!.ask as { field: string } | null)?.field).toBeDefined();
+  });
+});
