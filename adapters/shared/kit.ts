@@ -54,6 +54,8 @@ export interface ChannelKit {
     add(user: string, entry: TranscriptEntry): Promise<void>;
     recent(user: string): Promise<TranscriptEntry[]>;
   };
+  /** The checklist items of the user's last verdict (empty when there was none). */
+  checklist(user: string): Promise<string[]>;
   /** Adds `n` pushes to this month's count for `channel` (shared by instances); returns the month's total. */
   countPushes(channel: string, n: number): Promise<number>;
   /** A user id as logs show it: a short hash, never the id itself. */
@@ -104,6 +106,7 @@ export function createKit(bot: Bot, log: Logger): ChannelKit {
       }),
       recent: async (user) => (await bot.store.get<TranscriptEntry[]>(keys.transcript(user))) ?? [],
     },
+    checklist: async (user) => (await bot.store.get<string[]>(keys.checklist(user))) ?? [],
     countPushes(channel, n) {
       const key = keys.pushCount(channel, new Date().toISOString().slice(0, 7));
       return bot.store.withLock(key, async () => {

@@ -11,6 +11,11 @@ import type { Channel, ChannelSpec } from '../shared/contract.ts';
 import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { toProtocolOutput } from '../terminal/protocol.ts';
+import { cnDate } from '../../src/rules/index.ts';
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
 
 const PAGE = path.join(path.dirname(new URL(import.meta.url).pathname), 'page.html');
 
@@ -79,6 +84,50 @@ export function createWeb(kit: ChannelKit): Channel {
     return json(200, { ...toProtocolOutput(out.result), pushed });
   }
 
+  /** The last verdict's checklist as a page to print or save as PDF, with tick boxes. */
+  async function checklistPage(req: RawRequest): Promise<RawResponse> {
+    const user = req.query.get('user');
+    if (!user || user.length > 200) return json(400, { error: 'give the user as ?user=ID' });
+    const items = await kit.checklist(`web:${user}`);
+    const k = kit.bot.knowledge;
+    const t = kit.flow.texts;
+    const deadlines = [
+      `${t.printPersonalDeadline}：${cnDate(k.params.individualDeadline.value)}`,
+      `${t.printUnitDeadline}：${cnDate(k.params.unitDeadline.value)}`,
+    ];
+    const body = items.length
+      ? `<ul class="list">${items.map((i) => `<li><label><input type="checkbox"> ${escapeHtml(i)}</label></li>`).join('')}</ul>`
+      : `<p>${escapeHtml(t.printNoChecklist)}</p>`;
+    return printable(t.printChecklistTitle, `${body}<h2>${escapeHtml(t.printDeadlinesTitle)}</h2><ul>${deadlines.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`);
+  }
+
+  /** 附件5 专业技术人员年度考核登记表（范本） as a blank form to print: its fields as the notice lists them. */
+  async function annualReviewForm(): Promise<RawResponse> {
+    const clause = kit.bot.knowledge.clauseById.get('a5')!;
+    const fields = (clause.text.split('表内栏目：')[1] ?? '').replace(/。$/, '').split('、').filter(Boolean);
+    const rows = fields.map((f) => {
+      const tall = /总结|意见|备注/.test(f);
+      return `<tr class="${tall ? 'tall' : ''}"><th>${escapeHtml(f)}</th><td></td></tr>`;
+    }).join('');
+    return printable(clause.title.replace(/^附件5\s*/, ''), `<p class="year">（&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年度）</p><table class="form">${rows}</table>`);
+  }
+
+  function printable(title: string, content: string): RawResponse {
+    const k = kit.bot.knowledge;
+    const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:760px;margin:24px auto;padding:0 16px;line-height:1.6;color:#111}
+h1{font-size:1.3rem}h2{font-size:1.05rem;margin-top:1.5em}.src{color:#555;font-size:.85rem}
+.list{list-style:none;padding:0}.list li{padding:6px 0;border-bottom:1px solid #ddd}input[type=checkbox]{transform:scale(1.3);margin-right:8px}
+table.form{width:100%;border-collapse:collapse}table.form th,table.form td{border:1px solid #333;padding:8px;vertical-align:top}table.form th{width:30%;text-align:left;font-weight:normal}table.form tr.tall td{height:120px}
+.year{text-align:center}button{font-size:1rem;padding:6px 14px}
+@media print{button{display:none}body{margin:0;max-width:none}a{color:inherit;text-decoration:none}}
+</style></head><body><h1>${escapeHtml(title)}</h1>${content}
+<p class="src">${escapeHtml(k.notice.title)}（${escapeHtml(k.notice.docNumber)}）；${escapeHtml(kit.flow.texts.printContact)}${escapeHtml(k.params.contact.value.name)} ${escapeHtml(k.params.contact.value.phone)}</p>
+<button onclick="window.print()">${escapeHtml(kit.flow.texts.printButton)}</button></body></html>`;
+    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: html };
+  }
+
   return {
     name: 'web',
     prefix: 'web',
@@ -86,6 +135,8 @@ export function createWeb(kit: ChannelKit): Channel {
       { method: 'GET', path: '/', handle: async () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: page }) },
       { method: 'POST', path: '/api/chat', handle: chat },
       { method: 'GET', path: '/api/state', handle: state },
+      { method: 'GET', path: '/checklist', handle: checklistPage },
+      { method: 'GET', path: '/forms/annual-review', handle: annualReviewForm },
       { method: 'POST', path: '/api/photo', handle: photo },
     ],
     async push(chat, text) {

@@ -6,7 +6,7 @@
  */
 
 /** What the interview's navigation buttons do. */
-export const INTERVIEW_OPS = ['start', 'resume', 'exit', 'back', 'skip', 'restart', 'help', 'review', 'confirm', 'result', 'modify'] as const;
+export const INTERVIEW_OPS = ['start', 'resume', 'exit', 'back', 'skip', 'restart', 'help', 'review', 'confirm', 'result', 'modify', 'share'] as const;
 export type InterviewOp = (typeof INTERVIEW_OPS)[number];
 
 /** What the reminder buttons do; `intro` shows the choices. */

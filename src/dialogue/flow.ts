@@ -18,7 +18,7 @@ export const CHAT_TEXTS = {
   fallback: ['zone', 'contactName', 'phone'], fallbackEn: ['zone', 'contactName', 'phone'], source: ['title'], sourceEn: ['title'],
   human: ['contactName', 'phone'], humanEn: ['contactName', 'phone'], identity: ['title', 'docNumber'], identityEn: ['title', 'docNumber'],
   noted: ['facts'], notedEn: ['facts'], corrected: ['facts'], correctedEn: ['facts'], notedOnly: ['facts'], notedOnlyEn: ['facts'], showClause: [], clauseText: ['title', 'text'],
-  unknownAction: [], noPendingQuestion: [], noResult: [], topicList: ['title'], topics: [],
+  unknownAction: [], noPendingQuestion: [], noResult: [], printChecklistTitle: [], printDeadlinesTitle: [], printPersonalDeadline: [], printUnitDeadline: [], printNoChecklist: [], printContact: [], printButton: [], topicList: ['title'], topics: [],
   deadlineLine: ['what', 'date', 'days'], daysLeft: ['days'], today: [], past: [], deadlinesIntro: ['date'],
   deadlinesRules: ['paperDays', 'publicityDays'], deadlinesPast: ['edition'], individualDeadline: [], unitDeadline: [],
   forgetConfirm: [], forgotten: [], forgetCancelled: [], paused: [],

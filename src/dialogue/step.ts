@@ -260,6 +260,7 @@ function onAction(session: Session, action: Action, env: Env): Outcome {
       const { op } = action;
       if (op === 'start') return startInterview(session, env);
       // The last verdict again, any time (across reloads and restarts: it is in the stored session).
+      if (op === 'share') return session.interview?.lastVerdict ? { ...interview(session, { kind: 'share' }, env), pause: true } : { replies: [reply(env, 'noResult', {}, menuButtons(env, session))] };
       if (op === 'result') return session.interview?.lastVerdict ? { ...interview(session, { kind: 'result' }, env), pause: true } : { replies: [reply(env, 'noResult', {}, menuButtons(env, session))] };
       if (op === 'exit') return session.interview ? exitInterview(session, env) : { replies: [menu(env, session)] };
       if (!session.interview) return startInterview(session, env);

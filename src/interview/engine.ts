@@ -62,6 +62,8 @@ export type InterviewEvent =
   | { kind: 'result' }
   /** Which answer to change. */
   | { kind: 'modify' }
+  /** The verdict and checklist as one plain text to forward or keep. */
+  | { kind: 'share' }
   | { kind: 'edit'; step: string }
   | { kind: 'confirm' };
 
@@ -174,6 +176,7 @@ export function interviewStep(state: InterviewState, mode: InterviewMode | null,
     }
     case 'review': return review(state, env);
     case 'modify': return modifyMenu(state, env);
+    case 'share': return { state, mode, replies: [shareText(state, env)], ask: null, assessment: null };
     case 'result': {
       const turn = verdict({ ...state, lastVerdict: null }, env);
       return { ...turn, state: { ...turn.state, lastVerdict: state.lastVerdict }, mode: mode?.kind === 'asking' ? mode : turn.mode };
@@ -518,6 +521,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     text: [t(env, 'deadlinesTitle'), a.notes[1] ?? '', ...deadlineLines].filter(Boolean).join('\n'),
     buttons: [
       { label: t(env, 'modify'), action: formatAction({ kind: 'interview', op: 'review' }) },
+      { label: t(env, 'share'), action: formatAction({ kind: 'interview', op: 'share' }) },
       // Out of season: to be told when the next notice is loaded.
       ...(closed ? [{ label: t(env, 'nextSeason'), action: formatAction({ kind: 'remind', op: 'next' }) }] : []),
       { label: t(env, 'again'), action: formatAction({ kind: 'interview', op: 'restart' }) },
@@ -526,6 +530,28 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     citations: cite(k, unique(a.deadlines.flatMap((d) => d.clauses))),
   });
   return { state: { ...state, lastVerdict: digest }, mode: null, replies, ask: null, assessment: a };
+}
+
+/** The verdict, the checklist with tick boxes and the deadlines as one plain text, to forward (to HR, to oneself) or print. */
+function shareText(state: InterviewState, env: InterviewEnv): Reply {
+  const a = interviewAssessment(state, env);
+  const k = env.knowledge;
+  const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
+  const fixable = !a.eligible && a.routes.length > 0 && a.blockers.every((b) => (k.params.fixableBlockers.value as readonly string[]).includes(b.code));
+  const verdict = a.eligible ? tf(env, 'eligible', { routes }) : fixable ? tf(env, 'fixable', { routes, deadline: cnDate(k.params.individualDeadline.value) }) : t(env, 'notEligible');
+  const lines = [
+    tf(env, 'shareTitle', { title: k.notice.title }),
+    verdict,
+    ...a.blockers.map((b) => `• ${b.message}`),
+    '',
+    t(env, 'checklistTitle'),
+    ...a.checklist.map((c) => `☐ ${c.item}`),
+    '',
+    t(env, 'deadlinesTitle'),
+    ...a.deadlines.map((d) => `• ${d.what}${d.date ? `：${cnDate(d.date)}` : ''}`),
+    tf(env, 'shareContact', { contactName: k.params.contact.value.name, phone: k.params.contact.value.phone }),
+  ];
+  return { text: lines.join('\n'), buttons: [], citations: [] };
 }
 
 function describeChange(before: VerdictDigest, after: VerdictDigest, a: Assessment, env: InterviewEnv): string {

@@ -53,3 +53,48 @@ describe('GET /api/state', () => {
     expect((await call('GET', '/api/state', {})).status).toBe(400);
   });
 });
+
+describe('printable pages', () => {
+  it('the last verdict\'s checklist with tick boxes, escaped, and the 附件5 form as a blank table', async () => {
+    const route2 = (path: string) => web.routes.find((r) => r.method === 'GET' && r.path === path)!;
+    const get = async (path: string, query: Record<string, string>) => {
+      const res = await route2(path).handle({ method: 'GET', path, query: new URLSearchParams(query), headers: {}, body: Buffer.alloc(0) });
+      return { status: res.status, html: String(res.body) };
+    };
+    const none = await get('/checklist', { user: 'p1' });
+    expect(none.html).toContain('还没有检查结果');
+    await bot.store.set('user:web:p1:checklist', ['上传<学历>证书', '本人述职'], 60_000);
+    const page = await get('/checklist', { user: 'p1' });
+    expect(page.status).toBe(200);
+    expect(page.html.match(/type="checkbox"/g)).toHaveLength(2);
+    expect(page.html).toContain('上传&lt;学历&gt;证书');
+    expect(page.html).toContain('@media print');
+    expect(page.html).toContain('2023年9月8日');
+    const form = await get('/forms/annual-review', {});
+    for (const field of ['姓名', '个人总结', '所在部门考核意见（负责人签名）', '单位考核意见（单位盖章）', '本人意见（签名）']) expect(form.html).toContain(`<th>${field}</th>`);
+    expect((await get('/checklist', {})).status).toBe(400);
+  });
+});
+
+describe('the verdict to forward', () => {
+  it('one plain text with the verdict, the checklist as tick boxes, the deadlines and the contact', async () => {
+    const { conversation, answerFields } = await import('../kit.ts');
+    const c = conversation(bot);
+    c.action('interview:start');
+    answerFields(c, {
+      employerInZone: true, employerPrivate: true, specialty: 'petrochemical', nationality: 'mainland', annualReviewsPassed: true,
+      continuingEducation: { professional: 200, public: 60, other: 20 }, education: 'bachelor', workStart: '2018-07', educationRelevant: true,
+      educationOrigin: 'domestic', graduated: '2018-06', degreeAutoVerified: true, 'socialInsurance.consistent': true, 'socialInsurance.outOfProvince': false,
+    });
+    const v = c.action('interview:confirm');
+    expect(v.replies.flatMap((r) => r.buttons).map((b) => b.action)).toContain('interview:share');
+    const shared = c.action('interview:share');
+    expect(shared.replies).toHaveLength(1);
+    const t = shared.replies[0]!.text;
+    expect(t).toContain('你可以申报');
+    expect(t.match(/☐/g)!.length).toBeGreaterThan(5);
+    expect(t).toContain('2023年9月8日');
+    expect(t).toContain('82313758');
+    expect(shared.replies[0]!.buttons).toEqual([]);
+  });
+});
