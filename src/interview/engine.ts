@@ -491,20 +491,24 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     const profile = profileFromAnswers(state.answers, k.params);
     const flags = { mismatch: !profile.educationRelevant && profile.education !== 'none', techSchool: profile.education.startsWith('tech-') };
     const clauses = a.routes.flatMap((r) => routeClauses(r, k.params, flags));
-    const lead = closed ? tf(env, 'eligibleNextSeason', { routes }) : `${tf(env, 'eligible', { routes })}${daysLeft}`;
-    replies.push({ text: [lead, ...a.notes.slice(2)].join('\n'), buttons: [], citations: cite(k, unique(clauses)) });
+    const lead = closed ? tf(env, 'eligibleNextSeason', { routes }) : `${tf(env, 'eligible', { routes })}${daysLeft}${t(env, 'nextStep')}`;
+    const citations = cite(k, unique(clauses));
+    replies.push({ text: [lead, ...a.notes.slice(2), sourceOf(citations, env)].join('\n'), buttons: [], citations });
   } else if (a.routes.length && a.blockers.every((b) => (k.params.fixableBlockers.value as readonly string[]).includes(b.code))) {
     // Only what can still be done before the deadline is missing: the route holds once it is done.
     const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
     const lead = closed ? tf(env, 'fixableNextSeason', { routes }) : `${tf(env, 'fixable', { routes, deadline: cnDate(personal) })}${daysLeft}`;
-    const lines = [lead, ...a.blockers.map((b) => `• ${b.message}`)];
-    replies.push({ text: lines.join('\n'), buttons: [], citations: cite(k, unique([...a.blockers.flatMap((b) => b.clauses), ...k.params.fixableBlockers.clauses])) });
+    const citations = cite(k, unique([...a.blockers.flatMap((b) => b.clauses), ...k.params.fixableBlockers.clauses]));
+    const lines = [lead, ...a.blockers.map((b) => `• ${b.message}`), sourceOf(citations, env)];
+    replies.push({ text: lines.join('\n'), buttons: [], citations });
   } else {
     const lines = [t(env, 'notEligible'), ...a.blockers.map((b) => `• ${b.message}`)];
     if (!requiredAnswered(state.answers)) lines.push(t(env, 'earlyStop'));
     for (const m of a.nearMiss) lines.push(tf(env, 'nearMiss', { route: routeTitle(m.route, k.params), short: m.short }));
     lines.push(...a.notes.slice(2));
-    replies.push({ text: lines.join('\n'), buttons: [], citations: cite(k, unique(a.blockers.flatMap((b) => b.clauses))) });
+    const citations = cite(k, unique(a.blockers.flatMap((b) => b.clauses)));
+    if (citations.length) lines.push(sourceOf(citations, env));
+    replies.push({ text: lines.join('\n'), buttons: [], citations });
   }
   if (a.checklist.length > 0) {
     // What everyone does, then what this person's situation adds.
@@ -552,6 +556,11 @@ function shareText(state: InterviewState, env: InterviewEnv): Reply {
     tf(env, 'shareContact', { contactName: k.params.contact.value.name, phone: k.params.contact.value.phone }),
   ];
   return { text: lines.join('\n'), buttons: [], citations: [] };
+}
+
+/** The clauses a message rests on, as one compact line. */
+function sourceOf(citations: readonly Citation[], env: InterviewEnv): string {
+  return tf(env, 'source', { titles: citations.map((c) => c.title).join('；') });
 }
 
 function describeChange(before: VerdictDigest, after: VerdictDigest, a: Assessment, env: InterviewEnv): string {
