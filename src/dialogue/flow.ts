@@ -14,7 +14,7 @@ import { normalize } from '../text/normalize.ts';
 
 /** Every text key of chat.yaml and the placeholders the code fills in it. */
 export const CHAT_TEXTS = {
-  welcome: ['title', 'docNumber'], menuIntro: [], askPrompt: [], thanks: [], empty: [], tooLong: ['max'],
+  welcome: ['title', 'docNumber'], outOfSeason: ['year', 'personal', 'unit'], menuIntro: [], askPrompt: [], thanks: [], empty: [], tooLong: ['max'],
   fallback: ['zone', 'contactName', 'phone'], fallbackEn: ['zone', 'contactName', 'phone'], source: ['title'], sourceEn: ['title'],
   human: ['contactName', 'phone'], humanEn: ['contactName', 'phone'], identity: ['title', 'docNumber'], identityEn: ['title', 'docNumber'],
   noted: ['facts'], notedEn: ['facts'], corrected: ['facts'], correctedEn: ['facts'], notedOnly: ['facts'], notedOnlyEn: ['facts'], showClause: [], clauseText: ['title', 'text'],

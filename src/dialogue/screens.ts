@@ -27,8 +27,13 @@ export function answerReply(env: Env, text: string, citations: Citation[], butto
 }
 
 export function welcome(env: Env, session: Session): Reply {
-  const { notice } = env.knowledge;
-  return reply(env, 'welcome', { title: notice.title, docNumber: notice.docNumber }, menuButtons(env, session));
+  const { notice, params } = env.knowledge;
+  const shown = reply(env, 'welcome', { title: notice.title, docNumber: notice.docNumber }, menuButtons(env, session));
+  // Out of season the first screen says which season the bot serves and that it has closed.
+  const today = dateInZone(env.now, env.timeZone);
+  if (today <= params.unitDeadline.value) return shown;
+  const closed = say(env.flow, 'outOfSeason', { year: params.individualDeadline.value.slice(0, 4), personal: cnDate(params.individualDeadline.value), unit: cnDate(params.unitDeadline.value) });
+  return { ...shown, text: `${shown.text}\n${closed}` };
 }
 
 export function menu(env: Env, session: Session): Reply {

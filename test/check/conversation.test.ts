@@ -203,3 +203,14 @@ describe('a verdict people can read', () => {
     expect(list).toMatch(/外省/);
   });
 });
+
+describe('out of season', () => {
+  it('the first screen says which season the bot serves and that it has closed', () => {
+    const c = conversation(bot, '2026-12-02T10:00:00+08:00');
+    const r = c.action('start');
+    expect(text(r)).toContain('本助手服务的是2023年度评审');
+    expect(text(r)).toContain('2023年9月8日截止');
+    const inSeason = conversation(bot, '2023-08-01T09:00:00+08:00');
+    expect(text(inSeason.action('start'))).not.toContain('本助手服务的是');
+  });
+});
