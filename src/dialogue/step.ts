@@ -134,6 +134,8 @@ function onText(session: Session, raw: string, env: Env): Outcome {
     case 'unsubscribe': return onAction(session, { kind: 'remind', op: 'cancel' }, env);
     case undefined: break;
   }
+  // At the review, 返回 goes back to the last question.
+  if (session.mode.kind === 'reviewing' && matchIntent(env.flow, text, ['back']) === 'back') return interview(session, { kind: 'back' }, env);
   // At the review or after the verdict, a correction or new facts change the check's answers.
   if (session.interview && (session.mode.kind === 'reviewing' || session.interview.lastVerdict) && !looksLikeQuestion(text)) {
     const told = toldToCheck(session, text, env);

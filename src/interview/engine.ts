@@ -191,14 +191,15 @@ export function interviewStep(state: InterviewState, mode: InterviewMode | null,
       return ask(state, { kind: 'asking', step: step.id, editing }, step, env, [plain(tf(env, 'editing', { answer: old.label }))], old);
     }
     case 'back': {
-      if (!asking) return review(state, env);
+      // At the review, 返回 goes back to the last question answered, as from a question.
+      if (!asking && mode?.kind !== 'reviewing') return review(state, env);
       const previous = state.history.at(-1);
       if (!previous) return reask(state, mode, env, [plain(t(env, 'nothingToGoBack'))]);
       const step = env.flow.stepById.get(previous)!;
       const old = oldAnswer(step, state, env);
       const { [step.field]: _dropped, ...answers } = state.answers;
       const next: InterviewState = { ...state, history: state.history.slice(0, -1), answers: dropHonourNone(answers, step), skipped: state.skipped.filter((s) => s !== step.id) };
-      return ask(next, { kind: 'asking', step: step.id, editing: asking.editing }, step, env, [plain(tf(env, 'backTo', { answer: old.label }))], old);
+      return ask(next, { kind: 'asking', step: step.id, editing: asking?.editing ?? null }, step, env, [plain(tf(env, 'backTo', { answer: old.label }))], old);
     }
     case 'skip': {
       const step = asking && env.flow.stepById.get(asking.step);

@@ -214,3 +214,15 @@ describe('out of season', () => {
     expect(text(inSeason.action('start'))).not.toContain('本助手服务的是');
   });
 });
+
+describe('返回 at the review', () => {
+  it('goes back to the last question answered, never a fallback', () => {
+    const c = started();
+    answerFields(c, BACHELOR);
+    expect(c.session.mode.kind).toBe('reviewing');
+    const lastField = c.results.at(-2)!.ask!.field;
+    const r = c.send('返回');
+    expect(r.fallback).toBe(false);
+    expect(r.ask?.field).toBe(lastField);
+  });
+});
