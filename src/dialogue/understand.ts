@@ -24,6 +24,9 @@ import { backButton, button, clauseButton, menuButtons } from './screens.ts';
 import type { Session } from './session.ts';
 import type { Effect } from './types.ts';
 
+/** A follow-up answered this well by an entry of its own, about other clauses, is asked as it is. */
+const CONFIDENT = 0.7;
+
 /** A follow-up's own words are taken as out of scope, whatever the last subject, when this like an out-of-scope example. */
 const CLEARLY_OUT_OF_SCOPE = 0.6;
 
@@ -159,7 +162,11 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
   // Set when the question asks an aspect of the last subject: answered from its clauses if need be.
   let near: Topic | null = null;
   let inherit = true;
-  if (r.followUp && topic) {
+  // A short question with a subject and a confident answer of its own, which nothing about the last
+  // subject answers as well, is a new topic ("实用新型要几项" → "这次的联系人是谁"; "破格推荐人数" →
+  // "另外纸质材料送到什么地方"), not a follow-up.
+  const fresh = r.followUp && topic && (r.followUp.kind === 'slot' || r.followUp.kind === 'bare') && newTopic(r, topic, env);
+  if (r.followUp && topic && !fresh) {
     if (r.followUp.kind === 'more' || r.followUp.kind === 'why') return moreOf(topic, env, lang);
     if (r.followUp.kind === 'next') {
       const next = topic.entry?.startsWith('faq:') ? env.knowledge.faqById.get(topic.entry.slice(4))?.related[0] : undefined;
@@ -190,7 +197,9 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
         // after the appraisal form); as it is when it finds an answer of its own or is plainly out of scope.
         const alone = answerQuestion(r.normalized, env.knowledge, env.index);
         const combined = `${subjectOf(topic.query, env)} ${r.normalized}`;
-        const close = alone.kind === 'fallback' && alone.outOfScope ? null : nearEntry(combined, topic.clauses, env.knowledge, env.index, answersFocus(r.focus, env));
+        // A confident answer of its own about other clauses is a new topic ("实用新型要几项" → "这次的联系人是谁").
+        const own = alone.kind === 'answer' && alone.score >= CONFIDENT && !alone.clauseIds.some((c) => topic.clauses.includes(c));
+        const close = (alone.kind === 'fallback' && alone.outOfScope) || own ? null : nearEntry(combined, topic.clauses, env.knowledge, env.index, answersFocus(r.focus, env));
         if (close && (alone.kind === 'fallback' || close.score >= NEAR_SHARE * alone.score)) {
           query = combined;
           near = topic;
@@ -208,7 +217,7 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
   // A follow-up of a general question keeps the kind of person it was about ("大专要几年" → "要是专业不对口呢").
   if (r.followUp && topic?.facts) own = { ...(topic.facts as Facts), ...own };
   // The follow-up marker stays only when there was a topic to follow.
-  const asked: Reading = { ...r, focus, facts: own, followUp: topic ? r.followUp : null };
+  const asked: Reading = { ...r, focus, facts: own, followUp: topic && !fresh ? r.followUp : null };
   const about = generalQuestion(r) && Object.keys(own).length ? { facts: own } : {};
   const mine = personal(asked, { ...facts, ...own }, topic, env, lang, query);
   if (mine) return { reply: mine.reply, fallback: false, entry: 'personal', score: 1, topic: { query, entry: 'personal', clauses: mine.reply.citations.map((c) => c.id), focus: [...focus], ...about } };
@@ -383,6 +392,20 @@ function generalQuestion(r: Reading): boolean {
   return !Object.keys(r.facts).some((k) => own.includes(k));
 }
 
+/** Whether a follow-up-shaped question is in fact a new one: see `answerOne`. */
+function newTopic(r: Reading, topic: Topic, env: Env): boolean {
+  if (!subjectOf(r.normalized, env)) return false;
+  // A new subject alone ("继续教育呢") or a slot swapped ("那本科呢") asks the last question's focus of it:
+  // only a question that asks something of its own can be a new one.
+  if (!r.focus.size) return false;
+  const evidence = answersFocus(r.focus, env);
+  const alone = answerQuestion(r.normalized, env.knowledge, env.index, evidence);
+  if (alone.kind !== 'answer' || alone.score < CONFIDENT || `${alone.source}:${alone.id}` === topic.entry) return false;
+  // An entry about the last subject that has what is asked ("网址呢" after 继续教育在哪学) keeps it a follow-up.
+  const near = nearEntry(`${subjectOf(topic.query, env)} ${r.normalized}`, topic.clauses, env.knowledge, env.index, evidence);
+  return !(near && evidence?.(near.text));
+}
+
 /** Whether a question is only about being eligible, nothing in particular ("帮我看看够不够条件"). */
 function aboutEligibility(text: string, env: Env): boolean {
   const { eligibilityWords } = env.knowledge.lexicon;
@@ -394,7 +417,15 @@ function subjectOf(query: string, env: Env, alsoDrop: (w: string) => boolean = (
   const { lexicon, stopwords } = env.knowledge;
   const asking = (w: string) => lexicon.askingWords.has(w) || stopwords.has(w) || /^[\s\p{P}\p{S}]*$/u.test(w) || alsoDrop(w)
     || (w.length === 1 && /[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们能会该怎应啥咋哪谁几在有没]/.test(w));
-  const kept = env.index.words(query).filter((w) => !asking(w));
+  // Asking phrases of two characters or more go first, whole ("什么时候" is not 什么 + 时候); named words stay.
+  let text = query;
+  for (const list of [lexicon.focus, lexicon.followUp.aspects, lexicon.followUp.pointers, lexicon.followUp.openers, lexicon.followUp.closers]) {
+    for (const h of list.find(text).reverse()) {
+      if (h.word.length < 2 || lexicon.followUp.named.has(h.word)) continue;
+      text = `${text.slice(0, h.at)} ${text.slice(h.end)}`;
+    }
+  }
+  const kept = env.index.words(text).filter((w) => !asking(w));
   return kept.join(kept.some((w) => /^[a-z]/i.test(w)) ? ' ' : '').trim();
 }
 
