@@ -83,7 +83,7 @@ export function understand(session: Session, text: string, env: Env): Understood
   }
 
   // "我条件够吗", "我能评中级吗": about the person in general, with nothing told yet: the check, one question at a time.
-  if (reading.act === 'question' && reading.focus.has('can-i') && !reading.focus.has('days-left') && !reading.focus.has('deadline') && !toldSomething(facts) && aboutEligibility(reading.normalized, env)) {
+  if (reading.act === 'question' && reading.focus.has('can-i') && reading.focus.size === 1 && !toldSomething(facts) && aboutEligibility(reading.normalized, env)) {
     return { session: withContext(context), replies: [], fallback: false, effects: [], startCheck: true };
   }
 
