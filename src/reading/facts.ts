@@ -237,8 +237,16 @@ export function readFacts(text: string, lex: Lexicon, today: Today, seasonYear: 
   if (lex.notExtracted.has(text)) facts.degreeNotExtracted = true;
   // Another place's evaluation, not where someone worked or paid 社保 before.
   for (const h of lex.otherPlaces.find(text)) {
+    // 杭州湾 is this notice's zone, not the city of 杭州.
+    if (lex.zone.where.find(text).some((z) => z.label === 'inside' && h.at < z.end && h.end > z.at)) continue;
     const c = clauseOf(h.at).text;
-    if (/评审|职称|工程师|申报|报名|截止|条件|通知|title|evaluation/.test(text) && !/社保|社会保险|工作过|跳槽|之前在|以前在|毕业|户口|读|worked|insurance/.test(c)) facts.otherPlace ??= h.word;
+    // "公司注册在柯桥": where the employer is, so outside the zone, not another place's evaluation.
+    if (/注册|公司在|单位在|企业在|厂在|registered|located|based/.test(c) && lex.zone.employerWords.has(c)) {
+      // Registered there says where the employer is, whatever the workplace ("但我人在开发区上班").
+      if (!facts.employerInZone?.value || /注册|registered/.test(c)) facts.employerInZone = { value: false, word: h.word };
+      continue;
+    }
+    if (/评审|职称|工程师|申报|报名|截止|条件|通知|[哪去怎能]报|[哪去]评|title|evaluation|apply/.test(text) && !/社保|社会保险|工作过|跳槽|之前在|以前在|毕业|户口|读|worked|insurance/.test(c)) facts.otherPlace ??= h.word;
   }
   for (const c of cls) {
     if (lex.socialInsuranceWords.has(c.text) && lex.otherProvinces.has(c.text)) facts.outOfProvince = true;

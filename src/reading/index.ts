@@ -95,13 +95,20 @@ export function isEnglish(text: string): boolean {
  * The question parts of a message: sentences with a question mark or word; inside a sentence,
  * comma-separated parts when several of them ask ("要多少学时，算哪几年的，在哪个平台学").
  */
+/** An English sentence asks when it has a question mark or opens with a question word or an auxiliary. */
+const EN_QUESTION = /[?？]|^\s*(?:and\s+|so\s+|but\s+)?(?:what|when|where|which|who|whom|whose|how|why|can|could|may|might|is|are|am|was|were|do|does|did|should|shall|will|would|have|has|any)\b/;
+
+function asks(part: string): boolean {
+  return /\p{Script=Han}/u.test(part) ? QUESTION_MARK.test(part) : EN_QUESTION.test(part);
+}
+
 function questionSentences(text: string): string[] {
   const out: string[] = [];
   for (const sentence of text.split(/(?<=[。！!？?\n；;])/).map((s) => s.trim()).filter(Boolean)) {
     // Chinese typed without punctuation separates with spaces ("想问我能不能报 学历要做啥认证") and 另外/还有.
     const han = /\p{Script=Han}/u.test(sentence);
     const parts = sentence.split(han ? /[，,]|\s+|(?=另外|还有就是|还想问|再问下|再问一下)/ : /[，,]/).map((s) => s.trim()).filter(Boolean);
-    const asking = parts.filter((p) => QUESTION_MARK.test(p));
+    const asking = parts.filter((p) => asks(p));
     if (asking.length >= 2 && asking.length === parts.length) out.push(...asking);
     else if (asking.length >= 2 && parts.length - asking.length <= 1 && asking.every((p) => [...p].length >= 4)) out.push(...asking);
     else if (asking.length) out.push(sentence);
@@ -118,7 +125,7 @@ function followUpOf(text: string, bare: string, short: boolean, lex: Lexicon): F
   const opens = lex.followUp.openers.find(text).some((h) => h.at === 0);
   const closes = lex.followUp.closers.find(text).some((h) => h.end >= text.replace(/[\s\p{P}]+$/u, '').length - 1);
   if (slots.length && (opens || closes || [...bare].length <= 6)) return { kind: 'slot', slots };
-  const brief = /[a-z]/.test(bare) && !/\p{Script=Han}/u.test(bare) ? text.split(/\s+/).length <= 7 : [...bare].length <= 14;
-  if (brief && (opens || closes || QUESTION_MARK.test(text))) return { kind: 'bare', slots };
+  const brief = /[a-z]/.test(bare) && !/\p{Script=Han}/u.test(bare) ? text.split(/\s+/).length <= 10 : [...bare].length <= 14;
+  if (brief && (opens || closes || asks(text))) return { kind: 'bare', slots };
   return null;
 }
