@@ -26,6 +26,7 @@ const SETS = [
   { file: path.join(root, 'test/fixtures/blind/qa-blind-4-conversations.json'), min: 0.9 },
   { file: path.join(root, 'test/fixtures/blind/qa-blind-5-single.json'), min: 0.9 },
   { file: path.join(root, 'test/fixtures/blind/qa-blind-5-conversations.json'), min: 0.9 },
+  { file: path.join(root, 'test/fixtures/blind/qa-blind-6-conversations.json'), min: 0.85 },
 ];
 
 describe('question eval', () => {
