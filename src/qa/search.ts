@@ -47,6 +47,9 @@ export interface SearchIndex {
   words(text: string): string[];
 }
 
+/** How many of the latest search results are kept for the same text asked again. */
+const RECENT_SEARCHES = 32;
+
 /** How much an FAQ answer's match counts, relative to a phrasing's. */
 const ANSWER_WEIGHT = 0.8;
 /** β of the F-measure: question coverage counts β² times as much as document coverage. */
@@ -86,14 +89,7 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
     unitTerms.push(unit);
   }
 
-  const postings = new Map<string, number[]>();
-  docs.forEach((d, i) => {
-    for (const t of d.terms) {
-      const list = postings.get(t);
-      if (list) list.push(i);
-      else postings.set(t, [i]);
-    }
-  });
+  const postings = postingsOf(docs);
   const unitCount = new Map<string, number>();
   for (const unit of unitTerms) for (const t of unit) unitCount.set(t, (unitCount.get(t) ?? 0) + 1);
   const n = unitTerms.length;
@@ -112,95 +108,113 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
   // question about the notice's number ("软件著作权要几个才算") than its words say.
   const focusOf = (text: string) => new Set(k.lexicon.focus.find(normalize(text)).map((h) => h.label));
   const oosDocs = k.outOfScopeExamples.map((e) => ({ ...e, terms: new Set(toTerms(e.text)), focus: focusOf(e.text) }));
-  const oosPostings = new Map<string, number[]>();
-  oosDocs.forEach((d, i) => {
-    for (const t of d.terms) {
-      const list = oosPostings.get(t);
-      if (list) list.push(i);
-      else oosPostings.set(t, [i]);
-    }
-  });
+  const oosPostings = postingsOf(oosDocs);
   const oosVocabulary = new Set(oosPostings.keys());
   const fixer: TypoFixer = typoFixer(wordFrequencies(k, segmenter), (w) => k.stopwords.has(w) || toTerms(w).every((t) => vocabulary.has(t) || oosVocabulary.has(t)));
   const outOfScope = k.outOfScope.map((r) => ({ id: r.id, terms: r.terms.map(normalize) }));
+  const recent = new Map<string, SearchResult>();
 
   return {
     vocabulary,
     words: (text) => segmenter.words(normalize(text)),
     search(question) {
-      const normalized = normalize(question);
-      const words = segmenter.words(normalized);
-      const fixed = toTerms(fixer.fixWords(words).join(''));
-      // A term names the question's topic when it is one of its words; a long term (three or
-      // more characters) also inside a word. So 员工资料 does not name 工资.
-      const wordSet = new Set(words);
-      const namesTerm = (t: string): boolean => wordSet.has(t) || (t.length >= 3 && normalized.includes(t));
-      const unique = [...new Set(fixed)];
-      // An unknown word weighs like a rare one: a question mostly about something else scores low.
-      const weightOf = (t: string): number => idf.get(t) ?? SCORING.unknownWeight * maxIdf;
-      const queryMass = sum(unique.map(weightOf));
-
-      const matched = new Map<number, number>();
-      const unitMatched = new Map<string, number>();
-      for (const t of unique) {
-        const w = idf.get(t);
-        if (w === undefined) continue;
-        const seen = new Set<string>();
-        for (const d of postings.get(t)!) {
-          matched.set(d, (matched.get(d) ?? 0) + w);
-          const ref = `${docs[d]!.kind}:${docs[d]!.ref}`;
-          if (!seen.has(ref)) { seen.add(ref); unitMatched.set(ref, (unitMatched.get(ref) ?? 0) + w); }
-        }
-      }
-      const bestByRef = new Map<string, Hit>();
-      for (const [d, mass] of matched) {
-        const doc = docs[d]!;
-        const key = `${doc.kind}:${doc.ref}`;
-        const cq = mass / queryMass;
-        const cd = mass / docMass[d]!;
-        let score: number;
-        if (doc.kind === 'clause') {
-          // Clauses are long: only how much of the question they explain counts.
-          score = cq;
-        } else {
-          // The best phrasing (F-measure leaning on question coverage), blended with how much of
-          // the question the entry as a whole (all phrasings and the answer) covers.
-          const f = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * doc.weight;
-          score = (1 - SCORING.entryBlend) * f + SCORING.entryBlend * (unitMatched.get(key)! / queryMass);
-        }
-        if ((bestByRef.get(key)?.score ?? -1) < score) bestByRef.set(key, { kind: doc.kind, id: doc.ref, score });
-      }
-      const ranked = [...bestByRef.values()].sort((a, b) => b.score - a.score);
-      // The nearest out-of-scope example, by the same F-measure as a phrasing.
-      const oosMatched = new Map<number, number>();
-      for (const t of unique) {
-        const list = oosPostings.get(t);
-        if (!list) continue;
-        const w = weightOf(t);
-        for (const d of list) oosMatched.set(d, (oosMatched.get(d) ?? 0) + w);
-      }
-      let nearestOutOfScope: SearchResult['nearestOutOfScope'];
-      const asked = focusOf(normalized);
-      for (const [d, mass] of oosMatched) {
-        const doc = oosDocs[d]!;
-        const docMassOos = sum([...doc.terms].map(weightOf));
-        const cq = mass / queryMass;
-        const cd = mass / docMassOos;
-        const otherFocus = asked.size > 0 && doc.focus.size > 0 && ![...asked].some((f) => doc.focus.has(f));
-        const score = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * (otherFocus ? SCORING.otherFocus : 1);
-        if (!nearestOutOfScope || score > nearestOutOfScope.score) nearestOutOfScope = { kind: doc.kind, text: doc.text, score };
-      }
-      return {
-        terms: fixed,
-        faq: ranked.find((h) => h.kind === 'faq'),
-        clause: ranked.find((h) => h.kind === 'clause'),
-        faqRanking: ranked.filter((h) => h.kind === 'faq'),
-        outOfScope: outOfScope.find((r) => r.terms.some((t) => namesTerm(t)))?.id,
-        nearestOutOfScope,
-        outOfScopeOnly: sum(unique.filter((t) => !idf.has(t) && oosVocabulary.has(t)).map(weightOf)) / (queryMass || 1),
-      };
+      // One message's follow-up is weighed several ways (alone, with the last subject, near it), and
+      // each way searches the same text more than once: the last few results are kept.
+      const hit = recent.get(question);
+      if (hit) return hit;
+      const result = searchOnce(question);
+      if (recent.size >= RECENT_SEARCHES) recent.delete(recent.keys().next().value!);
+      recent.set(question, result);
+      return result;
     },
   };
+
+  function searchOnce(question: string): SearchResult {
+    const normalized = normalize(question);
+    const words = segmenter.words(normalized);
+    const fixed = toTerms(fixer.fixWords(words).join(''));
+    // A term names the question's topic when it is one of its words; a long term (three or
+    // more characters) also inside a word. So 员工资料 does not name 工资.
+    const wordSet = new Set(words);
+    const namesTerm = (t: string): boolean => wordSet.has(t) || (t.length >= 3 && normalized.includes(t));
+    const unique = [...new Set(fixed)];
+    // An unknown word weighs like a rare one: a question mostly about something else scores low.
+    const weightOf = (t: string): number => idf.get(t) ?? SCORING.unknownWeight * maxIdf;
+    const queryMass = sum(unique.map(weightOf));
+
+    const matched = new Map<number, number>();
+    const unitMatched = new Map<string, number>();
+    for (const t of unique) {
+      const w = idf.get(t);
+      if (w === undefined) continue;
+      const seen = new Set<string>();
+      for (const d of postings.get(t)!) {
+        matched.set(d, (matched.get(d) ?? 0) + w);
+        const ref = `${docs[d]!.kind}:${docs[d]!.ref}`;
+        if (!seen.has(ref)) { seen.add(ref); unitMatched.set(ref, (unitMatched.get(ref) ?? 0) + w); }
+      }
+    }
+    const bestByRef = new Map<string, Hit>();
+    for (const [d, mass] of matched) {
+      const doc = docs[d]!;
+      const key = `${doc.kind}:${doc.ref}`;
+      const cq = mass / queryMass;
+      const cd = mass / docMass[d]!;
+      let score: number;
+      if (doc.kind === 'clause') {
+        // Clauses are long: only how much of the question they explain counts.
+        score = cq;
+      } else {
+        // The best phrasing (F-measure leaning on question coverage), blended with how much of
+        // the question the entry as a whole (all phrasings and the answer) covers.
+        const f = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * doc.weight;
+        score = (1 - SCORING.entryBlend) * f + SCORING.entryBlend * (unitMatched.get(key)! / queryMass);
+      }
+      if ((bestByRef.get(key)?.score ?? -1) < score) bestByRef.set(key, { kind: doc.kind, id: doc.ref, score });
+    }
+    const ranked = [...bestByRef.values()].sort((a, b) => b.score - a.score);
+    // The nearest out-of-scope example, by the same F-measure as a phrasing.
+    const oosMatched = new Map<number, number>();
+    for (const t of unique) {
+      const list = oosPostings.get(t);
+      if (!list) continue;
+      const w = weightOf(t);
+      for (const d of list) oosMatched.set(d, (oosMatched.get(d) ?? 0) + w);
+    }
+    let nearestOutOfScope: SearchResult['nearestOutOfScope'];
+    const asked = focusOf(normalized);
+    for (const [d, mass] of oosMatched) {
+      const doc = oosDocs[d]!;
+      const docMassOos = sum([...doc.terms].map(weightOf));
+      const cq = mass / queryMass;
+      const cd = mass / docMassOos;
+      const otherFocus = asked.size > 0 && doc.focus.size > 0 && ![...asked].some((f) => doc.focus.has(f));
+      const score = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * (otherFocus ? SCORING.otherFocus : 1);
+      if (!nearestOutOfScope || score > nearestOutOfScope.score) nearestOutOfScope = { kind: doc.kind, text: doc.text, score };
+    }
+    return {
+      terms: fixed,
+      faq: ranked.find((h) => h.kind === 'faq'),
+      clause: ranked.find((h) => h.kind === 'clause'),
+      faqRanking: ranked.filter((h) => h.kind === 'faq'),
+      outOfScope: outOfScope.find((r) => r.terms.some((t) => namesTerm(t)))?.id,
+      nearestOutOfScope,
+      outOfScopeOnly: sum(unique.filter((t) => !idf.has(t) && oosVocabulary.has(t)).map(weightOf)) / (queryMass || 1),
+    };
+  }
+}
+
+/** Which documents hold each term: term → document indexes, in order. */
+function postingsOf(docs: readonly { terms: ReadonlySet<string> }[]): Map<string, number[]> {
+  const postings = new Map<string, number[]>();
+  docs.forEach((d, i) => {
+    for (const t of d.terms) {
+      const list = postings.get(t);
+      if (list) list.push(i);
+      else postings.set(t, [i]);
+    }
+  });
+  return postings;
 }
 
 /**
