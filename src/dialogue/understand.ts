@@ -11,6 +11,7 @@ import { formatAction } from '../core/actions.ts';
 import type { Button, Citation, Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Focus } from '../knowledge/lexicon.ts';
+import { replaceWords } from '../text/words.ts';
 import { answerNear, answerQuestion, nearEntry, NEAR_SHARE, type Answer } from '../qa/answer.ts';
 import { photoRuleNeeds, photoRules } from '../photo/check.ts';
 import { factsFromAnswers, personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
@@ -361,18 +362,9 @@ function deadlineNamed(query: string): 'individual' | 'unit' | null {
 
 /** What a message says besides asking: without follow-up words, focus words, particles and punctuation. */
 function contentOf(r: Reading, env: Env): string {
-  return contentOfText(r.normalized, env);
-}
-
-function contentOfText(text: string, env: Env): string {
   const lex = env.knowledge.lexicon;
-  let t = text;
-  for (const list of [lex.followUp.openers, lex.followUp.closers, lex.followUp.more, lex.followUp.next, lex.followUp.why, lex.focus]) {
-    for (const h of list.find(t).reverse()) {
-      if (lex.followUp.named.has(h.word)) continue;
-      t = t.slice(0, h.at) + ' '.repeat(h.end - h.at) + t.slice(h.end);
-    }
-  }
+  const { openers, closers, more, next, why, named } = lex.followUp;
+  const t = replaceWords(r.normalized, [openers, closers, more, next, why, lex.focus], (h) => ' '.repeat(h.end - h.at), (h) => named.has(h.word));
   return t.replace(/[\s\p{P}\p{S}]+/gu, '').replace(/什么|怎么|怎样|如何|多少|多大|多长|多久|多高|多重|多宽/g, '').replace(/[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们请问一下能可以会该怎应啥咋哪谁几]/g, '');
 }
 
@@ -418,13 +410,8 @@ function subjectOf(query: string, env: Env, alsoDrop: (w: string) => boolean = (
   const asking = (w: string) => lexicon.askingWords.has(w) || stopwords.has(w) || /^[\s\p{P}\p{S}]*$/u.test(w) || alsoDrop(w)
     || (w.length === 1 && /[吗呢吧啊呀哦了么的是要还又也都就那这个些我你他她们能会该怎应啥咋哪谁几在有没]/.test(w));
   // Asking phrases of two characters or more go first, whole ("什么时候" is not 什么 + 时候); named words stay.
-  let text = query;
-  for (const list of [lexicon.focus, lexicon.followUp.aspects, lexicon.followUp.pointers, lexicon.followUp.openers, lexicon.followUp.closers]) {
-    for (const h of list.find(text).reverse()) {
-      if (h.word.length < 2 || lexicon.followUp.named.has(h.word)) continue;
-      text = `${text.slice(0, h.at)} ${text.slice(h.end)}`;
-    }
-  }
+  const { aspects, pointers, openers, closers, named } = lexicon.followUp;
+  const text = replaceWords(query, [lexicon.focus, aspects, pointers, openers, closers], () => ' ', (h) => h.word.length < 2 || named.has(h.word));
   const kept = env.index.words(text).filter((w) => !asking(w));
   return kept.join(kept.some((w) => /^[a-z]/i.test(w)) ? ' ' : '').trim();
 }
@@ -439,9 +426,7 @@ function withoutRole(text: string, env: Env): string {
 }
 
 function withoutPointers(text: string, env: Env): string {
-  let t = text;
-  for (const h of env.knowledge.lexicon.followUp.pointers.find(t).reverse()) t = t.slice(0, h.at) + t.slice(h.end);
-  return t;
+  return replaceWords(text, [env.knowledge.lexicon.followUp.pointers], () => '');
 }
 
 function isQuestion(s: string): boolean {

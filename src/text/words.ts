@@ -61,3 +61,15 @@ export function labelledList<L extends string>(table: Readonly<Partial<Record<L,
   const list = wordList([...labelOf.keys()]);
   return { find: (text) => list.find(text).map((h) => ({ ...h, label: labelOf.get(h.word)! })) };
 }
+
+/**
+ * The text with the hits of each list replaced by `fill(hit)` (a blank, a space, nothing), list by
+ * list, except hits `keep` says stay. Later lists see the earlier lists' replacements.
+ */
+export function replaceWords(text: string, lists: readonly { find(text: string): WordHit[] }[], fill: (h: WordHit) => string, keep: (h: WordHit) => boolean = () => false): string {
+  let t = text;
+  for (const list of lists) {
+    for (const h of list.find(t).reverse()) if (!keep(h)) t = t.slice(0, h.at) + fill(h) + t.slice(h.end);
+  }
+  return t;
+}
