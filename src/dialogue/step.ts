@@ -25,6 +25,7 @@ import {
 } from './screens.ts';
 import { restoreSession, type Mode, type Session } from './session.ts';
 import type { Effect, StepResult } from './types.ts';
+import type { Reading } from '../reading/index.ts';
 import { mergeFacts } from './context.ts';
 import { readText, situationNote, understand } from './understand.ts';
 
@@ -138,7 +139,7 @@ function onText(session: Session, raw: string, env: Env): Outcome {
   if (session.mode.kind === 'reviewing' && matchIntent(env.flow, text, ['back']) === 'back') return interview(session, { kind: 'back' }, env);
   // At the review or after the verdict, a correction or new facts change the check's answers.
   if (session.interview && (session.mode.kind === 'reviewing' || session.interview.lastVerdict) && !looksLikeQuestion(text)) {
-    const told = toldToCheck(session, text, env);
+    const told = toldToCheck(session, readText(text, env), env);
     if (told) return told;
   }
   const answered = question(text, env, session);
@@ -170,7 +171,7 @@ function duringInterview(session: Session, text: string, env: Env): Outcome {
   const reads = readsAsAnswer(session.mode as InterviewMode, text, interviewEnv(env));
   const asks = looksLikeQuestion(text);
   // "不是国企", "大专，2016年9月开始在印染厂做技术", "不对，公司不在北片": read, recorded, said back.
-  const told = asks ? null : toldToCheck(session, text, env);
+  const told = asks ? null : toldToCheck(session, reading, env);
   if (told) return told;
   if (reads && !asks) return interview(session, { kind: 'answer', raw: text }, env);
   const side = question(text, env, session);
@@ -187,10 +188,9 @@ function duringInterview(session: Session, text: string, env: Env): Outcome {
  * correction ("不对，我是2019年拿的技师") changes the answer it names; each is said back, and the
  * check goes on. Null when the text gives the check nothing.
  */
-function toldToCheck(session: Session, text: string, env: Env): Outcome | null {
+function toldToCheck(session: Session, reading: Reading, env: Env): Outcome | null {
   const state = session.interview;
   if (!state) return null;
-  const reading = readText(text, env);
   const correcting = reading.act === 'correction';
   const known = checkAnswers(reading, state, env);
   if (!Object.keys(known).length) return null;
@@ -205,7 +205,7 @@ function toldToCheck(session: Session, text: string, env: Env): Outcome | null {
  * The check's answers a reading gives, by field. A date corrected with its year only keeps the
  * month answered before ("不对，是2016年"); a bare date in a correction goes to the one date answered.
  */
-function checkAnswers(reading: ReturnType<typeof readText>, state: NonNullable<Session['interview']>, env: Env): Record<string, unknown> {
+function checkAnswers(reading: Reading, state: NonNullable<Session['interview']>, env: Env): Record<string, unknown> {
   const known = profileAnswers(reading.facts);
   if (reading.act !== 'correction') return known;
   const months = env.interview.steps.filter((s) => s.kind === 'month').map((s) => s.field);

@@ -8,7 +8,7 @@ import { fill, type Vars } from '../core/template.ts';
 import { plain, type Ask, type Button, type Citation, type Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
-import { assess, routeTitle, cnDate, type Assessment } from '../rules/index.ts';
+import { assess, cnDate, isFixable, routeTitle, type Assessment } from '../rules/index.ts';
 import { dateInZone, daysBetween } from '../rules/months.ts';
 import { baseChecklist } from '../rules/wording.ts';
 import { routeClauses } from '../rules/routes.ts';
@@ -85,7 +85,7 @@ export function startInterview(): InterviewState {
  * (`known`, by field; fields the flow does not ask are left out) are filled in and said.
  */
 export function beginInterview(env: InterviewEnv, known: Answers = {}): InterviewTurn {
-  const { state, told } = fillIn(startInterview(), known, env);
+  const { state, recorded: told } = applyAnswers(startInterview(), known, undefined, false, env);
   const turn = advance(state, null, env);
   const intro = [plain(t(env, 'start'))];
   if (told.length) intro.push(plain(tf(env, 'prefilled', { answers: toldText(state, told, env) })));
@@ -100,7 +100,26 @@ export function beginInterview(env: InterviewEnv, known: Answers = {}): Intervie
  */
 export function amend(state: InterviewState, mode: InterviewMode | null, known: Answers, correcting: boolean, env: InterviewEnv, note?: { text: string; citations: Citation[] }): InterviewTurn | null {
   const asking = mode?.kind === 'asking' ? mode : null;
-  const pending = asking ? env.flow.stepById.get(asking.step) : undefined;
+  const { state: next, changed, recorded } = applyAnswers(state, known, asking ? env.flow.stepById.get(asking.step) : undefined, correcting, env);
+  if (!changed.length && !recorded.length) return null;
+  const lines = [
+    changed.length ? tf(env, 'amended', { changes: changed.join('；') }) : '',
+    recorded.length ? tf(env, 'noted', { answers: toldText(next, recorded, env) }) : '',
+    note?.text ?? '',
+  ].filter(Boolean);
+  const said: Reply = { text: lines.join('\n'), buttons: [], citations: note?.citations ?? [] };
+  // After a verdict, a change goes straight to the new verdict (or the question it now needs).
+  const editing = asking ? asking.editing : state.lastVerdict && !mode ? 'verdict' : 'review';
+  const turn = advance(next, editing, env);
+  return { ...turn, replies: [said, ...turn.replies] };
+}
+
+/**
+ * Known answers by field, read as each step reads them: fields not answered yet are recorded; an
+ * answered one changes only when it is the `pending` step's or when `correcting`. Says what was
+ * recorded and what changed ("民营企业：否 → 是").
+ */
+function applyAnswers(state: InterviewState, known: Answers, pending: Step | undefined, correcting: boolean, env: InterviewEnv): { state: InterviewState; changed: string[]; recorded: Step[] } {
   let next = state;
   const changed: string[] = [];
   const recorded: Step[] = [];
@@ -122,31 +141,7 @@ export function amend(state: InterviewState, mode: InterviewMode | null, known: 
     if (before !== null) changed.push(tf(env, 'changedAnswer', { field: env.flow.texts.labels[step.id]!, before, after: shown(step, next.answers, env) }));
     else recorded.push(step);
   }
-  if (!changed.length && !recorded.length) return null;
-  const lines = [
-    changed.length ? tf(env, 'amended', { changes: changed.join('；') }) : '',
-    recorded.length ? tf(env, 'noted', { answers: toldText(next, recorded, env) }) : '',
-    note?.text ?? '',
-  ].filter(Boolean);
-  const said: Reply = { text: lines.join('\n'), buttons: [], citations: note?.citations ?? [] };
-  // After a verdict, a change goes straight to the new verdict (or the question it now needs).
-  const editing = asking ? asking.editing : state.lastVerdict && !mode ? 'verdict' : 'review';
-  const turn = advance(next, editing, env);
-  return { ...turn, replies: [said, ...turn.replies] };
-}
-
-/** The known answers of fields not answered yet, read as each step reads them. */
-function fillIn(start: InterviewState, known: Answers, env: InterviewEnv): { state: InterviewState; told: Step[] } {
-  let state = start;
-  const told: Step[] = [];
-  for (const step of env.flow.steps) {
-    if (!(step.field in known) || isAnswered(state.answers, step.field) || state.history.some((id) => env.flow.stepById.get(id)!.field === step.field)) continue;
-    const read = readAnswer(step, rawOf(step, known[step.field]), env);
-    if (!read.ok) continue;
-    state = { ...state, answers: setAnswer(state.answers, step, read.value), history: [...state.history, step.id] };
-    told.push(step);
-  }
-  return { state, told };
+  return { state: next, changed, recorded };
 }
 
 function toldText(state: InterviewState, told: readonly Step[], env: InterviewEnv): string {
@@ -495,7 +490,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     const lead = closed ? tf(env, 'eligibleNextSeason', { routes }) : `${tf(env, 'eligible', { routes })}${daysLeft}${t(env, 'nextStep')}`;
     const citations = cite(k, unique(clauses));
     replies.push({ text: [lead, ...a.notes.slice(2), sourceOf(citations, env)].join('\n'), buttons: [], citations });
-  } else if (a.routes.length && a.blockers.every((b) => (k.params.fixableBlockers.value as readonly string[]).includes(b.code))) {
+  } else if (onlyFixable(a, k)) {
     // Only what can still be done before the deadline is missing: the route holds once it is done.
     const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
     const lead = closed ? tf(env, 'fixableNextSeason', { routes }) : `${tf(env, 'fixable', { routes, deadline: cnDate(personal) })}${daysLeft}`;
@@ -537,13 +532,17 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   return { state: { ...state, lastVerdict: digest }, mode: null, replies, ask: null, assessment: a };
 }
 
+/** Not eligible only for what can still be done before the deadline (hours): a route holds. */
+function onlyFixable(a: Assessment, k: Knowledge): boolean {
+  return !a.eligible && a.routes.length > 0 && a.blockers.every((b) => isFixable(b.code, k.params));
+}
+
 /** The verdict, the checklist with tick boxes and the deadlines as one plain text, to forward (to HR, to oneself) or print. */
 function shareText(state: InterviewState, env: InterviewEnv): Reply {
   const a = interviewAssessment(state, env);
   const k = env.knowledge;
   const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
-  const fixable = !a.eligible && a.routes.length > 0 && a.blockers.every((b) => (k.params.fixableBlockers.value as readonly string[]).includes(b.code));
-  const verdict = a.eligible ? tf(env, 'eligible', { routes }) : fixable ? tf(env, 'fixable', { routes, deadline: cnDate(k.params.individualDeadline.value) }) : t(env, 'notEligible');
+  const verdict = a.eligible ? tf(env, 'eligible', { routes }) : onlyFixable(a, k) ? tf(env, 'fixable', { routes, deadline: cnDate(k.params.individualDeadline.value) }) : t(env, 'notEligible');
   const lines = [
     tf(env, 'shareTitle', { title: k.notice.title }),
     verdict,

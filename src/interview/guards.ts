@@ -4,6 +4,7 @@
  */
 import type { Parameters } from '../knowledge/schema.ts';
 import { atLeast, plainEducation, prescribedEducation } from '../rules/education.ts';
+import { isFixable } from '../rules/blockers.ts';
 import type { Assessment, Education, Profile } from '../rules/index.ts';
 import { checkRoutes, ruleContext, type ItemNo, type RouteOutcome } from '../rules/routes.ts';
 import { isAnswered, readField, requiredAnswered, type Answers } from './profile-answers.ts';
@@ -45,7 +46,7 @@ function heldItems(profile: Profile, params: Parameters): Set<ItemNo> {
 export const GUARDS: Record<string, Guard> = {
   /** A prerequisite (一, 二, 三) already fails on what was answered. */
   /** Blockers the person can still remove before the deadline (hours) do not end it: the check finds the route. */
-  'prerequisite-failed': (ctx) => ctx.assessment.blockers.some((b) => b.code !== 'no-route' && !(ctx.params.fixableBlockers.value as readonly string[]).includes(b.code)),
+  'prerequisite-failed': (ctx) => ctx.assessment.blockers.some((b) => b.code !== 'no-route' && !isFixable(b.code, ctx.params)),
   /** Every required fact is known and some route of 二.1–二.5 holds. */
   'route-found': (ctx) => requiredAnswered(ctx.answers) && ctx.assessment.routes.length > 0,
   /** 二.2 needs 大专 or higher (技工院校 as their equivalents). */

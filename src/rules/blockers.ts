@@ -87,3 +87,8 @@ export function ruleClauses(params: Parameters): Set<string> {
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
+
+/** Whether a blocker can still be removed before the personal deadline (the parameters' `fixableBlockers`). */
+export function isFixable(code: BlockerCode, params: Parameters): boolean {
+  return (params.fixableBlockers.value as readonly string[]).includes(code);
+}
