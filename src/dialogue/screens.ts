@@ -6,6 +6,7 @@ import { formatAction, type Action } from '../core/actions.ts';
 import type { Button, Citation, Reply } from '../core/types.ts';
 import { fill, type Vars } from '../core/template.ts';
 import { cite } from '../knowledge/cite.ts';
+import type { PhotoRuleResult } from '../photo/check.ts';
 import { faqButton } from '../qa/answer.ts';
 import { cnDate } from '../rules/index.ts';
 import { dateInZone, daysBetween } from '../rules/months.ts';
@@ -24,6 +25,21 @@ export function reply<K extends TextKey>(env: Env, key: K, vars: Vars<typeof CHA
 export function answerReply(env: Env, text: string, citations: Citation[], buttons: Button[]): Reply {
   const source = say(env.flow, 'source', { title: citations.map((c) => c.title).join('；') });
   return { text: `${text}\n${source}`, buttons, citations };
+}
+
+/**
+ * The photo rules' results as lines: all passed, or what to fix and what already passed. `described`:
+ * the photo was told in words, not sent ("按你说的…").
+ */
+export function photoResultLines(env: Env, results: readonly PhotoRuleResult[], described: boolean): string[] {
+  const failed = results.filter((r) => !r.pass);
+  const passed = results.filter((r) => r.pass).map((r) => r.need).join('，');
+  if (!failed.length) return [say(env.flow, described ? 'describedPhotoOk' : 'photoOk', { rules: passed })];
+  return [
+    env.flow.texts[described ? 'describedPhotoBad' : 'photoBad'],
+    ...failed.map((r) => say(env.flow, described ? 'describedPhotoLine' : 'photoLine', { need: r.need, have: r.have })),
+    ...(passed ? [say(env.flow, 'photoPassed', { rules: passed })] : []),
+  ];
 }
 
 export function welcome(env: Env, session: Session): Reply {

@@ -21,7 +21,7 @@ import { paperDeadlineAnswer } from './paper-deadline.ts';
 import { listReminders, remindIntro, subscribe, unsubscribe } from './reminders.ts';
 import {
   answerReply, backButton, button, clauseButton, clauseText, deadlines, faqAnswer, hrKind, hrKinds, hrMenu,
-  menu, menuButtons, reply, topicList, topics, welcome,
+  menu, menuButtons, photoResultLines, reply, topicList, topics, welcome,
 } from './screens.ts';
 import { restoreSession, type Mode, type Session } from './session.ts';
 import type { Effect, StepResult } from './types.ts';
@@ -332,11 +332,6 @@ function question(text: string, env: Env, session: Session): Outcome & { fallbac
 
 /** The photo rules of 附件1 二.1 applied to a sent photo: what passes and exactly what to fix. */
 function photoReply(data: Uint8Array, env: Env): Reply {
-  const results = checkPhoto(photoFacts(data), env.knowledge.params);
-  const failed = results.filter((r) => !r.pass);
-  const passed = results.filter((r) => r.pass).map((r) => r.need).join('，');
-  const lines = failed.length === 0
-    ? [say(env.flow, 'photoOk', { rules: passed })]
-    : [env.flow.texts.photoBad, ...failed.map((r) => say(env.flow, 'photoLine', { need: r.need, have: r.have })), ...(passed ? [say(env.flow, 'photoPassed', { rules: passed })] : [])];
+  const lines = photoResultLines(env, checkPhoto(photoFacts(data), env.knowledge.params), false);
   return answerReply(env, lines.join('\n'), cite(env.knowledge, env.knowledge.params.photo.clauses), [backButton(env)]);
 }

@@ -21,7 +21,7 @@ import type { Env } from './env.ts';
 import { say } from './flow.ts';
 import { paperDeadlineFrom } from './paper-deadline.ts';
 import { personalReply, type Language } from './personal.ts';
-import { backButton, button, clauseButton, menuButtons } from './screens.ts';
+import { backButton, button, clauseButton, menuButtons, photoResultLines } from './screens.ts';
 import type { Session } from './session.ts';
 import type { Effect } from './types.ts';
 
@@ -458,13 +458,8 @@ export function fallbackReply(env: Env, lang: Language, session?: Session): Repl
 function describedPhotoReply(photo: NonNullable<Facts['photo']>, env: Env, lang: Language): Reply {
   const k = env.knowledge;
   const results = photoRules(photo, k.params);
-  const failed = results.filter((r) => !r.pass);
-  const passed = results.filter((r) => r.pass).map((r) => r.need).join('，');
   const rest = Object.entries(photoRuleNeeds(k.params)).filter(([rule]) => !results.some((x) => x.rule === rule)).map(([, need]) => need);
-  const lines = failed.length
-    ? [env.flow.texts.describedPhotoBad, ...failed.map((r) => say(env.flow, 'describedPhotoLine', { need: r.need, have: r.have })), ...(passed ? [say(env.flow, 'photoPassed', { rules: passed })] : [])]
-    : [say(env.flow, 'describedPhotoOk', { rules: passed })];
-  lines.push(say(env.flow, 'describedPhotoRest', { rules: rest.join('，') }));
+  const lines = [...photoResultLines(env, results, true), say(env.flow, 'describedPhotoRest', { rules: rest.join('，') })];
   const citations = cite(k, k.params.photo.clauses);
   return { text: `${lines.join('\n')}\n${sourceLine(env, lang, citations)}`, buttons: [backButton(env)], citations };
 }

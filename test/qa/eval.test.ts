@@ -18,15 +18,10 @@ const SETS = [
   { file: path.join(root, 'test/fixtures/qa-extra.json'), min: 0.95 },
   // Written by helpers who saw only the notice: messages as people type them, and conversations
   // whose last reply is judged (test/fixtures/blind/README.md says how each set was made).
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-2-single.json'), min: 0.92 },
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-2-conversations.json'), min: 0.92 },
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-3-single.json'), min: 0.92 },
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-3-conversations.json'), min: 0.92 },
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-4-single.json'), min: 0.9 },
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-4-conversations.json'), min: 0.9 },
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-5-single.json'), min: 0.9 },
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-5-conversations.json'), min: 0.9 },
-  { file: path.join(root, 'test/fixtures/blind/qa-blind-6-conversations.json'), min: 0.85 },
+  ...([
+    ['2-single', 0.92], ['2-conversations', 0.92], ['3-single', 0.92], ['3-conversations', 0.92],
+    ['4-single', 0.9], ['4-conversations', 0.9], ['5-single', 0.9], ['5-conversations', 0.9], ['6-conversations', 0.85],
+  ] as const).map(([set, min]) => ({ file: path.join(root, `test/fixtures/blind/qa-blind-${set}.json`), min })),
 ];
 
 describe('question eval', () => {
