@@ -16,7 +16,7 @@ import { profileAnswers } from '../qa/personal.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Env } from './env.ts';
 import { interviewEnv } from './env.ts';
-import { matchIntent, say } from './flow.ts';
+import { matchIntent } from './flow.ts';
 import { paperDeadlineAnswer } from './paper-deadline.ts';
 import { listReminders, remindIntro, subscribe, unsubscribe } from './reminders.ts';
 import {

@@ -12,7 +12,7 @@
 import type { Lexicon } from '../knowledge/lexicon.ts';
 import type { Education, Nationality, Specialty } from '../rules/index.ts';
 import type { WordHit } from '../text/words.ts';
-import { findTimes, monthRange, type DateMention, type MonthMention, type SpanMention, type Today } from './times.ts';
+import { findTimes, monthRange, type SpanMention, type Today } from './times.ts';
 
 /** A month, or the months it may be when only the year was said. */
 export interface MonthSpan { from: string; to: string }
