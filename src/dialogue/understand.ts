@@ -15,7 +15,7 @@ import { replaceWords } from '../text/words.ts';
 import { answerNear, answerQuestion, nearEntry, NEAR_SHARE, type Answer } from '../qa/answer.ts';
 import { photoRuleNeeds, photoRules } from '../photo/check.ts';
 import { factsFromAnswers, personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
-import { readMessage, type Facts, type Reading } from '../reading/index.ts';
+import { asks as isQuestion, readMessage, type Facts, type Reading } from '../reading/index.ts';
 import { mergeFacts, toldSomething, type Context, type Topic } from './context.ts';
 import type { Env } from './env.ts';
 import { say } from './flow.ts';
@@ -427,10 +427,6 @@ function withoutRole(text: string, env: Env): string {
 
 function withoutPointers(text: string, env: Env): string {
   return replaceWords(text, [env.knowledge.lexicon.followUp.pointers], () => '');
-}
-
-function isQuestion(s: string): boolean {
-  return /[?？]|吗|呢|几|多少|怎么|能不能|够不够|可以/.test(s);
 }
 
 function read(text: string, env: Env): Reading {

@@ -98,7 +98,8 @@ export function isEnglish(text: string): boolean {
 /** An English sentence asks when it has a question mark or opens with a question word or an auxiliary. */
 const EN_QUESTION = /[?？]|^\s*(?:and\s+|so\s+|but\s+)?(?:what|when|where|which|who|whom|whose|how|why|can|could|may|might|is|are|am|was|were|do|does|did|should|shall|will|would|have|has|any)\b/;
 
-function asks(part: string): boolean {
+/** Whether a sentence asks: a question word or mark (Chinese), or a question's form (English). */
+export function asks(part: string): boolean {
   return /\p{Script=Han}/u.test(part) ? QUESTION_MARK.test(part) : EN_QUESTION.test(part);
 }
 
