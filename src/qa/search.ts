@@ -47,8 +47,8 @@ export interface SearchIndex {
   words(text: string): string[];
 }
 
-/** How many of the latest search results are kept for the same text asked again. */
-const RECENT_SEARCHES = 32;
+/** How many of the latest search results are kept for the same text asked again (more costs peak memory; see npm run bench). */
+const RECENT_SEARCHES = 1;
 
 /** How much an FAQ answer's match counts, relative to a phrasing's. */
 const ANSWER_WEIGHT = 0.8;
@@ -118,8 +118,8 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
     vocabulary,
     words: (text) => segmenter.words(normalize(text)),
     search(question) {
-      // One message's follow-up is weighed several ways (alone, with the last subject, near it), and
-      // each way searches the same text more than once: the last few results are kept.
+      // A follow-up is weighed by the plain answer and by the entries near the last subject, both
+      // searching the same text at once: the latest result is kept for that.
       const hit = recent.get(question);
       if (hit) return hit;
       const result = searchOnce(question);
