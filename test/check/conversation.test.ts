@@ -226,3 +226,22 @@ describe('返回 at the review', () => {
     expect(r.ask?.field).toBe(lastField);
   });
 });
+
+describe('"不知道" exactly', () => {
+  it('is not taken for 跳过: at a required question it says where to find out and asks again', () => {
+    const c = started();
+    answerFields(c, { ...PASS, nationality: undefined });
+    const r = c.send('不知道');
+    expect(text(r)).not.toContain('不能跳过');
+    expect(text(r)).toContain('82313758');
+    expect(r.ask?.field).toBe('nationality');
+  });
+  it('at an optional question it offers 跳过 and records nothing', () => {
+    const c = started();
+    answerFields(c, { ...BACHELOR, education: 'college', workStart: '2019-09', assistantEngineerSince: undefined });
+    const r = c.send('不知道');
+    expect(r.ask?.field).toBe('assistantEngineerSince');
+    expect(r.replies.at(-1)!.buttons.map((b) => b.action)).toContain('interview:skip');
+    expect(c.session.interview!.skipped).toEqual([]);
+  });
+});
