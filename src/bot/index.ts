@@ -14,6 +14,7 @@ import { loadInterviewFlow, type InterviewFlow } from '../interview/flow.ts';
 import { loadKnowledge, type Knowledge } from '../knowledge/load.ts';
 import { buildIndex, type SearchIndex } from '../qa/search.ts';
 import { CALENDAR_YEARS, yearCovered } from '../rules/working-days.ts';
+import { createOfficeLog, type LogEvent, type OfficeLog } from '../office/log.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { keys, userPrefix } from '../store/keys.ts';
 import { jiebaSegmenter, type DictionaryChoice } from '../text/segmenter.ts';
@@ -35,8 +36,8 @@ export interface BotOptions {
   reminderRetry?: RetryPolicy;
   /** Where the reminder runner's log lines go; default stderr. */
   log?: (line: string) => void;
-  /** Receives every question asked, for the office's log (its text as typed: mask before storing). */
-  questionLog?: (user: string, entry: Extract<Effect, { kind: 'log-question' }>) => void | Promise<void>;
+  /** How long the office's log keeps a record (LOG_RETENTION_DAYS); default 180. */
+  logRetentionDays?: number;
 }
 
 /** How long the checklist of a verdict is kept for personal reminders. */
@@ -56,6 +57,8 @@ export interface Bot {
   index: SearchIndex;
   clock: Clock;
   store: Store;
+  /** The office's log of questions, checks and feedback (no personal data). */
+  office: OfficeLog;
   timeZone: string;
   /** The step's environment at this instant. */
   env(): Env;
@@ -80,6 +83,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const clock = new Clock(options.now);
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const store = await openStore(options.storeUrl ?? 'memory://');
+  const office = createOfficeLog(store, { retentionDays: options.logRetentionDays, timeZone });
   const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, personal, index });
   const channels = new Map<string, ChannelRegistration>();
   const log = options.log ?? ((line: string) => console.error(line));
@@ -102,18 +106,34 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   async function carryOut(user: string, effect: Effect): Promise<void> {
     switch (effect.kind) {
       case 'forget':
+        await office.forget(user);
         await store.deletePrefix(userPrefix(user));
         await removeSubscription(store, user);
         return;
       case 'subscribe': await addSubscription(store, user, effect.role, effect.since, knowledge.edition); return;
       case 'unsubscribe': await removeSubscription(store, user); return;
       case 'remember-checklist': await store.set(keys.checklist(user), effect.items, CHECKLIST_TTL_MS); return;
-      case 'log-question': await options.questionLog?.(user, effect); return;
+      case 'log-question': case 'log-check': case 'feedback': return record(user, effect);
+    }
+  }
+
+  /** One event for the office's log; a log that cannot be written never fails the person's turn. */
+  async function record(user: string, effect: Extract<Effect, { kind: 'log-question' | 'log-check' | 'feedback' }>): Promise<void> {
+    const { kind, ...rest } = effect;
+    const event: LogEvent = kind === 'log-question'
+      ? { type: 'question', qid: effect.qid ?? '', text: effect.question, focus: effect.focus, entry: effect.entry, score: Math.round(effect.score * 1000) / 1000, fallback: !effect.answered }
+      : kind === 'log-check' ? { type: 'check', ...(rest as Omit<Extract<Effect, { kind: 'log-check' }>, 'kind'>) }
+        : { type: 'feedback', ...(rest as Omit<Extract<Effect, { kind: 'feedback' }>, 'kind'>) };
+    try {
+      await office.record(user, event, clock.now());
+    } catch (err) {
+      // The store's message names keys, which hold user ids: only its kind is logged.
+      log(`[office] a log record was not kept (${(err as Error).name})`);
     }
   }
 
   return {
-    knowledge, flow, interview, hr, index, clock, store, timeZone, env,
+    knowledge, flow, interview, hr, index, clock, store, office, timeZone, env,
     handle(user, input) {
       const key = keys.session(user);
       return store.withLock(key, async () => {

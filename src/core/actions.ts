@@ -35,9 +35,17 @@ export type Action =
   /** Change the answer of an answered step (from the review). */
   | { kind: 'edit'; step: string }
   /** Answer `step` with `value` (a choice's value, true/false, none, an old answer offered again). */
-  | { kind: 'answer'; step: string; value: string };
+  | { kind: 'answer'; step: string; value: string }
+  /** 👍/👎 on the answer to message `qid`; `skip` declines to add a comment after 👎. */
+  | { kind: 'feedback'; vote: FeedbackVote; qid: string };
+
+/** What a feedback button says of an answer. */
+export const FEEDBACK_VOTES = ['up', 'down', 'skip'] as const;
+export type FeedbackVote = (typeof FEEDBACK_VOTES)[number];
 
 const ID = /^[a-z0-9][a-z0-9-]{0,60}$/;
+/** A message's id for its feedback buttons (a short hex hash). */
+const QID = /^[0-9a-f]{6,16}$/;
 /** Answer values: option values, true/false/none, months (2018-07), dates, hours (200/60/20), numbers. */
 const VALUE = /^[a-z0-9][a-z0-9./-]{0,40}$/;
 
@@ -53,6 +61,7 @@ export function formatAction(a: Action): string {
     case 'interview': return `interview:${a.op}`;
     case 'edit': return `interview:edit:${a.step}`;
     case 'answer': return `answer:${a.step}:${a.value}`;
+    case 'feedback': return `fb:${a.vote}:${a.qid}`;
   }
 }
 
@@ -81,6 +90,8 @@ export function parseAction(s: string): Action | null {
       const [step, value] = rest as [string, string];
       return ID.test(step) && VALUE.test(value) ? { kind: 'answer', step, value } : null;
     }
+    case 'fb':
+      return rest.length === 2 && isOneOf(FEEDBACK_VOTES, rest[0]!) && QID.test(rest[1]!) ? { kind: 'feedback', vote: rest[0], qid: rest[1]! } : null;
     default: return null;
   }
 }

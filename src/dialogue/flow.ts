@@ -18,6 +18,7 @@ export const CHAT_TEXTS = {
   fallback: ['zone', 'contactName', 'phone'], fallbackEn: ['zone', 'contactName', 'phone'], source: ['title'], sourceEn: ['title'],
   human: ['contactName', 'phone'], humanEn: ['contactName', 'phone'], identity: ['title', 'docNumber'], identityEn: ['title', 'docNumber'],
   noted: ['facts'], notedEn: ['facts'], corrected: ['facts'], correctedEn: ['facts'], notedOnly: ['facts'], notedOnlyEn: ['facts'], showClause: [], clauseText: ['title', 'text'],
+  feedbackThanks: [], feedbackAlready: [], feedbackAskComment: [], feedbackCommentThanks: [],
   unknownAction: [], noPendingQuestion: [], noResult: [], printChecklistTitle: [], printDeadlinesTitle: [], printPersonalDeadline: [], printUnitDeadline: [], printNoChecklist: [], printContact: [], printButton: [], topicList: ['title'], topics: [],
   deadlineLine: ['what', 'date', 'days'], daysLeft: ['days'], today: [], past: [], deadlinesIntro: ['date'],
   deadlinesRules: ['paperDays', 'publicityDays'], deadlinesPast: ['edition'], individualDeadline: [], unitDeadline: [],
@@ -40,10 +41,10 @@ export type TextKey = keyof typeof CHAT_TEXTS;
 
 const words = z.array(z.string().min(1)).min(1);
 const text = z.string().min(1);
-const INTENTS = ['greeting', 'menu', 'thanks', 'faqBrowse', 'deadlines', 'check', 'result', 'hr', 'forget', 'subscribe', 'myReminders', 'unsubscribe',
+const INTENTS = ['greeting', 'menu', 'thanks', 'helpful', 'unhelpful', 'faqBrowse', 'deadlines', 'check', 'result', 'hr', 'forget', 'subscribe', 'myReminders', 'unsubscribe',
   'back', 'skip', 'restart', 'exit', 'help', 'confirm', 'deny'] as const;
 const BUTTONS = ['materials', 'check', 'result', 'hr', 'resume', 'forgetYes', 'forgetNo', 'ask', 'faq', 'deadlines', 'contact', 'menu',
-  'remind', 'remindApplicant', 'remindHr', 'remindList', 'remindCancel', 'remindNext'] as const;
+  'remind', 'remindApplicant', 'remindHr', 'remindList', 'remindCancel', 'remindNext', 'helpful', 'unhelpful', 'skipComment'] as const;
 const keyed = <K extends string, S extends z.ZodType>(keys: readonly K[], schema: S) =>
   z.strictObject(Object.fromEntries(keys.map((k) => [k, schema])) as Record<K, S>);
 

@@ -42,6 +42,16 @@ export interface Session {
   subscription: Subscription | null;
   /** What the conversation remembers: the facts told, the last topic. */
   context: Context;
+  /** The latest answers that 👍/👎 can still be given on, and the one a comment is awaited for after 👎. */
+  feedback: FeedbackState;
+}
+
+/** An answer that can be rated: its message's id, the entry it came from, the vote given. */
+export interface RatedAnswer { qid: string; entry: string | null; vote?: 'up' | 'down' }
+export interface FeedbackState { recent: RatedAnswer[]; awaiting: string | null }
+
+export function emptyFeedback(): FeedbackState {
+  return { recent: [], awaiting: null };
 }
 
 /** The version a session must carry to be used as it is: a hash of every flow file. */
@@ -50,7 +60,7 @@ export function flowsVersion(env: Pick<Env, 'flow' | 'interview' | 'hr'>): strin
 }
 
 export function newSession(env: Pick<Env, 'flow' | 'interview' | 'hr'>): Session {
-  return { version: flowsVersion(env), greeted: false, mode: { kind: 'idle' }, interview: null, subscription: null, context: emptyContext() };
+  return { version: flowsVersion(env), greeted: false, mode: { kind: 'idle' }, interview: null, subscription: null, context: emptyContext(), feedback: emptyFeedback() };
 }
 
 /** The subscription if it is to the season being served; null when there is none or its season is over. */
@@ -88,6 +98,11 @@ const sessionSchema = z.object({
   subscription: subscriptionSchema.nullable(),
   // Sessions written before the conversation remembered anything have none.
   context: contextSchema.default(() => ({ facts: {}, topic: null })),
+  // Sessions written before answers could be rated have none.
+  feedback: z.object({
+    recent: z.array(z.object({ qid: z.string(), entry: z.string().nullable(), vote: z.enum(['up', 'down']).optional() })),
+    awaiting: z.string().nullable(),
+  }).default(() => emptyFeedback()),
 });
 
 /** The first release's shape (flows versioned by hand, the interview's position inside it). */
@@ -132,6 +147,7 @@ function fromLegacy(old: z.infer<typeof legacySchema>, env: Env): Session {
     interview: i ? { answers: i.answers, history: i.history, skipped: i.skipped, lastVerdict: i.lastVerdict } : null,
     subscription: old.subscription ? { ...old.subscription, edition: env.knowledge.edition } : null,
     context: emptyContext(),
+    feedback: emptyFeedback(),
   };
 }
 

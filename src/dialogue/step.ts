@@ -10,6 +10,7 @@
  */
 import { parseAction, type Action } from '../core/actions.ts';
 import type { Input, Reply } from '../core/types.ts';
+import { contentHash } from '../core/data-file.ts';
 import { amend, beginInterview, interviewStep, readsAsAnswer, resumeQuestion, type InterviewEvent, type InterviewMode, type InterviewTurn } from '../interview/engine.ts';
 import { checkPhoto, photoFacts } from '../photo/check.ts';
 import { profileAnswers } from '../qa/personal.ts';
@@ -50,8 +51,12 @@ interface Outcome {
 
 /** One turn. `stored` is whatever the store holds for the person (undefined for someone new). */
 export function step(stored: unknown, input: Input, env: Env): StepResult {
-  const session = restoreSession(stored, env);
-  const out = resumeAfter(route(session, input, env), session, env);
+  const restored = restoreSession(stored, env);
+  // A comment is awaited for one message only, after 👎.
+  const awaiting = restored.feedback.awaiting;
+  const session: Session = awaiting ? { ...restored, feedback: { ...restored.feedback, awaiting: null } } : restored;
+  const commented = awaiting && input.kind === 'text' ? feedbackComment(session, awaiting, input.text, env) : null;
+  const out = commented ?? resumeAfter(route(session, input, env), session, env);
   const next = out.session ?? session;
   return {
     replies: out.replies,
@@ -120,6 +125,10 @@ function onText(session: Session, raw: string, env: Env): Outcome {
   if (!text) return { replies: [reply(env, 'empty', {}, menuButtons(env, session))] };
   if (text.length > MAX_QUESTION_CHARS) return { replies: [reply(env, 'tooLong', { max: MAX_QUESTION_CHARS }, menuButtons(env, session))] };
   if (session.mode.kind === 'asking') return duringInterview(session, text, env);
+  // "有用" / "没用" typed right after an answer rate it.
+  const vote = matchIntent(env.flow, text, ['helpful', 'unhelpful']);
+  const last = session.feedback.recent.at(-1);
+  if (vote && last) return feedback(session, { kind: 'feedback', vote: vote === 'helpful' ? 'up' : 'down', qid: last.qid }, env);
   switch (matchIntent(env.flow, text, ['greeting', 'menu', 'thanks', 'faqBrowse', 'deadlines', 'check', 'result', 'hr', 'forget', 'subscribe', 'myReminders', 'unsubscribe'])) {
     case 'greeting': return { replies: [welcome(env, session)] };
     case 'menu': return { replies: [menu(env, session)] };
@@ -273,6 +282,7 @@ function onAction(session: Session, action: Action, env: Env): Outcome {
     case 'answer':
       if (session.mode.kind === 'asking') return interview(session, { kind: 'answer', raw: action.value, step: action.step }, env);
       return unknownAction(session, env);
+    case 'feedback': return feedback(session, action, env);
   }
   return unknownAction(session, env);
 }
@@ -290,7 +300,8 @@ function unknownAction(session: Session, env: Env): Outcome {
 
 /** Begins the check; what the person told before is filled in (and shown in the review). */
 function startInterview(session: Session, env: Env): Outcome {
-  return fromTurn(session, beginInterview(interviewEnv(env), profileAnswers(session.context.facts)));
+  const out = fromTurn(session, beginInterview(interviewEnv(env), profileAnswers(session.context.facts)));
+  return { ...out, effects: [{ kind: 'log-check', event: 'started' }, ...(out.effects ?? [])] };
 }
 
 function interview(session: Session, event: InterviewEvent, env: Env): Outcome {
@@ -299,7 +310,11 @@ function interview(session: Session, event: InterviewEvent, env: Env): Outcome {
 }
 
 function fromTurn(session: Session, turn: InterviewTurn): Outcome {
-  const effects: Effect[] = turn.assessment ? [{ kind: 'remember-checklist', items: turn.assessment.checklist.map((c) => c.item) }] : [];
+  const a = turn.assessment;
+  const effects: Effect[] = a ? [
+    { kind: 'remember-checklist', items: a.checklist.map((c) => c.item) },
+    { kind: 'log-check', event: 'verdict', eligible: a.eligible, blockers: a.blockers.map((b) => b.code) },
+  ] : [];
   return {
     session: { ...session, interview: turn.state, mode: turn.mode ?? { kind: 'idle' } },
     replies: turn.replies, ask: turn.ask, assessment: turn.assessment, effects,
@@ -319,15 +334,76 @@ function question(text: string, env: Env, session: Session): Outcome & { fallbac
   const k = env.knowledge;
   const paper = paperDeadlineAnswer(text, k, env.flow);
   if (paper) {
-    return {
+    return rateable(text, env, session, {
       replies: [answerReply(env, paper.text, paper.citations, [clauseButton(env, paper.citations[0]!.id), backButton(env)])],
       fallback: false,
-      effects: [{ kind: 'log-question', question: text, answered: true, entry: 'paper-deadline', score: 1 }],
-    };
+      effects: [{ kind: 'log-question', question: text, focus: ['deadline'], answered: true, entry: 'paper-deadline', score: 1 }],
+    });
   }
   const u = understand(session, text, env);
   if (u.startCheck) return { ...startInterview(u.session, env), fallback: false };
-  return { session: u.session, replies: u.replies, fallback: u.fallback, effects: u.effects };
+  return rateable(text, env, session, { session: u.session, replies: u.replies, fallback: u.fallback, effects: u.effects });
+}
+
+// ── 👍/👎 ──
+
+/** How many of the latest answers can still be rated. */
+const RATEABLE = 5;
+
+/**
+ * An answered message made rateable: its questions' log entries get the message's id, the session
+ * remembers it (with the entry it was answered from), and its last reply offers 👍/👎, except while
+ * the check waits for an answer (its own buttons ask then).
+ */
+function rateable(text: string, env: Env, before: Session, out: Outcome & { fallback: boolean }): Outcome & { fallback: boolean } {
+  const logged = (out.effects ?? []).filter((e) => e.kind === 'log-question');
+  if (!logged.length || !out.replies.length) return out;
+  const qid = contentHash([env.now.toISOString(), text]);
+  const entry = logged.find((e) => e.answered)?.entry ?? null;
+  const session = out.session ?? before;
+  const recent = [...session.feedback.recent.filter((r) => r.qid !== qid), { qid, entry }].slice(-RATEABLE);
+  const b = env.flow.buttons;
+  const buttons = session.mode.kind === 'asking' ? [] : [button(b.helpful, { kind: 'feedback', vote: 'up', qid }), button(b.unhelpful, { kind: 'feedback', vote: 'down', qid })];
+  const last = out.replies.length - 1;
+  return {
+    ...out,
+    session: { ...session, feedback: { recent, awaiting: null } },
+    replies: out.replies.map((r, i) => (i === last ? { ...r, buttons: [...r.buttons, ...buttons] } : r)),
+    effects: (out.effects ?? []).map((e) => (e.kind === 'log-question' ? { ...e, qid } : e)),
+  };
+}
+
+/** A vote on an answer: counted once per answer (a changed vote replaces it); 👎 asks for an optional comment. */
+function feedback(session: Session, action: Extract<Action, { kind: 'feedback' }>, env: Env): Outcome {
+  const { qid, vote } = action;
+  if (vote === 'skip') return { replies: [reply(env, 'feedbackThanks', {}, [])] };
+  const rated = session.feedback.recent.find((r) => r.qid === qid);
+  if (rated?.vote === vote) return { replies: [reply(env, 'feedbackAlready', {}, [])] };
+  const recent = session.feedback.recent.map((r) => (r.qid === qid ? { ...r, vote } : r));
+  const effects: Effect[] = [{ kind: 'feedback', qid, entry: rated?.entry ?? null, vote }];
+  // No comment is asked for while the check waits: the next message is its answer.
+  if (vote === 'down' && session.mode.kind !== 'asking') {
+    const skip = button(env.flow.buttons.skipComment, { kind: 'feedback', vote: 'skip', qid });
+    return { session: { ...session, feedback: { recent, awaiting: qid } }, replies: [reply(env, 'feedbackAskComment', {}, [skip])], effects, pause: true };
+  }
+  return { session: { ...session, feedback: { ...session.feedback, recent } }, replies: [reply(env, 'feedbackThanks', {}, [])], effects };
+}
+
+/** Longest comment kept after 👎. */
+const MAX_COMMENT_CHARS = 300;
+
+/**
+ * The message after 👎: a comment, unless it is a command or a question of its own (then it is
+ * handled as usual and no comment is recorded).
+ */
+function feedbackComment(session: Session, qid: string, raw: string, env: Env): Outcome | null {
+  const text = raw.trim();
+  if (!text || text.length > MAX_COMMENT_CHARS || matchIntent(env.flow, text) || looksLikeQuestion(text)) return null;
+  const entry = session.feedback.recent.find((r) => r.qid === qid)?.entry ?? null;
+  return {
+    replies: [reply(env, 'feedbackCommentThanks', {}, menuButtons(env, session))],
+    effects: [{ kind: 'feedback', qid, entry, vote: 'down', comment: text }],
+  };
 }
 
 /** The photo rules of 附件1 二.1 applied to a sent photo: what passes and exactly what to fix. */

@@ -16,8 +16,16 @@ export type Effect =
   | { kind: 'unsubscribe' }
   /** Keep the verdict's checklist, for the personal deadline reminders. */
   | { kind: 'remember-checklist'; items: string[] }
-  /** A question was asked: for the office's log of what the bot could (not) answer. */
-  | { kind: 'log-question'; question: string; answered: boolean; entry: string | null; score: number };
+  /**
+   * A question was asked: for the office's log of what the bot could (not) answer. `qid` names the
+   * message (set by the step; every question of one message shares it), for its 👍/👎.
+   */
+  | { kind: 'log-question'; qid?: string; question: string; focus: string[]; answered: boolean; entry: string | null; score: number }
+  /** The eligibility check began, or reached a verdict (eligible, or the blocker codes). */
+  | { kind: 'log-check'; event: 'started' }
+  | { kind: 'log-check'; event: 'verdict'; eligible: boolean; blockers: string[] }
+  /** 👍/👎 on an answer (`qid`), with the entry it was answered from, and a comment when one was given. */
+  | { kind: 'feedback'; qid: string; entry: string | null; vote: 'up' | 'down'; comment?: string };
 
 export interface StepResult {
   session: Session;

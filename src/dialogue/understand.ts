@@ -43,9 +43,31 @@ export interface Understood {
   startCheck?: boolean;
 }
 
-/** Reads and answers one message; `session.context` is updated with what it told. */
+/**
+ * Reads and answers one message; `session.context` is updated with what it told. Every message
+ * answered (not one that starts the check) is logged for the office: each question of it with its
+ * focus, the entry it was answered from and the score; one answered otherwise (facts said back, a
+ * person asked for) by what answered it.
+ */
 export function understand(session: Session, text: string, env: Env): Understood {
   const reading = read(text, env);
+  const u = understandReading(session, text, reading, env);
+  if (u.startCheck) return u;
+  const focus = [...reading.focus];
+  const logged = u.effects.some((e) => e.kind === 'log-question');
+  const effects: Effect[] = logged ? u.effects.map((e) => (e.kind === 'log-question' && !e.focus.length ? { ...e, focus } : e))
+    : [...u.effects, { kind: 'log-question', question: text, focus, answered: !u.fallback, entry: u.fallback ? null : answeredBy(u, session, reading), score: u.fallback ? 0 : 1 }];
+  return { ...u, effects };
+}
+
+/** What answered a message that was not searched: the entry of a new topic, else the kind of reply. */
+function answeredBy(u: Understood, before: Session, reading: Reading): string {
+  const topic = u.session.context.topic;
+  if (topic && topic !== before.context.topic && topic.entry) return topic.entry;
+  return reading.act === 'human' || reading.act === 'identity' ? reading.act : 'noted';
+}
+
+function understandReading(session: Session, text: string, reading: Reading, env: Env): Understood {
   const lang: Language = reading.language;
   // The check's answers are the person's facts too ("学时还差多少" after the verdict).
   // Not while the check is asking: a side question then is about the notice, not yet about the verdict.
@@ -71,7 +93,7 @@ export function understand(session: Session, text: string, env: Env): Understood
     const paper = paperDeadlineFrom(facts.smsReceived, env.knowledge, env.flow);
     const reply: Reply = { text: `${paper.text}\n${sourceLine(env, lang, paper.citations)}`, buttons: [clauseButton(env, paper.citations[0]!.id), backButton(env)], citations: paper.citations };
     const topic: Topic = { query: asksPaper ? reading.normalized : `${reading.normalized} 纸质材料`, entry: 'paper-deadline', clauses: paper.citations.map((c) => c.id), focus: ['deadline'] };
-    return { ...plainAnswer(withContext({ ...context, topic }), [reply]), effects: [{ kind: 'log-question', question: text, answered: true, entry: 'paper-deadline', score: 1 }] };
+    return { ...plainAnswer(withContext({ ...context, topic }), [reply]), effects: [{ kind: 'log-question', question: text, focus: [...reading.focus], answered: true, entry: 'paper-deadline', score: 1 }] };
   }
 
   // A photo described in words ("350×400的jpg，500K，可以吗"), now or just before: its rules checked.
@@ -80,7 +102,7 @@ export function understand(session: Session, text: string, env: Env): Understood
   if (facts.photo && ((reading.facts.photo && (reading.facts.photo.named || photoTopic)) || photoFollowUp)) {
     const reply = describedPhotoReply(facts.photo, env, lang);
     const topic: Topic = { query: reading.normalized, entry: 'photo', clauses: reply.citations.map((c) => c.id), focus: [...reading.focus] };
-    return { ...plainAnswer(withContext({ ...context, topic }), [reply]), effects: [{ kind: 'log-question', question: text, answered: true, entry: 'photo', score: 1 }] };
+    return { ...plainAnswer(withContext({ ...context, topic }), [reply]), effects: [{ kind: 'log-question', question: text, focus: [...reading.focus], answered: true, entry: 'photo', score: 1 }] };
   }
 
   // "我条件够吗", "我能评中级吗": about the person in general, with nothing told yet: the check, one question at a time.
@@ -111,7 +133,7 @@ ${again.reply.text}` }]);
 
   // Another place's evaluation is not this notice's, whatever words it shares with it.
   if (reading.facts.otherPlace && !reading.facts.education && !reading.facts.workStart) {
-    return { session: withContext(context), replies: [fallbackReply(env, lang, session)], fallback: true, effects: [{ kind: 'log-question', question: text, answered: false, entry: null, score: 0 }] };
+    return { session: withContext(context), replies: [fallbackReply(env, lang, session)], fallback: true, effects: [{ kind: 'log-question', question: text, focus: [...reading.focus], answered: false, entry: null, score: 0 }] };
   }
   const parts = reading.questions.length > 1 ? reading.questions.slice(0, MAX_QUESTIONS) : [reading.normalized];
   const answered: Reply[] = [];
@@ -131,7 +153,7 @@ ${again.reply.text}` }]);
     // A later question with words of its own is its own question, not a follow-up of the one before.
     const r = parts.length > 1 || leanOn ? { ...(leanOn ? read(`${leanOn} ${part}`, env) : alone), facts: reading.facts, followUp: leanOn || (i > 0 && !bare) ? null : alone.followUp } : reading;
     const one = answerOne(r, facts, topic, env, lang, session);
-    effects.push({ kind: 'log-question', question: parts.length > 1 ? part : text, answered: !one.fallback, entry: one.entry, score: one.score });
+    effects.push({ kind: 'log-question', question: parts.length > 1 ? part : text, focus: [...r.focus], answered: !one.fallback, entry: one.entry, score: one.score });
     if (one.fallback) {
       // An entry saying what the notice does and does not say ("退休返聘…通知未写明") is shown; else the fallback, once.
       if (one.generic || !one.reply.text.includes(env.knowledge.params.contact.value.phone)) generic++;

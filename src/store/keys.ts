@@ -27,6 +27,24 @@ export const keys = {
   subscribers: 'reminders:subscribers',
   /** A platform delivery already handled (redelivery dedupe shared by instances). */
   delivery: (channel: string, id: string) => `delivery:${channel}:${id}`,
+  /** The days the office's log holds a record of this user on (so 删除我的数据 finds them). */
+  officeUserDays: (user: string) => `${userPrefix(user)}office-days`,
+  /** The salt of the office log's user hashes (generated once, shared by instances). */
+  officeSalt: 'office:salt',
+  /** The days the office's log has records for. */
+  officeDays: 'office:log:days',
+  /** One day of the office's log: its lock, its record count, its chunks. */
+  officeLogDay: (day: string) => `office:log:${day}`,
+  officeLogDayPrefix: (day: string) => `office:log:${day}:`,
+  officeLogCount: (day: string) => `office:log:${day}:count`,
+  officeLogChunk: (day: string, n: number) => `office:log:${day}:${n}`,
+  /** The knowledge changes made in the office console, and their version (a counter). */
+  officeChanges: 'office:kb:changes',
+  officeChangesVersion: 'office:kb:version',
+  /** A console login (by a hash of its cookie). */
+  adminSession: (id: string) => `office:admin:session:${id}`,
+  /** Failed console logins of one client, for the rate limit. */
+  adminFailures: (client: string) => `office:admin:failures:${client}`,
   /** Pushes counted against a channel's monthly quota. */
   pushCount: (channel: string, month: string) => `${channel}:pushes:${month}`,
 } as const;

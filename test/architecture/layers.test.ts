@@ -17,7 +17,7 @@ const LAYERS: [number, RegExp][] = [
   [2, /^src\/rules\//],
   [3, /^src\/(reading|qa|interview|photo|reminders)\//],
   [4, /^src\/dialogue\//],
-  [5, /^src\/bot\/|^src\/config\.ts$/],
+  [5, /^src\/(bot|office)\/|^src\/config\.ts$/],
   [6, /^adapters\//],
   [7, /^src\/cli\//],
 ];
