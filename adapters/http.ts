@@ -20,9 +20,10 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp(bot: Bot, channels: Channel[], log: Logger): App {
+/** `extra`: routes that are not a channel's (the office console). */
+export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: readonly HttpRoute[] = []): App {
   const routes = new Map<string, HttpRoute>();
-  for (const c of channels) for (const r of c.routes) routes.set(`${r.method} ${r.path}`, r);
+  for (const r of [...channels.flatMap((c) => c.routes), ...extra]) routes.set(`${r.method} ${r.path}`, r);
   const paths = new Set([...routes.values()].map((r) => r.path).concat('/healthz'));
   let server: Server | undefined;
   let inFlight = 0;
@@ -71,7 +72,7 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger): App {
       const body = await readBody(req);
       const out = body === 'too-large'
         ? json(413, { error: `body over ${MAX_BODY} bytes` })
-        : await request({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+        : await request({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, remote: req.socket.remoteAddress });
       res.writeHead(out.status, out.headers ?? {});
       res.end(out.body);
     } catch (err) {

@@ -24,6 +24,10 @@ export const configSchema = z.object({
   LINE_DATA_API_BASE_URL: z.string().url().optional(),
   LINE_PUSH_QUOTA: z.coerce.number().int().positive().default(200),
   REMINDER_INTERVAL_SECONDS: z.coerce.number().int().positive().default(30),
+  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters (e.g. openssl rand -hex 16)').optional(),
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** Question sets the console re-runs on every knowledge change (comma-separated paths); default the dev sets in ../shared/eval. */
+  ADMIN_EVAL_FILES: z.string().optional(),
 }).refine((c) => !c.LINE_CHANNEL_SECRET === !c.LINE_CHANNEL_ACCESS_TOKEN, { message: 'set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither', path: ['LINE_CHANNEL_SECRET'] });
 
 export type Config = z.infer<typeof configSchema>;

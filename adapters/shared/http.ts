@@ -10,6 +10,8 @@ export interface RawRequest {
   /** Header names in lower case. */
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** The client's address (absent for requests made in memory, as tests do). */
+  remote?: string;
 }
 
 export interface RawResponse {
@@ -34,4 +36,9 @@ export function json(status: number, body: unknown): RawResponse {
 export function header(req: RawRequest, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Text made safe inside HTML (element content and quoted attributes). */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

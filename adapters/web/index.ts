@@ -8,14 +8,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Input } from '../../src/core/types.ts';
 import type { Channel, ChannelSpec } from '../shared/contract.ts';
-import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
+import { escapeHtml, json, type RawRequest, type RawResponse } from '../shared/http.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { toProtocolOutput } from '../terminal/protocol.ts';
 import { cnDate } from '../../src/rules/index.ts';
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 const PAGE = path.join(path.dirname(new URL(import.meta.url).pathname), 'page.html');
 

@@ -50,7 +50,7 @@ export function turnsOf(item: EvalItem): string[] {
 }
 
 /** Asks every item as a new, already greeted person; `now` is the run's clock (ISO). */
-export async function runEval(bot: Bot, items: readonly EvalItem[], now = EVAL_NOW): Promise<EvalOutcome[]> {
+export async function runEval(bot: Pick<Bot, 'env'>, items: readonly EvalItem[], now = EVAL_NOW): Promise<EvalOutcome[]> {
   const out: EvalOutcome[] = [];
   for (const item of items) {
     const env = { ...bot.env(), now: new Date(item.now ?? now) };

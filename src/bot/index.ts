@@ -11,7 +11,8 @@ import { loadPersonalTexts } from '../dialogue/personal.ts';
 import { step } from '../dialogue/step.ts';
 import type { Effect, StepResult } from '../dialogue/types.ts';
 import { loadInterviewFlow, type InterviewFlow } from '../interview/flow.ts';
-import { loadKnowledge, type Knowledge } from '../knowledge/load.ts';
+import { parseKnowledge, readKnowledgeFiles, type Knowledge } from '../knowledge/load.ts';
+import { activeChanges, changeLog, describeChange, knowledgeWith, type ChangeLog, type KnowledgeChange } from '../office/changes.ts';
 import { buildIndex, type SearchIndex } from '../qa/search.ts';
 import { CALENDAR_YEARS, yearCovered } from '../rules/working-days.ts';
 import { createOfficeLog, type LogEvent, type OfficeLog } from '../office/log.ts';
@@ -50,16 +51,23 @@ export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 export interface ChannelRegistration { name: string; prefix: string; push: Push }
 
 export interface Bot {
-  knowledge: Knowledge;
+  /** The knowledge in force (the files plus the office's changes): it changes when a change is made. */
+  readonly knowledge: Knowledge;
   flow: ChatFlow;
   interview: InterviewFlow;
   hr: HrTrack;
-  index: SearchIndex;
+  readonly index: SearchIndex;
   clock: Clock;
   store: Store;
   /** The office's log of questions, checks and feedback (no personal data). */
   office: OfficeLog;
   timeZone: string;
+  /** The knowledge changes made in the office console (in the store). */
+  changes: ChangeLog;
+  /** The knowledge with these office changes applied, checked by the loader, and its index; throws the loader's error. */
+  candidate(active: readonly KnowledgeChange[]): { knowledge: Knowledge; index: SearchIndex };
+  /** Puts the office's changes in force here when the store has newer ones (every turn does it first). */
+  syncKnowledge(): Promise<void>;
   /** The step's environment at this instant. */
   env(): Env;
   /** One turn of one user's conversation. */
@@ -72,17 +80,19 @@ export interface Bot {
 }
 
 export async function createBot(options: BotOptions = {}): Promise<Bot> {
-  const knowledge = loadKnowledge(options.knowledgeRoot);
+  const base = readKnowledgeFiles(options.knowledgeRoot);
+  let knowledge = parseKnowledge(base.files, base.edition);
   const flow = loadChatFlow();
   const interview = loadInterviewFlow(knowledge);
   const hr = loadHrTrack(knowledge);
   const personal = loadPersonalTexts();
   if (!knowledge.topics.some((t) => t.id === flow.materialsTopic)) throw new Error(`flows/chat.yaml: materialsTopic: "${flow.materialsTopic}" is not an FAQ topic`);
-  const segmenter = jiebaSegmenter(options.dictionary ?? 'mini', knowledge.userWords);
-  const index = buildIndex(knowledge, segmenter);
+  const dictionary = options.dictionary ?? 'mini';
+  let index = buildIndex(knowledge, jiebaSegmenter(dictionary, knowledge.userWords));
   const clock = new Clock(options.now);
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const store = await openStore(options.storeUrl ?? 'memory://');
+  const changes = changeLog(store);
   const office = createOfficeLog(store, { retentionDays: options.logRetentionDays, timeZone });
   const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, personal, index });
   const channels = new Map<string, ChannelRegistration>();
@@ -93,6 +103,39 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   for (const year of new Set(years.filter((y) => !yearCovered(y)))) {
     log(`[reminders] the working-day calendar has no holiday data for ${year} (covered: ${CALENDAR_YEARS.from}–${CALENDAR_YEARS.to}); working days of that year count weekends only`);
   }
+
+  /** The knowledge with the office's changes `active` applied, checked by the loader, and its index (not installed). */
+  function candidate(active: readonly KnowledgeChange[]): { knowledge: Knowledge; index: SearchIndex } {
+    const k = knowledgeWith(base.files, base.edition, active);
+    return { knowledge: k, index: buildIndex(k, jiebaSegmenter(dictionary, k.userWords)) };
+  }
+
+  // The office's changes in force: applied at start and whenever their version in the store moves
+  // (a change made on any instance is in force here from the next turn on).
+  let appliedVersion = 0;
+  let syncing: Promise<void> | undefined;
+  async function syncKnowledge(): Promise<void> {
+    const version = await changes.version();
+    if (version === appliedVersion) return;
+    syncing ??= (async () => {
+      const active = activeChanges(await changes.list());
+      let next: { knowledge: Knowledge; index: SearchIndex };
+      try {
+        next = candidate(active);
+      } catch (err) {
+        // The files changed under the changes (a new edition, an export edited by hand): those that still apply are kept.
+        const kept: KnowledgeChange[] = [];
+        for (const c of active) {
+          try { candidate([...kept, c]); kept.push(c); } catch { log(`[office] a knowledge change no longer applies and is left out: ${describeChange(c)} (${(err as Error).message})`); }
+        }
+        next = candidate(kept);
+      }
+      ({ knowledge, index } = next);
+      appliedVersion = version;
+    })().finally(() => { syncing = undefined; });
+    await syncing;
+  }
+  await syncKnowledge();
 
   /** The channel of a user id, by its prefix ("tg:123" → the channel registered as "tg"). */
   function route(user: string): Route | undefined {
@@ -106,7 +149,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   async function carryOut(user: string, effect: Effect): Promise<void> {
     switch (effect.kind) {
       case 'forget':
-        await office.forget(user);
+        await office.forget(user, clock.now());
         await store.deletePrefix(userPrefix(user));
         await removeSubscription(store, user);
         return;
@@ -133,9 +176,12 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   }
 
   return {
-    knowledge, flow, interview, hr, index, clock, store, office, timeZone, env,
-    handle(user, input) {
+    get knowledge() { return knowledge; },
+    get index() { return index; },
+    flow, interview, hr, clock, store, office, changes, timeZone, env, candidate, syncKnowledge,
+    async handle(user, input) {
       const key = keys.session(user);
+      await syncKnowledge();
       return store.withLock(key, async () => {
         const result = step(await store.get(key), input, env());
         for (const effect of result.effects) await carryOut(user, effect);

@@ -11,6 +11,7 @@ import { createLogger } from '../log.ts';
 import { createApp } from '../../adapters/http.ts';
 import { CHANNELS, createChannels } from '../../adapters/registry.ts';
 import { createKit } from '../../adapters/shared/kit.ts';
+import { createAdmin } from '../../adapters/admin/index.ts';
 
 const log = createLogger();
 let config: ReturnType<typeof parseConfig>;
@@ -22,15 +23,32 @@ try {
   process.exit(2);
 }
 
-const bot = await createBot({ now: config.BOT_NOW, timeZone: config.TZ_BOT, dictionary: config.BOT_DICT, storeUrl: config.STORE_URL, log: (line) => log.warn({ part: 'reminders' }, line) });
+const bot = await createBot({
+  now: config.BOT_NOW, timeZone: config.TZ_BOT, dictionary: config.BOT_DICT, storeUrl: config.STORE_URL, logRetentionDays: config.LOG_RETENTION_DAYS,
+  log: (line) => log.warn({ part: 'bot' }, line),
+});
 const channels = createChannels(createKit(bot, log), config);
-const app = createApp(bot, channels, log);
+const admin = config.ADMIN_TOKEN
+  ? createAdmin(bot, { token: config.ADMIN_TOKEN, log, evalFiles: config.ADMIN_EVAL_FILES?.split(',').map((f) => f.trim()).filter(Boolean) })
+  : [];
+const app = createApp(bot, channels, log, admin);
 const server = await app.listen(config.PORT);
 const port = (server.address() as AddressInfo).port;
 for (const c of channels) await c.start?.();
 
 log.info(`职称申报助手 is running: web chat at http://localhost:${port}/ , health at /healthz, store ${config.STORE_URL.replace(/\/\/[^@/]*@/, '//***@')}`);
 for (const spec of CHANNELS) log.info(spec.describe(config));
+log.info(config.ADMIN_TOKEN ? `office console: on (GET /admin; the log is kept ${config.LOG_RETENTION_DAYS} days)` : 'office console: off (set ADMIN_TOKEN, at least 16 characters, to open /admin)');
+
+// The office log past its retention is deleted at start and every hour.
+const sweepLog = (): void => {
+  bot.office.sweep(bot.clock.now())
+    .then((n) => { if (n) log.info({ part: 'office', removed: n }, 'office log records past their retention deleted'); })
+    .catch((err: unknown) => log.error({ part: 'office', err: (err as Error).name }, 'office log sweep failed'));
+};
+const sweepTimer = setInterval(sweepLog, 3600 * 1000);
+sweepTimer.unref();
+sweepLog();
 
 // Deadline reminders: what falls due is claimed and sent every REMINDER_INTERVAL_SECONDS.
 const reminderLog = log.child({ part: 'reminders' });
@@ -52,6 +70,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info({ signal }, 'shutting down: finishing requests in flight');
   clearInterval(reminderTimer);
+  clearInterval(sweepTimer);
   await reminding;
   await app.close();
   await bot.close();

@@ -62,6 +62,12 @@ export function knowledgeFileNames(edition: string): string[] {
 
 /** Reads and checks knowledge/ from disk; `edition` defaults to the one editions.yaml marks current. */
 export function loadKnowledge(root = defaultKnowledgeRoot(), edition?: string): Knowledge {
+  const read = readKnowledgeFiles(root, edition);
+  return parseKnowledge(read.files, read.edition);
+}
+
+/** The knowledge files of an edition as they are on disk (unchecked), and the edition chosen. */
+export function readKnowledgeFiles(root = defaultKnowledgeRoot(), edition?: string): { files: KnowledgeFiles; edition: string } {
   const read = (name: string): string => {
     const file = path.join(root, name);
     if (!existsSync(file)) throw new KnowledgeError(name, null, 'file is missing');
@@ -70,7 +76,7 @@ export function loadKnowledge(root = defaultKnowledgeRoot(), edition?: string): 
   const chosen = edition ?? parseFile('editions.yaml', read('editions.yaml'), editionsFileSchema).current;
   const files: KnowledgeFiles = {};
   for (const name of knowledgeFileNames(chosen)) files[name] = read(name);
-  return parseKnowledge(files, chosen);
+  return { files, edition: chosen };
 }
 
 export function defaultKnowledgeRoot(): string {

@@ -57,8 +57,8 @@ export interface OfficeLog {
   read(range?: { since?: string; until?: string }): Promise<LogRecord[]>;
   /** Deletes the days past the retention at `now`; returns how many records went. */
   sweep(now: Date): Promise<number>;
-  /** Removes every record of `user` (删除我的数据); returns how many. */
-  forget(user: string): Promise<number>;
+  /** Removes every record of `user` (删除我的数据) at `now`; returns how many. */
+  forget(user: string, now: Date): Promise<number>;
   /** The keyed hash a record carries for `user`. */
   hash(user: string): Promise<string>;
 }
@@ -94,7 +94,7 @@ export function createOfficeLog(store: Store, options: OfficeLogOptions = {}): O
   }
 
   /** Rewrites every chunk of `day` through `keep`; returns how many records were dropped. */
-  async function filterDay(day: string, keep: (r: LogRecord) => boolean): Promise<number> {
+  async function filterDay(day: string, keep: (r: LogRecord) => boolean, now: Date): Promise<number> {
     return store.withLock(keys.officeLogDay(day), async () => {
       const count = (await store.get<number>(keys.officeLogCount(day))) ?? 0;
       let dropped = 0;
@@ -105,16 +105,16 @@ export function createOfficeLog(store: Store, options: OfficeLogOptions = {}): O
         if (kept.length === chunk.length) continue;
         dropped += chunk.length - kept.length;
         // Chunks keep their place (the count indexes them); an emptied one stays as [].
-        await store.set(keys.officeLogChunk(day, n), kept, ttlFor(day));
+        await store.set(keys.officeLogChunk(day, n), kept, ttlFor(day, now));
       }
       return dropped;
     });
   }
 
-  /** How long a record of `day` may still live. */
-  function ttlFor(day: string): number {
-    const end = Date.parse(`${day}T00:00:00Z`) + retentionMs + 24 * 3600 * 1000;
-    return Math.max(1000, Math.round(end - Date.now()));
+  /** How long a record of `day` may still live, at `now` on the bot's clock (the sweep drops the day then too). */
+  function ttlFor(day: string, now: Date): number {
+    const end = Date.parse(`${day}T00:00:00Z`) + retentionMs + 2 * 24 * 3600 * 1000;
+    return Math.max(1000, Math.round(end - now.getTime()));
   }
 
   return {
@@ -131,8 +131,8 @@ export function createOfficeLog(store: Store, options: OfficeLogOptions = {}): O
         const count = (await store.get<number>(keys.officeLogCount(day))) ?? 0;
         const n = Math.floor(count / CHUNK);
         const chunk = (await store.get<LogRecord[]>(keys.officeLogChunk(day, n))) ?? [];
-        await store.set(keys.officeLogChunk(day, n), [...chunk, record], ttlFor(day));
-        await store.set(keys.officeLogCount(day), count + 1, ttlFor(day));
+        await store.set(keys.officeLogChunk(day, n), [...chunk, record], ttlFor(day, now));
+        await store.set(keys.officeLogCount(day), count + 1, ttlFor(day, now));
       });
       if (!((await store.get<string[]>(keys.officeUserDays(user))) ?? []).includes(day)) {
         await store.withLock(keys.officeUserDays(user), async () => {
@@ -175,12 +175,12 @@ export function createOfficeLog(store: Store, options: OfficeLogOptions = {}): O
       return removed;
     },
 
-    async forget(user) {
+    async forget(user, now) {
       const mine = (await store.get<string[]>(keys.officeUserDays(user))) ?? [];
       if (!mine.length) return 0;
       const who = await hash(user);
       let removed = 0;
-      for (const day of mine) removed += await filterDay(day, (r) => r.user !== who);
+      for (const day of mine) removed += await filterDay(day, (r) => r.user !== who, now);
       await store.delete(keys.officeUserDays(user));
       return removed;
     },
