@@ -393,17 +393,20 @@ function feedback(session: Session, action: Extract<Action, { kind: 'feedback' }
 const MAX_COMMENT_CHARS = 300;
 
 /**
- * The message after 👎: a comment, unless it is a command or a question of its own (then it is
- * handled as usual and no comment is recorded).
+ * The message after 👎 (asked for as a comment): kept as the comment, unless it is a command. One
+ * that asks something ("没说公需课怎么算？") is also answered: it says what the answer missed.
  */
 function feedbackComment(session: Session, qid: string, raw: string, env: Env): Outcome | null {
   const text = raw.trim();
-  if (!text || text.length > MAX_COMMENT_CHARS || matchIntent(env.flow, text) || looksLikeQuestion(text)) return null;
+  if (!text || text.length > MAX_COMMENT_CHARS || matchIntent(env.flow, text)) return null;
   const entry = session.feedback.recent.find((r) => r.qid === qid)?.entry ?? null;
-  return {
-    replies: [reply(env, 'feedbackCommentThanks', {}, menuButtons(env, session))],
-    effects: [{ kind: 'feedback', qid, entry, vote: 'down', comment: text }],
-  };
+  const comment: Effect = { kind: 'feedback', qid, entry, vote: 'down', comment: text };
+  const thanks = reply(env, 'feedbackCommentThanks', {}, []);
+  if (looksLikeQuestion(text)) {
+    const answered = resumeAfter(route(session, { kind: 'text', text }, env), session, env);
+    return { ...answered, replies: [thanks, ...answered.replies], effects: [comment, ...(answered.effects ?? [])] };
+  }
+  return { replies: [{ ...thanks, buttons: menuButtons(env, session) }], effects: [comment] };
 }
 
 /** The photo rules of 附件1 二.1 applied to a sent photo: what passes and exactly what to fix. */

@@ -31,6 +31,9 @@ const CONFIDENT = 0.7;
 /** A follow-up's own words are taken as out of scope, whatever the last subject, when this like an out-of-scope example. */
 const CLEARLY_OUT_OF_SCOPE = 0.6;
 
+/** A follow-up whose words are at least this share (by weight) words only out-of-scope examples use is its own question. */
+const OWN_WORDS_OUT_OF_SCOPE = 0.5;
+
 /** Most questions of one message answered in one reply. */
 const MAX_QUESTIONS = 3;
 
@@ -222,11 +225,14 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
         const combined = `${subjectOf(topic.query, env)} ${r.normalized}`;
         // A confident answer of its own about other clauses is a new topic ("实用新型要几项" → "这次的联系人是谁").
         const own = alone.kind === 'answer' && alone.score >= CONFIDENT && !alone.clauseIds.some((c) => topic.clauses.includes(c));
-        const close = (alone.kind === 'fallback' && alone.outOfScope) || own ? null : nearEntry(combined, topic.clauses, env.knowledge, env.index, answersFocus(r.focus, env));
+        // Words of its own that only out-of-scope examples use ("食堂几点开饭" after a question on years) are
+        // not about the last subject, whatever it shares with it (几).
+        const offTopic = alone.kind === 'fallback' && (alone.outOfScope || alone.search.outOfScopeOnly >= OWN_WORDS_OUT_OF_SCOPE);
+        const close = offTopic || own ? null : nearEntry(combined, topic.clauses, env.knowledge, env.index, answersFocus(r.focus, env));
         if (close && (alone.kind === 'fallback' || close.score >= NEAR_SHARE * alone.score)) {
           query = combined;
           near = topic;
-        } else query = (alone.kind === 'answer' ? alone.score >= 0.5 : alone.outOfScope) ? r.normalized : `${topic.query} ${r.normalized}`;
+        } else query = (alone.kind === 'answer' ? alone.score >= 0.5 : offTopic) ? r.normalized : `${topic.query} ${r.normalized}`;
         inherit = false;
       }
     }
