@@ -93,7 +93,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const store = await openStore(options.storeUrl ?? 'memory://');
   const changes = changeLog(store);
-  const office = createOfficeLog(store, { retentionDays: options.logRetentionDays, timeZone });
+  const office = createOfficeLog(store, { retentionDays: options.logRetentionDays, timeZone, onError: (err) => log(`[office] log records not written (${err.name})`) });
   const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, personal, index });
   const channels = new Map<string, ChannelRegistration>();
   const log = options.log ?? ((line: string) => console.error(line));
@@ -197,6 +197,9 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       running = run.catch(() => undefined);
       return run;
     },
-    close: () => store.close(),
+    async close() {
+      await office.flush();
+      await store.close();
+    },
   };
 }
