@@ -136,8 +136,10 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     if (session.flash) await bot.store.set(sessionKey(cookie), { ...session, flash: undefined }, ttlMs);
     const today = dateInZone(bot.clock.now(), bot.timeZone);
     const report = buildReport(await bot.office.read(), { knowledge: bot.knowledge, index: bot.index, today });
+    // A miss fixed since (by a change here, or a new release) says what answers it now.
+    const nowAnswered = new Map(report.misses.filter((m) => m.fallbacks > 0).map((m) => [m.text, answeredFrom(bot, m.text)]));
     return html(200, consolePage({
-      report, name: session.name, csrf: session.csrf, flash: session.flash ?? null,
+      report, nowAnswered, name: session.name, csrf: session.csrf, flash: session.flash ?? null,
       changes: (await bot.changes.list()).slice().reverse(), knowledge: bot.knowledge, retentionDays: bot.office.retentionDays,
       evalSets: evalSets.map((s) => `${s.name}（${s.items.length}）`),
     }));

@@ -11,6 +11,8 @@ export interface EvalSummary { name: string; passed: number; total: number; befo
 
 export interface ConsoleData {
   report: Report;
+  /** For unanswered misses: what answers the question now (an entry's first question), or null. */
+  nowAnswered: ReadonlyMap<string, string | null>;
   name: string;
   csrf: string;
   flash: { ok: boolean; text: string; evals?: EvalSummary[] } | null;
@@ -30,7 +32,7 @@ h2{font-size:1.05rem;margin:.2em 0 .6em}h3{font-size:.95rem;margin:.4em 0}
 .card{background:#f7f9fc;border-radius:8px;padding:8px 10px}.card b{display:block;font-size:1.4rem}.card span{color:#5c6370;font-size:.85rem}
 table{width:100%;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #e5e6eb;vertical-align:top}
 .scroll{overflow-x:auto}.muted{color:#6b7280;font-size:.85rem}.tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:.8rem;margin-right:4px}
-.tag.miss{background:#fde2e1;color:#a8071a}.tag.down{background:#fff1d6;color:#874d00}
+.tag.miss{background:#fde2e1;color:#a8071a}.tag.fixed{background:#e8f7ee;color:#135200}.tag.down{background:#fff1d6;color:#874d00}
 .miss{border-top:1px solid #e5e6eb;padding:10px 0}.miss:first-of-type{border-top:0}.q{font-weight:600;word-break:break-all}
 form.inline{display:flex;gap:6px;flex-wrap:wrap;align-items:center;margin:6px 0}
 input,select,textarea,button{font:inherit;font-size:16px}input[type=text],input[type=password],select,textarea{padding:6px 8px;border:1px solid #c9cdd4;border-radius:6px;max-width:100%}
@@ -90,7 +92,7 @@ function missBlock(m: Miss, d: ConsoleData, n: number): string {
   const k = d.knowledge;
   const options = m.nearest.map((x) => `<option value="${e(x.id)}">${e(k.faqById.get(x.id)?.questions[0] ?? x.id)}</option>`).join('');
   return `<div class="miss" id="miss-${n}"><div class="q">${e(m.text)}</div>
-<div>${m.fallbacks ? `<span class="tag miss">未答 ${m.fallbacks}</span>` : ''}${m.down ? `<span class="tag down">👎 ${m.down}</span>` : ''}<span class="muted">共 ${m.count} 次，最近 ${e(m.lastDay)}</span></div>
+<div>${d.nowAnswered.get(m.text) ? `<span class="tag fixed">✓ 现在已能回答：${e(d.nowAnswered.get(m.text)!)}</span>` : ''}${m.fallbacks ? `<span class="tag miss">未答 ${m.fallbacks}</span>` : ''}${m.down ? `<span class="tag down">👎 ${m.down}</span>` : ''}<span class="muted">共 ${m.count} 次，最近 ${e(m.lastDay)}</span></div>
 ${m.variants.length ? `<div class="muted">类似说法：${m.variants.map(e).join('；')}</div>` : ''}
 ${m.comments.length ? `<div class="muted">留言：${m.comments.map(e).join('；')}</div>` : ''}
 <div class="muted">最接近的条目：${m.nearest.length ? m.nearest.map((x) => `${e(x.question)}（${x.score}）`).join('；') : '无'}</div>

@@ -108,7 +108,9 @@ describe('fixing a miss the same day', () => {
     const csrf = await b.csrf();
     const done = await b.request('POST', '/admin/change', { csrf, kind: 'phrasing', entry: 'contact-person', text: MISS });
     expect(done.status).toBe(303);
-    expect(await b.page()).toContain('已生效');
+    const fixed = await b.page();
+    expect(fixed).toContain('已生效');
+    expect(fixed).toContain('现在已能回答');
     const after = await bot.handle('web:someone-else', { kind: 'text', text: MISS });
     expect(after.fallback).toBe(false);
     expect(after.replies[0]!.text).toContain(bot.knowledge.params.contact.value.phone);
