@@ -117,8 +117,10 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     const form = new URLSearchParams(req.body.toString('utf8'));
     const csrf = form.get('csrf') ?? '';
     if (!timingSafeEqual(sha(csrf), sha(found.session.csrf))) return json(403, { error: 'missing or wrong CSRF token: reload the console and try again' });
+    // Browsers name the page a form came from (Referrer-Policy same-origin keeps it named); behind a proxy, the host it was asked for.
     const origin = header(req, 'origin');
-    if (origin && (!URL.canParse(origin) || new URL(origin).host !== header(req, 'host'))) return json(403, { error: 'cross-origin request refused' });
+    const host = header(req, 'x-forwarded-host') ?? header(req, 'host');
+    if (origin && (!URL.canParse(origin) || new URL(origin).host !== host)) return json(403, { error: 'cross-origin request refused' });
     return { ...found, form };
   }
 
@@ -273,7 +275,7 @@ const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 

@@ -28,8 +28,8 @@ header{background:#1f4e8c;color:#fff;padding:12px 16px;display:flex;justify-cont
 header h1{font-size:1.1rem;margin:0}header form{margin:0}main{max-width:980px;margin:0 auto;padding:12px}
 section{background:#fff;border-radius:10px;padding:12px 14px;margin:12px 0;box-shadow:0 1px 2px rgba(0,0,0,.06)}
 h2{font-size:1.05rem;margin:.2em 0 .6em}h3{font-size:.95rem;margin:.4em 0}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
-.card{background:#f7f9fc;border-radius:8px;padding:8px 10px}.card b{display:block;font-size:1.4rem}.card span{color:#5c6370;font-size:.85rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(96px,1fr));gap:6px}
+.card{background:#f7f9fc;border-radius:8px;padding:6px 8px}.card b{display:block;font-size:1.15rem}.card span{color:#5c6370;font-size:.78rem}
 table{width:100%;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #e5e6eb;vertical-align:top}
 .scroll{overflow-x:auto}.muted{color:#6b7280;font-size:.85rem}.tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:.8rem;margin-right:4px}
 .tag.miss{background:#fde2e1;color:#a8071a}.tag.fixed{background:#e8f7ee;color:#135200}.tag.down{background:#fff1d6;color:#874d00}
@@ -70,7 +70,8 @@ export function chart(days: Report['days']): string {
   const shown = days.slice(-30);
   if (!shown.length) return '<p class="muted">本季还没有提问。</p>';
   const W = 600, H = 170, top = 10, bottom = 30, left = 30, right = 34;
-  const plotH = H - top - bottom, slot = (W - left - right) / shown.length;
+  // At least a week wide, so one day is one bar, not the whole chart.
+  const plotH = H - top - bottom, slot = (W - left - right) / Math.max(shown.length, 7);
   const max = Math.max(...shown.map((d) => d.questions), 1);
   const y = (v: number) => top + plotH - (v / max) * plotH;
   const yRate = (r: number) => top + plotH - r * plotH;
