@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './load.ts';
+import { runOfficeBench } from './office.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const questions = process.env.BENCH_QUESTIONS ?? path.resolve(root, '../shared/eval/qa-dev.json');
@@ -30,12 +31,17 @@ const load = await runLoad();
 console.log(`\nservice under load (${load.users} users × ${load.messagesPerUser} webhook posts; target: ≥ 50% of a bare node:http server)`);
 console.log(`messages/s ${load.messagesPerSecond}  p50 ${load.p50Ms} ms  p99 ${load.p99Ms} ms (webhook post → reply call)  bare server ${load.bareMessagesPerSecond}/s  ratio ${load.ratioToBare}`);
 
+// The office's log: its size and cost per 10,000 questions.
+const office = await runOfficeBench(questions);
+console.log(`\noffice log (${office.records} questions on SQLite): ${office.storedKB} KB of records (${office.bytesPerRecord} B each), SQLite file ${office.sqliteFileKB} KB; write ${office.writeMsPerRecord} ms/record (batched, off the turn), read ${office.readMs} ms, report ${office.reportMs} ms`);
+
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   targets: { ...TARGETS, loadRatioToBare: 0.5 },
   qa: runs,
   load,
+  office,
 };
 writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');

@@ -11,6 +11,7 @@ import { createApp, type App } from '../../adapters/http.ts';
 import type { RawResponse } from '../../adapters/shared/http.ts';
 import type { Bot } from '../../src/bot/index.ts';
 import { hasRedisServer, startRedisServer, type RedisServer } from '../store/redis-server.ts';
+import { ConfigError, parseConfig } from '../../src/config.ts';
 import { AUG, quietLog, testBot } from '../kit.ts';
 
 const TOKEN = 'office-token-0123456789';
@@ -48,6 +49,20 @@ beforeAll(async () => { bot = await testBot({ now: new Date(AUG) }); });
 afterAll(async () => { await bot.close(); });
 
 describe('the console door', () => {
+  it('is configured by ADMIN_TOKEN (at least 16 characters) and LOG_RETENTION_DAYS', () => {
+    expect(parseConfig({}).ADMIN_TOKEN).toBeUndefined();
+    expect(parseConfig({}).LOG_RETENTION_DAYS).toBe(180);
+    expect(() => parseConfig({ ADMIN_TOKEN: 'short' })).toThrow(ConfigError);
+    expect(() => parseConfig({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN/);
+    expect(() => parseConfig({ LOG_RETENTION_DAYS: '0' })).toThrow(/LOG_RETENTION_DAYS/);
+    expect(parseConfig({ ADMIN_TOKEN: TOKEN, LOG_RETENTION_DAYS: '30' })).toMatchObject({ ADMIN_TOKEN: TOKEN, LOG_RETENTION_DAYS: 30 });
+  });
+
+  it('is not there without ADMIN_TOKEN', async () => {
+    const res = await createApp(bot, [], quietLog()).request({ method: 'GET', path: '/admin', query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0) });
+    expect(res.status).toBe(404);
+  });
+
   it('shows only the login page without a login, and refuses the exports and changes', async () => {
     const b = browser(consoleOf(bot));
     const page = await b.page();
