@@ -249,7 +249,11 @@ function onAction(session: Session, action: Action, env: Env): Outcome {
     case 'ask': return { replies: [reply(env, 'askPrompt', {}, [])], pause: true };
     case 'faq-topics': return { replies: [topics(env)], pause: true };
     case 'topic': return screen(session, env, topicList(env, action.id), true);
-    case 'faq': return screen(session, env, faqAnswer(env, action.id), false);
+    // An entry opened from a list or a button is an answer too: it can be rated.
+    case 'faq': {
+      const shown = screen(session, env, faqAnswer(env, action.id), false);
+      return env.knowledge.faqById.has(action.id) ? offerVotes(shown, session, env, contentHash([env.now.toISOString(), `faq:${action.id}`]), `faq:${action.id}`) : shown;
+    }
     case 'clause': return screen(session, env, clauseText(env, action.id), false);
     case 'deadlines': return { replies: [deadlines(env)], pause: true };
     case 'hr': return { replies: [hrMenu(env)], pause: true };
@@ -351,15 +355,24 @@ function question(text: string, env: Env, session: Session): Outcome & { fallbac
 const RATEABLE = 5;
 
 /**
- * An answered message made rateable: its questions' log entries get the message's id, the session
- * remembers it (with the entry it was answered from), and its last reply offers 👍/👎, except while
- * the check waits for an answer (its own buttons ask then).
+ * An answered message made rateable: its questions' log entries get the message's id, and the
+ * answer offers 👍/👎 (`offerVotes`).
  */
 function rateable(text: string, env: Env, before: Session, out: Outcome & { fallback: boolean }): Outcome & { fallback: boolean } {
   const logged = (out.effects ?? []).filter((e) => e.kind === 'log-question');
-  if (!logged.length || !out.replies.length) return out;
+  if (!logged.length) return out;
   const qid = contentHash([env.now.toISOString(), text]);
-  const entry = logged.find((e) => e.answered)?.entry ?? null;
+  const rated = offerVotes(out, before, env, qid, logged.find((e) => e.answered)?.entry ?? null);
+  return { ...rated, fallback: out.fallback, effects: (out.effects ?? []).map((e) => (e.kind === 'log-question' ? { ...e, qid } : e)) };
+}
+
+/**
+ * 👍/👎 on an answer (message `qid`, from `entry`): the session remembers it among the latest that
+ * can be rated, and the last reply offers the two buttons, except while the check waits for an
+ * answer (its own buttons ask then).
+ */
+function offerVotes(out: Outcome, before: Session, env: Env, qid: string, entry: string | null): Outcome {
+  if (!out.replies.length) return out;
   const session = out.session ?? before;
   const recent = [...session.feedback.recent.filter((r) => r.qid !== qid), { qid, entry }].slice(-RATEABLE);
   const b = env.flow.buttons;
@@ -369,7 +382,6 @@ function rateable(text: string, env: Env, before: Session, out: Outcome & { fall
     ...out,
     session: { ...session, feedback: { recent, awaiting: null } },
     replies: out.replies.map((r, i) => (i === last ? { ...r, buttons: [...r.buttons, ...buttons] } : r)),
-    effects: (out.effects ?? []).map((e) => (e.kind === 'log-question' ? { ...e, qid } : e)),
   };
 }
 

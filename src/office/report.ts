@@ -26,6 +26,10 @@ export function formatReport(r: Report, since?: string): string {
     if (m.nearest[0]) out.push(`         nearest: ${m.nearest[0].id} “${m.nearest[0].question}” ${m.nearest[0].score}`);
     for (const c of m.comments) out.push(`         comment: ${c}`);
   }
+  if (r.disliked.length) {
+    out.push('', 'entries with 👎:');
+    for (const d of r.disliked.slice(0, 10)) out.push(`  ${d.entry}  👍 ${d.up} 👎 ${d.down}${d.comments.length ? `  comments: ${d.comments.join(' | ')}` : ''}`);
+  }
   if (r.top.length) {
     out.push('', 'entries asked most:');
     for (const t of r.top.slice(0, 10)) out.push(`  ${String(t.count).padStart(4)}×  ${t.entry}  👍 ${t.up} 👎 ${t.down}`);

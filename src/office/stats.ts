@@ -57,6 +57,8 @@ export interface Report {
   top: { entry: string; question: string; count: number; up: number; down: number }[];
   /** FAQ entries no question of the season was answered from. */
   neverHit: { entry: string; question: string }[];
+  /** Entries with 👎 (from a typed question or opened from a list), most first, with the comments. */
+  disliked: { entry: string; question: string; up: number; down: number; comments: string[] }[];
 }
 
 /** Two questions whose search terms overlap this much (Jaccard) are one group. */
@@ -181,8 +183,19 @@ export function buildReport(records: readonly LogRecord[], options: ReportOption
     .map(([entry, count]) => ({ entry, question: entryQuestion(entry), count, up: entryVotes(entry, 'up'), down: entryVotes(entry, 'down') }));
   const neverHit = knowledge.faq.filter((e) => !hits.has(e.id) && !e.notInNotice).map((e) => ({ entry: e.id, question: e.questions[0]! }));
 
+  const voted = new Map<string, { up: number; down: number; comments: string[] }>();
+  for (const v of votes) {
+    if (!v.entry?.startsWith('faq:')) continue;
+    const e = voted.get(v.entry) ?? { up: 0, down: 0, comments: [] };
+    e[v.vote]++;
+    e.comments.push(...v.comments);
+    voted.set(v.entry, e);
+  }
+  const disliked = [...voted].filter(([, e]) => e.down > 0).sort((a, b) => b[1].down - a[1].down)
+    .map(([entry, e]) => ({ entry: entry.slice(4), question: entryQuestion(entry.slice(4)), up: e.up, down: e.down, comments: [...new Set(e.comments)].slice(0, 5) }));
+
   return {
-    today, seasonFrom,
+    today, seasonFrom, disliked,
     day: figures(records.filter((r) => r.day === today)),
     season: figures(season),
     channels, days, misses, top, neverHit,

@@ -129,7 +129,9 @@ describe('the figures', () => {
     expect(r.top.map((t) => t.entry)).toEqual(expect.arrayContaining(['fee-amount', 'paper-address']));
     expect(r.neverHit.map((n) => n.entry)).not.toContain('fee-amount');
     expect(r.days).toEqual([{ day: '2023-08-01', questions: 4, fallbacks: 2, fallbackRate: 0.5 }]);
+    expect(r.disliked).toEqual([{ entry: 'paper-address', question: bot.knowledge.faqById.get('paper-address')!.questions[0], up: 0, down: 1, comments: ['地址看不懂'] }]);
     const text = formatReport(r);
+    expect(text).toContain('entries with 👎');
     expect(text).toContain('食堂几点开饭');
     expect(text).toContain('fallback  50.0%');
   });

@@ -105,6 +105,17 @@ describe('the office log', () => {
     expect(voteButton(side, 'up')).toBeUndefined();
   });
 
+  it('offers 👍/👎 on an entry opened from a list too, counted for that entry', async () => {
+    const shown = await press('web:browse', 'faq:photo-requirements');
+    const down = voteButton(shown, 'down');
+    expect(down).toBeDefined();
+    await press('web:browse', down!.action);
+    await say('web:browse', '尺寸写得不清楚');
+    expect((await mine('web:browse')).filter((r) => r.type === 'feedback')).toMatchObject([
+      { vote: 'down', entry: 'faq:photo-requirements' }, { vote: 'down', entry: 'faq:photo-requirements', comment: '尺寸写得不清楚' },
+    ]);
+  });
+
   it('refuses crafted feedback actions as stale buttons', async () => {
     for (const action of ['fb:up', 'fb:maybe:abcdef12', 'fb:down:../../x', 'fb:up:__proto__']) {
       const r = await press('web:crafted', action);
