@@ -92,11 +92,11 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const clock = new Clock(options.now);
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const store = await openStore(options.storeUrl ?? 'memory://');
+  const log = options.log ?? ((line: string) => console.error(line));
   const changes = changeLog(store);
   const office = createOfficeLog(store, { retentionDays: options.logRetentionDays, timeZone, onError: (err) => log(`[office] log records not written (${err.name})`) });
   const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, personal, index });
   const channels = new Map<string, ChannelRegistration>();
-  const log = options.log ?? ((line: string) => console.error(line));
   let running: Promise<unknown> = Promise.resolve();
   // chinese-days knows holidays for 2004–2026 only; later years count weekends alone.
   const years = [knowledge.params.individualDeadline.value, knowledge.params.unitDeadline.value].map((d) => Number(d.slice(0, 4)));
@@ -122,11 +122,16 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       let next: { knowledge: Knowledge; index: SearchIndex };
       try {
         next = candidate(active);
-      } catch (err) {
+      } catch {
         // The files changed under the changes (a new edition, an export edited by hand): those that still apply are kept.
         const kept: KnowledgeChange[] = [];
         for (const c of active) {
-          try { candidate([...kept, c]); kept.push(c); } catch { log(`[office] a knowledge change no longer applies and is left out: ${describeChange(c)} (${(err as Error).message})`); }
+          try {
+            knowledgeWith(base.files, base.edition, [...kept, c]);
+            kept.push(c);
+          } catch (why) {
+            log(`[office] a knowledge change no longer applies and is left out: ${describeChange(c)} (${(why as Error).message})`);
+          }
         }
         next = candidate(kept);
       }
@@ -162,11 +167,11 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
 
   /** One event for the office's log; a log that cannot be written never fails the person's turn. */
   async function record(user: string, effect: Extract<Effect, { kind: 'log-question' | 'log-check' | 'feedback' }>): Promise<void> {
-    const { kind, ...rest } = effect;
-    const event: LogEvent = kind === 'log-question'
+    const event: LogEvent = effect.kind === 'log-question'
       ? { type: 'question', qid: effect.qid ?? '', text: effect.question, focus: effect.focus, entry: effect.entry, score: Math.round(effect.score * 1000) / 1000, fallback: !effect.answered }
-      : kind === 'log-check' ? { type: 'check', ...(rest as Omit<Extract<Effect, { kind: 'log-check' }>, 'kind'>) }
-        : { type: 'feedback', ...(rest as Omit<Extract<Effect, { kind: 'feedback' }>, 'kind'>) };
+      : effect.kind === 'log-check'
+        ? (effect.event === 'started' ? { type: 'check', event: 'started' } : { type: 'check', event: 'verdict', eligible: effect.eligible, blockers: effect.blockers })
+        : { type: 'feedback', qid: effect.qid, entry: effect.entry, vote: effect.vote, ...(effect.comment !== undefined && { comment: effect.comment }) };
     try {
       await office.record(user, event, clock.now());
     } catch (err) {

@@ -33,17 +33,13 @@ interface Base {
   channel: string;
 }
 
-export type LogRecord = Base & (
-  | { type: 'question'; qid: string; text: string; focus: string[]; entry: string | null; score: number; fallback: boolean }
-  | { type: 'check'; event: 'started' | 'verdict'; eligible?: boolean; blockers?: string[] }
-  | { type: 'feedback'; qid: string; entry: string | null; vote: 'up' | 'down'; comment?: string }
-);
-
 /** What a caller gives for a record; the log adds when, who and where. */
 export type LogEvent =
   | { type: 'question'; qid: string; text: string; focus: string[]; entry: string | null; score: number; fallback: boolean }
   | { type: 'check'; event: 'started' | 'verdict'; eligible?: boolean; blockers?: string[] }
   | { type: 'feedback'; qid: string; entry: string | null; vote: 'up' | 'down'; comment?: string };
+
+export type LogRecord = Base & LogEvent;
 
 export interface OfficeLogOptions {
   /** How long records are kept; default 180 days. */
