@@ -10,8 +10,9 @@ import type { Channel, ChannelSpec } from './shared/contract.ts';
 import type { ChannelKit } from './shared/kit.ts';
 import { telegramSpec } from './telegram/index.ts';
 import { webSpec } from './web/index.ts';
+import { wechatSpec } from './wechat/index.ts';
 
-export const CHANNELS: readonly ChannelSpec[] = [webSpec, telegramSpec, lineSpec];
+export const CHANNELS: readonly ChannelSpec[] = [webSpec, telegramSpec, lineSpec, wechatSpec];
 
 /** The channels the configuration turns on, created and registered with the bot for pushes. */
 export function createChannels(kit: ChannelKit, config: Config, specs: readonly ChannelSpec[] = CHANNELS): Channel[] {

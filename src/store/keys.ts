@@ -45,6 +45,8 @@ export const keys = {
   adminSession: (id: string) => `office:admin:session:${id}`,
   /** Failed console logins of one client, for the rate limit. */
   adminFailures: (client: string) => `office:admin:failures:${client}`,
+  /** A platform's access token (WeChat, WeCom), shared by instances until it expires. */
+  platformToken: (channel: string, account: string) => `${channel}:token:${account}`,
   /** Pushes counted against a channel's monthly quota. */
   pushCount: (channel: string, month: string) => `${channel}:pushes:${month}`,
 } as const;
