@@ -355,7 +355,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
       try {
         await api.post('/cgi-bin/message/subscribe/bizsend', {
           touser: openid, template_id: opts.reminderTemplateId,
-          data: { [field]: { value: clip(text.split('\n')[0]!.replace(/^⏰\s*/, ''), WECHAT_LIMITS.templateChars) } },
+          data: { [field]: { value: clip(text.split('\n')[0]!, WECHAT_LIMITS.templateChars) } },
         });
         return 'sent';
       } catch (err) {

@@ -20,6 +20,9 @@ import { createTelegram } from '../../adapters/telegram/index.ts';
 import { createWeb } from '../../adapters/web/index.ts';
 import { testBot } from '../kit.ts';
 import { FakeTelegram } from './fake-telegram.ts';
+import { callback, startFakeWechat, type FakeWechat } from './fake-wechat.ts';
+import { createWechat, WECHAT_LIMITS, type WechatChannel } from '../../adapters/wechat/index.ts';
+import { parseXml } from '../../adapters/wechat/xml.ts';
 import { sign, startFakeLine, type FakeLine } from './fake-line.ts';
 
 /** What a chat received: each message's text and the actions of its buttons. */
@@ -144,6 +147,41 @@ function webDriver(): Driver {
   };
 }
 
+function wechatDriver(): Driver {
+  const token = 'contracttoken';
+  let fake: FakeWechat;
+  let channel: WechatChannel;
+  /** What each chat received, passive replies and customer-service messages, in the order they went out. */
+  const timeline = new Map<string, Delivered[]>();
+  const add = (chat: string, d: Delivered) => timeline.set(chat, [...(timeline.get(chat) ?? []), d]);
+  const post = async (chat: string, fields: Record<string, string>) => {
+    const res = await channel.routes.find((r) => r.method === 'POST')!.handle(callback('/webhooks/wechat', { ToUserName: 'gh_contract', FromUserName: chat, CreateTime: String(nextId++), MsgType: 'text', ...fields }, { token }));
+    expect(res.status).toBe(200);
+    const body = String(res.body);
+    if (body !== 'success') add(chat, { text: parseXml(body)!.Content!, actions: [] });
+    await channel.drain();
+  };
+  return {
+    name: 'wechat', redelivery: true, limit: WECHAT_LIMITS.textChars, refusesPushes: true,
+    async setup(bot) {
+      fake = await startFakeWechat();
+      fake.onSent = (s) => { if (s.path.endsWith('/custom/send')) add(s.to, { text: s.text, actions: s.menu.map((m) => m.id) }); };
+      channel = createWechat(createKit(bot, log), { token, appId: 'wxcontract', appSecret: 's', apiBaseUrl: fake.url, msgmenu: true, reminderTemplateId: 'TPL', afterPassiveMs: 0 });
+      register(bot, channel);
+      return channel;
+    },
+    async teardown() { await channel.stop!(); await fake.close(); },
+    text: (chat, text, id) => post(chat, { Content: text, MsgId: id ?? String(nextId++) }),
+    // A msgmenu click: a text message carrying the chosen item's id.
+    press: (chat, action) => post(chat, { Content: '…', MsgId: String(nextId++), bizmsgmenuid: action }),
+    received: (chat) => timeline.get(chat) ?? [],
+    pushed: async (chat) => fake.to(chat).filter((s) => s.path.endsWith('/bizsend')).map((s) => (s.body.data as { thing1: { value: string } }).thing1.value),
+    block: (chat) => { fake.blocked.add(chat); },
+    unreachable: (on) => { fake.unreachable = on; },
+    userOf: (chat) => `wx:${chat}`,
+  };
+}
+
 /** The real bot, recording its inputs; "出错" makes the turn fail, "长回复" gives a 9000-character reply with a button. */
 function recording(real: Bot) {
   const inputs: { user: string; input: Input }[] = [];
@@ -163,7 +201,7 @@ function recording(real: Bot) {
   return { bot, inputs };
 }
 
-describe.each([telegramDriver(), lineDriver(), webDriver()])('the $name channel keeps the contract', (driver) => {
+describe.each([telegramDriver(), lineDriver(), webDriver(), wechatDriver()])('the $name channel keeps the contract', (driver) => {
   let real: Bot;
   let rec: ReturnType<typeof recording>;
   let channel: Channel;

@@ -17,6 +17,8 @@ export interface FakeWechat {
   url: string;
   /** Every message call that was accepted, in order. */
   sent: WxSent[];
+  /** Called for each accepted message, as it is accepted. */
+  onSent?: (s: WxSent) => void;
   /** Token fetches so far. */
   tokenFetches: number;
   /** Media served at /cgi-bin/media/get?media_id=. */
@@ -85,7 +87,9 @@ export async function startFakeWechat(): Promise<FakeWechat> {
           : type === 'msgmenu' ? String((body.msgmenu as { head_content: string }).head_content)
             : JSON.stringify(body.data ?? '');
         const menu = type === 'msgmenu' ? (body.msgmenu as { list: { id: string; content: string }[] }).list : [];
-        fake.sent.push({ path: url.pathname, to, type, text, menu, body });
+        const sent = { path: url.pathname, to, type, text, menu, body };
+        fake.sent.push(sent);
+        fake.onSent?.(sent);
         return answer({ errcode: 0, errmsg: 'ok' });
       }
       res.writeHead(404);

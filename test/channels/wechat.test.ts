@@ -18,6 +18,7 @@ import type { Bot } from '../../src/bot/index.ts';
 import { plain } from '../../src/core/types.ts';
 import { jpeg } from '../photo/images.ts';
 import { AUG, testBot } from '../kit.ts';
+import { hasRedisServer, startRedisServer, type RedisServer } from '../store/redis-server.ts';
 import { aesKey, callback, startFakeWechat, type FakeWechat } from './fake-wechat.ts';
 
 const TOKEN = 'wxtoken123';
@@ -295,4 +296,28 @@ describe('50 people at once', () => {
       expect([...at].sort((a, b) => a - b)).toEqual(at);
     }
   }, 30_000);
+});
+
+describe.runIf(hasRedisServer)('two instances on one Redis', () => {
+  let redis: RedisServer;
+  let a: Bot;
+  let b: Bot;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    [a, b] = await Promise.all([testBot({ now: new Date(AUG), storeUrl: redis.url }), testBot({ now: new Date(AUG), storeUrl: redis.url })]);
+  });
+  afterAll(async () => { await Promise.all([a?.close(), b?.close()]); await redis?.stop(); });
+
+  it('handle a message delivered three times (to either instance) once, and share one access token', async () => {
+    const on = (x: Bot) => createWechat(createKit(x, log), { token: TOKEN, appId: 'wx-redis', appSecret: 's', apiBaseUrl: fake.url, passiveMs: 0 });
+    const [ca, cb] = [on(a), on(b)];
+    const fields = text('o-redis', '报名截止是哪天');
+    const fetches = fake.tokenFetches;
+    await Promise.all([ca, cb, ca].map((c) => c.routes.find((r) => r.method === 'POST')!.handle(callback('/webhooks/wechat', fields, { token: TOKEN }))));
+    await Promise.all([ca.drain(), cb.drain()]);
+    expect(fake.to('o-redis').filter((s) => s.text.includes('2023年9月8日'))).toHaveLength(1);
+    await Promise.all([ca, cb].map((c) => c.routes.find((r) => r.method === 'POST')!.handle(callback('/webhooks/wechat', text('o-redis', '照片有什么要求'), { token: TOKEN }))));
+    await Promise.all([ca.drain(), cb.drain()]);
+    expect(fake.tokenFetches - fetches).toBe(1);
+  });
 });
