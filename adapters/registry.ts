@@ -11,8 +11,9 @@ import type { ChannelKit } from './shared/kit.ts';
 import { telegramSpec } from './telegram/index.ts';
 import { webSpec } from './web/index.ts';
 import { wechatSpec } from './wechat/index.ts';
+import { wecomSpec } from './wecom/index.ts';
 
-export const CHANNELS: readonly ChannelSpec[] = [webSpec, telegramSpec, lineSpec, wechatSpec];
+export const CHANNELS: readonly ChannelSpec[] = [webSpec, telegramSpec, lineSpec, wechatSpec, wecomSpec];
 
 /** The channels the configuration turns on, created and registered with the bot for pushes. */
 export function createChannels(kit: ChannelKit, config: Config, specs: readonly ChannelSpec[] = CHANNELS): Channel[] {

@@ -124,3 +124,18 @@ export function wxApi(opts: WxApiOptions): WxApi {
     }),
   };
 }
+
+/**
+ * Whether a failed call is the platform's refusal (a positive errcode: outside the 48-hour window,
+ * not authorised, not in the app's range, …): final, never to be retried. Busy (-1), HTTP and
+ * network failures are not.
+ */
+export function isRefusal(err: unknown): err is WxApiError {
+  return err instanceof WxApiError && err.errcode > 0;
+}
+
+/** What a log may say about an error: its kind and code, never a body that may quote a user. */
+export function errInfo(err: unknown): { name: string; errcode?: number } {
+  if (err instanceof WxApiError) return { name: err.name, errcode: err.errcode };
+  return { name: err instanceof Error ? err.name : typeof err };
+}

@@ -14,8 +14,7 @@
  * (MsgId, or sender + CreateTime for events, in the store). Reminders go as subscription messages
  * (订阅通知) with the configured template; without one the person is told at subscription.
  */
-import { createHash } from 'node:crypto';
-import { decrypt, encrypt, getSignature } from '@wecom/crypto';
+import { encrypt, getSignature } from '@wecom/crypto';
 import type { PushResult } from '../../src/bot/index.ts';
 import { commandAction, formatAction, parseAction } from '../../src/core/actions.ts';
 import type { Button, Input, Reply } from '../../src/core/types.ts';
@@ -27,8 +26,9 @@ import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { clip, numberedLines, splitText, turnButtons } from '../shared/render.ts';
 import { sleep } from '../shared/time.ts';
-import { wxApi, WxApiError, type WxApi } from './api.ts';
-import { buildXml, parseXml } from './xml.ts';
+import { errInfo, isRefusal, wxApi, WxApiError, type WxApi } from './api.ts';
+import { readCallback, sameSecret } from './callback.ts';
+import { buildXml } from './xml.ts';
 
 export const WECHAT_ROUTE = '/webhooks/wechat';
 
@@ -133,8 +133,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
   /** API errors already logged, by code and user hash: each is said once, never retried in a loop. */
   const logged = new Set<string>();
 
-  const sign = (...parts: string[]) => getSignature(opts.token, parts[0]!, parts[1]!, parts[2] ?? '');
-  const same = (a: string | null, b: string) => a !== null && a.length === b.length && createHash('sha256').update(a).digest().equals(createHash('sha256').update(b).digest());
+  const sign = (timestamp: string, nonce: string, sealed = '') => getSignature(opts.token, timestamp, nonce, sealed);
 
   // ── in ──
 
@@ -142,37 +141,14 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
     const q = req.query;
     const [signature, timestamp, nonce, echostr] = ['signature', 'timestamp', 'nonce', 'echostr'].map((k) => q.get(k));
     if (!signature || !timestamp || !nonce || echostr === null || echostr === undefined) return json(400, { error: 'expected signature, timestamp, nonce and echostr' });
-    if (!same(signature, sign(timestamp, nonce))) return json(401, { error: 'invalid signature' });
+    if (!sameSecret(signature, sign(timestamp, nonce))) return json(401, { error: 'invalid signature' });
     return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: echostr };
   }
 
   /** The callback read and checked: its message, or the HTTP answer refusing it. */
-  function readCallback(req: RawRequest): Incoming | RawResponse {
-    if (req.body.length > maxBody) return json(413, { error: `body over ${maxBody} bytes` });
-    const q = req.query;
-    const timestamp = q.get('timestamp');
-    const nonce = q.get('nonce');
-    if (!timestamp || !nonce || !/^\d{1,12}$/.test(timestamp)) return json(401, { error: 'missing timestamp or nonce' });
-    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > maxAge) return json(401, { error: 'timestamp too old (replay refused)' });
-    const raw = req.body.toString('utf8');
-    let fields: Record<string, string> | null;
-    if (opts.encodingAESKey) {
-      const outer = parseXml(raw);
-      if (!outer?.Encrypt) return json(400, { error: 'expected an XML body with Encrypt' });
-      if (!same(q.get('msg_signature'), sign(timestamp, nonce, outer.Encrypt))) return json(401, { error: 'invalid msg_signature' });
-      let opened: { message: string; id: string };
-      try {
-        opened = decrypt(opts.encodingAESKey, outer.Encrypt);
-      } catch {
-        return json(400, { error: 'Encrypt could not be decrypted' });
-      }
-      if (opened.id !== opts.appId) return json(401, { error: 'message for another AppID' });
-      fields = parseXml(opened.message);
-    } else {
-      if (!same(q.get('signature'), sign(timestamp, nonce))) return json(401, { error: 'invalid signature' });
-      fields = parseXml(raw);
-    }
-    if (!fields) return json(400, { error: 'malformed XML' });
+  function readIncoming(req: RawRequest): Incoming | RawResponse {
+    const fields = readCallback(req, { token: opts.token, encodingAESKey: opts.encodingAESKey, receiverId: opts.appId, maxAgeSeconds: maxAge, maxBody });
+    if ('status' in fields) return fields as RawResponse;
     const user = fields.FromUserName;
     if (!user || !/^[\w-]{1,64}$/.test(user)) return json(400, { error: 'expected FromUserName' });
     const id = fields.MsgId ? `m:${fields.MsgId}` : `e:${user}:${fields.CreateTime ?? ''}:${fields.Event ?? ''}`;
@@ -228,7 +204,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
 
   async function webhook(req: RawRequest): Promise<RawResponse> {
     if (stopping) return json(503, { error: 'shutting down' });
-    const m = readCallback(req);
+    const m = readIncoming(req);
     if ('status' in m) return m;
     const user = `wx:${m.user}`;
     let ready!: (messages: WxMessage[] | null) => void;
@@ -322,7 +298,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
    * logged once per code and user, never retried. Busy (-1), HTTP and network failures may be.
    */
   function failed(err: unknown, openid: string): PushResult {
-    if (err instanceof WxApiError && err.errcode > 0) {
+    if (isRefusal(err)) {
       logOnce(err.errcode, openid, `wechat refused the message (errcode ${err.errcode})`);
       return 'not-allowed';
     }
@@ -385,10 +361,4 @@ export function wechatApi(opts: Pick<WechatOptions, 'appId' | 'appSecret' | 'api
     cacheKey: keys.platformToken('wechat', opts.appId),
     store,
   });
-}
-
-/** What a log may say about an error: its kind and code, never a body that may quote a user. */
-function errInfo(err: unknown): { name: string; errcode?: number } {
-  if (err instanceof WxApiError) return { name: err.name, errcode: err.errcode };
-  return { name: err instanceof Error ? err.name : typeof err };
 }
