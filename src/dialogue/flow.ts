@@ -54,6 +54,8 @@ export const chatFlowSchema = z.strictObject({
   intents: keyed(INTENTS, words),
   texts: keyed(Object.keys(CHAT_TEXTS) as TextKey[], text),
   buttons: keyed(BUTTONS, z.string().min(1).max(20)),
+  /** The Official Account's menu: the names of its three items (a top-level name holds 4 characters). */
+  wechatMenu: z.strictObject({ check: z.string().min(1).max(4), faq: z.string().min(1).max(4), subscribe: z.string().min(1).max(4) }),
   /** What each channel command is called in its menu (Telegram's /commands). */
   commands: keyed(Object.keys(COMMANDS) as CommandName[], z.string().min(1).max(40)),
 });

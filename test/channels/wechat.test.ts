@@ -12,7 +12,9 @@ import { register } from '../../adapters/registry.ts';
 import type { Channel } from '../../adapters/shared/contract.ts';
 import type { RawResponse } from '../../adapters/shared/http.ts';
 import { createKit } from '../../adapters/shared/kit.ts';
-import { createWechat, renderWechat, WECHAT_LIMITS, wechatMenu, type WechatChannel, type WechatOptions } from '../../adapters/wechat/index.ts';
+import { createWechat, renderWechat, WECHAT_LIMITS, wechatMenu, wechatSpec, type WechatChannel, type WechatOptions } from '../../adapters/wechat/index.ts';
+import { wecomSpec } from '../../adapters/wecom/index.ts';
+import { parseConfig } from '../../src/config.ts';
 import { parseXml } from '../../adapters/wechat/xml.ts';
 import type { Bot } from '../../src/bot/index.ts';
 import { plain } from '../../src/core/types.ts';
@@ -319,5 +321,22 @@ describe.runIf(hasRedisServer)('two instances on one Redis', () => {
     await Promise.all([ca, cb].map((c) => c.routes.find((r) => r.method === 'POST')!.handle(callback('/webhooks/wechat', text('o-redis', '照片有什么要求'), { token: TOKEN }))));
     await Promise.all([ca.drain(), cb.drain()]);
     expect(fake.tokenFetches - fetches).toBe(1);
+  });
+});
+
+describe('configuration', () => {
+  it('turns the channels on only with all their settings, and names what is missing', () => {
+    expect(wechatSpec.enabled(parseConfig({}))).toBe(false);
+    expect(wechatSpec.describe(parseConfig({}))).toContain('set WECHAT_TOKEN');
+    expect(() => parseConfig({ WECHAT_TOKEN: 'abc123' })).toThrow(/WECHAT_TOKEN/);
+    expect(() => parseConfig({ WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', WECHAT_ENCODING_AES_KEY: 'short' })).toThrow(/WECHAT_ENCODING_AES_KEY/);
+    const on = parseConfig({ WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', WECHAT_ENCODING_AES_KEY: aesKey(3), WECHAT_MSGMENU: 'true' });
+    expect(wechatSpec.enabled(on)).toBe(true);
+    expect(wechatSpec.describe(on)).toMatch(/safe mode.*msgmenu.*WECHAT_REMINDER_TEMPLATE_ID/);
+    expect(wecomSpec.enabled(on)).toBe(false);
+    expect(() => parseConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(/WECOM_CORP_ID/);
+    const wecom = parseConfig({ WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 'tok123', WECOM_ENCODING_AES_KEY: aesKey(4) });
+    expect(wecomSpec.enabled(wecom)).toBe(true);
+    expect(wecom.WECOM_AGENT_ID).toBe(1000002);
   });
 });
