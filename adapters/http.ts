@@ -66,13 +66,14 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: rea
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
     inFlight++;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readBody(req);
       const out = body === 'too-large'
         ? json(413, { error: `body over ${MAX_BODY} bytes` })
-        : await request({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, remote: req.socket.remoteAddress });
+        : await request({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, remote: req.socket.remoteAddress, receivedAt });
       res.writeHead(out.status, out.headers ?? {});
       res.end(out.body);
     } catch (err) {

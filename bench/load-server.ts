@@ -1,7 +1,8 @@
 /**
  * A server for the load run, in its own process so the load generator does not share its CPU:
- * `service <lineApiUrl>` (the bot with LINE, as `npm start` runs it) or `bare` (node:http
- * answering the same posts). Prints its port on stdout, then serves until killed.
+ * `service <lineApiUrl>` (the bot with LINE, as `npm start` runs it), `wechat <wechatApiUrl>
+ * <sqliteFile>` (the bot with the WeChat Official Account on the default SQLite store) or `bare`
+ * (node:http answering the same posts). Prints its port on stdout, then serves until killed.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,15 @@ if (kind === 'bare') {
     });
   });
   server.listen(0, '127.0.0.1', () => console.log((server.address() as AddressInfo).port));
+} else if (kind === 'wechat') {
+  const { createBot } = await import('../src/bot/index.ts');
+  const { createApp } = await import('../adapters/http.ts');
+  const { createWechat } = await import('../adapters/wechat/index.ts');
+  const { createKit } = await import('../adapters/shared/kit.ts');
+  const bot = await createBot({ storeUrl: `sqlite://${process.argv[4]}`, now: new Date('2023-08-01T09:00:00+08:00'), log: (l) => console.error(l) });
+  const wechat = createWechat(createKit(bot, silent), { token: 'benchtoken', appId: 'wxbench', appSecret: 's', apiBaseUrl: apiUrl });
+  const server = await createApp(bot, [wechat], silent).listen(0, '127.0.0.1');
+  console.log((server.address() as AddressInfo).port);
 } else {
   const { createBot } = await import('../src/bot/index.ts');
   const { createApp } = await import('../adapters/http.ts');

@@ -12,6 +12,8 @@ export interface RawRequest {
   body: Buffer;
   /** The client's address (absent for requests made in memory, as tests do). */
   remote?: string;
+  /** When the request arrived (Date.now()), before its body was read; absent for requests made in memory. */
+  receivedAt?: number;
 }
 
 export interface RawResponse {

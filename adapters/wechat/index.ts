@@ -234,8 +234,10 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
     void task.finally(() => inflight.delete(task));
 
     let timer: NodeJS.Timeout | undefined;
+    // The time WeChat waits runs from the request's arrival (a busy server may have held it before this).
+    const left = passiveMs - (req.receivedAt === undefined ? 0 : Date.now() - req.receivedAt);
     // passiveMs 0: never a passive reply (everything through the customer-service API).
-    const outcome = passiveMs <= 0 ? 'late' : await Promise.race([rendered, new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), passiveMs); })]);
+    const outcome = passiveMs <= 0 || left <= 0 ? 'late' : await Promise.race([rendered, new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), left); })]);
     clearTimeout(timer);
     const first = Array.isArray(outcome) ? outcome[0] : undefined;
     if (first?.type !== 'text') {

@@ -24,6 +24,14 @@ describe('sqlite files', () => {
     await second.close();
   });
 
+  it('runs in write-ahead-log mode (the -wal file beside it while open)', async () => {
+    const file = join(dir, 'wal.sqlite');
+    const store = await openStore(`sqlite://${file}`, quiet);
+    await store.set('k', 1);
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    await store.close();
+  });
+
   it('resolves a relative path from the working directory and creates missing folders', async () => {
     const target = join(dir, 'nested', 'deeper', 'bot.sqlite');
     const rel = relative(process.cwd(), target);
