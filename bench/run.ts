@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './load.ts';
 import { runOfficeBench } from './office.ts';
+import { runWechatLoad } from './wechat-load.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const questions = process.env.BENCH_QUESTIONS ?? path.resolve(root, '../shared/eval/qa-dev.json');
@@ -31,6 +32,11 @@ const load = await runLoad();
 console.log(`\nservice under load (${load.users} users × ${load.messagesPerUser} webhook posts; target: ≥ 50% of a bare node:http server)`);
 console.log(`messages/s ${load.messagesPerSecond}  p50 ${load.p50Ms} ms  p99 ${load.p99Ms} ms (webhook post → reply call)  bare server ${load.bareMessagesPerSecond}/s  ratio ${load.ratioToBare}`);
 
+// The WeChat Official Account: how many answers go back as a passive reply (within WeChat's 5 s; the service gives up at 4.5 s).
+const wechat = await runWechatLoad();
+console.log(`\nWeChat under load (${wechat.users} followers × ${wechat.messagesPerUser} messages, SQLite; target: 100% passive within 4.5 s)`);
+console.log(`passive replies ${(wechat.passiveShare * 100).toFixed(1)}%  within 4.5 s ${(wechat.within4500ms * 100).toFixed(1)}%  p50 ${wechat.p50Ms} ms  p99 ${wechat.p99Ms} ms  max ${wechat.maxMs} ms  ${wechat.messagesPerSecond} msg/s`);
+
 // The office's log: its size and cost per 10,000 questions.
 const office = await runOfficeBench(questions);
 console.log(`\noffice log (${office.records} questions on SQLite): ${office.storedKB} KB of records (${office.bytesPerRecord} B each), SQLite file ${office.sqliteFileKB} KB; write ${office.writeMsPerRecord} ms/record (batched, off the turn), read ${office.readMs} ms, report ${office.reportMs} ms`);
@@ -42,6 +48,7 @@ const results = {
   qa: runs,
   load,
   office,
+  wechat,
 };
 writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');
