@@ -15,7 +15,7 @@ import { createKit } from '../../adapters/shared/kit.ts';
 import { createWechat, renderWechat, WECHAT_LIMITS, wechatMenu, wechatSpec, type WechatChannel, type WechatOptions } from '../../adapters/wechat/index.ts';
 import { wecomSpec } from '../../adapters/wecom/index.ts';
 import { parseConfig } from '../../src/config.ts';
-import { parseXml } from '../../adapters/wechat/xml.ts';
+import { buildXml, parseXml } from '../../adapters/wechat/xml.ts';
 import type { Bot } from '../../src/bot/index.ts';
 import { plain } from '../../src/core/types.ts';
 import { jpeg } from '../photo/images.ts';
@@ -338,5 +338,30 @@ describe('configuration', () => {
     const wecom = parseConfig({ WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 'tok123', WECOM_ENCODING_AES_KEY: aesKey(4) });
     expect(wecomSpec.enabled(wecom)).toBe(true);
     expect(wecom.WECOM_AGENT_ID).toBe(1000002);
+  });
+});
+
+describe('XML', () => {
+  it('keeps `]]>` in a CDATA value and strips control characters, so the reply parses back to what was meant', () => {
+    const xml = buildXml({ ToUserName: 'o', Content: 'a]]>b\u0001c\u0007\n第二行', CreateTime: 12 });
+    expect(xml).toContain('<CreateTime>12</CreateTime>');
+    expect(parseXml(xml)).toEqual({ ToUserName: 'o', Content: 'a]]>bc\n第二行', CreateTime: '12' });
+  });
+});
+
+describe('reminders through the runner', () => {
+  it('a follower who subscribed gets each reminder once as a subscription message, however often the runner runs', async () => {
+    const c = channelWith({ reminderTemplateId: 'TPL-R' });
+    const u = 'o-runner';
+    const post = (fields: Record<string, string | number>) => c.routes.find((r) => r.method === 'POST')!.handle(callback('/webhooks/wechat', fields, { token: TOKEN }));
+    const intro = passive(await post(event(u, 'CLICK', 'subscribe')))!;
+    const n = intro.split('\n').find((l) => l.includes('我是申报人'))!.split('.')[0]!;
+    expect(passive(await post(text(u, n)))).toContain('订阅通知');
+    const at = new Date('2023-09-01T09:00:00+08:00');
+    await bot.runDue(at);
+    await bot.runDue(at);
+    const reminders = fake.to(u).filter((s) => s.path.endsWith('/bizsend'));
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]!.text).toContain('截止');
   });
 });
