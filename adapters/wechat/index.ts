@@ -16,14 +16,15 @@
  */
 import { encrypt, getSignature } from '@wecom/crypto';
 import type { PushResult } from '../../src/bot/index.ts';
-import { commandAction, formatAction, parseAction } from '../../src/core/actions.ts';
-import type { Button, Input, Reply } from '../../src/core/types.ts';
+import type { Button, Reply } from '../../src/core/types.ts';
 import type { Config } from '../../src/config.ts';
 import type { Store } from '../../src/store/index.ts';
 import { keys } from '../../src/store/keys.ts';
 import type { Channel, ChannelSpec } from '../shared/contract.ts';
 import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
+import { inflight } from '../shared/inflight.ts';
 import type { ChannelKit } from '../shared/kit.ts';
+import { toInput } from './input.ts';
 import { clip, numberedLines, splitText, turnButtons } from '../shared/render.ts';
 import { sleep } from '../shared/time.ts';
 import { errInfo, isRefusal, wxApi, WxApiError, type WxApi } from './api.ts';
@@ -47,7 +48,6 @@ export const WECHAT_LIMITS = {
 
 /** The customer-service API is not this account's (unverified): choices fall back to numbered lines. */
 const NOT_AUTHORISED = 48001;
-const MAX_IMAGE_MB = 5;
 
 export interface WechatOptions {
   token: string;
@@ -128,8 +128,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
   const afterPassiveMs = opts.afterPassiveMs ?? 150;
   const field = opts.reminderField ?? 'thing1';
   let msgmenu = opts.msgmenu ?? false;
-  const inflight = new Set<Promise<unknown>>();
-  let stopping = false;
+  const work = inflight();
   /** API errors already logged, by code and user hash: each is said once, never retried in a loop. */
   const logged = new Set<string>();
 
@@ -155,46 +154,10 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
     return { user, account: fields.ToUserName ?? '', id, fields };
   }
 
-  /** What the engine gets for a message; a reply of the channel's own; or null for nothing to answer. */
-  async function toInput(m: Incoming): Promise<Input | Reply | null> {
-    const f = m.fields;
-    const user = `wx:${m.user}`;
-    switch (f.MsgType) {
-      case 'text': {
-        // A msgmenu click comes back as text with the chosen item's id: the button's action.
-        if (f.bizmsgmenuid && parseAction(f.bizmsgmenuid)) return { kind: 'action', action: f.bizmsgmenuid };
-        const pressed = await kit.pressedNumber(user, f.Content ?? '');
-        return pressed ? { kind: 'action', action: pressed.action } : { kind: 'text', text: f.Content ?? '' };
-      }
-      case 'voice': return f.Recognition ? { kind: 'text', text: f.Recognition } : kit.say('channelUnsupported', {});
-      case 'image': {
-        if (!f.MediaId) return kit.say('channelImageFailed', {});
-        try {
-          const data = await api.download(`/cgi-bin/media/get?media_id=${encodeURIComponent(f.MediaId)}`, MAX_IMAGE_MB * 1024 * 1024);
-          return data ? { kind: 'photo', data: new Uint8Array(data) } : kit.say('channelTooBig', { maxMB: MAX_IMAGE_MB });
-        } catch (err) {
-          log.warn({ user: kit.logId(user), err: errInfo(err) }, 'wechat image not fetched');
-          return kit.say('channelImageFailed', {});
-        }
-      }
-      case 'event': {
-        const event = (f.Event ?? '').toLowerCase();
-        if (event === 'subscribe') return { kind: 'action', action: formatAction({ kind: 'start' }) };
-        if (event === 'click') {
-          const key = f.EventKey ?? '';
-          const action = commandAction(key) ?? parseAction(key);
-          return action ? { kind: 'action', action: formatAction(action) } : null;
-        }
-        return null; // unsubscribe, VIEW (a link opened), template and other notices: nothing to answer
-      }
-      default: return kit.say('channelUnsupported', {});
-    }
-  }
-
   /** One turn: the replies, with how reminders arrive here said after a subscription. */
   async function turn(m: Incoming): Promise<Reply[]> {
     const user = `wx:${m.user}`;
-    const input = await toInput(m);
+    const input = await toInput(m.fields, user, { kit, api, log });
     if (input === null) return [];
     if (!('kind' in input)) return [input];
     const out = await kit.turn(user, input);
@@ -203,7 +166,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
   }
 
   async function webhook(req: RawRequest): Promise<RawResponse> {
-    if (stopping) return json(503, { error: 'shutting down' });
+    if (work.stopping) return json(503, { error: 'shutting down' });
     const m = readIncoming(req);
     if ('status' in m) return m;
     const user = `wx:${m.user}`;
@@ -230,8 +193,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
       ready(null);
       log.error({ user: kit.logId(user), err: errInfo(err) }, 'wechat message failed');
     });
-    inflight.add(task);
-    void task.finally(() => inflight.delete(task));
+    work.track(task);
 
     let timer: NodeJS.Timeout | undefined;
     // The time WeChat waits runs from the request's arrival (a busy server may have held it before this).
@@ -340,13 +302,8 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
         return failed(err, openid);
       }
     },
-    async drain() {
-      while (inflight.size) await Promise.allSettled([...inflight]);
-    },
-    async stop() {
-      stopping = true;
-      await Promise.allSettled([...inflight]);
-    },
+    drain: () => work.drain(),
+    stop: () => work.stop(),
   };
 }
 

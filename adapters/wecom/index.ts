@@ -13,20 +13,20 @@
  * documented server side to fake, and one connection per bot would bind the bot to one instance.
  */
 import type { PushResult } from '../../src/bot/index.ts';
-import { commandAction, formatAction } from '../../src/core/actions.ts';
-import { plain, type Input, type Reply } from '../../src/core/types.ts';
+import { plain } from '../../src/core/types.ts';
 import type { Config } from '../../src/config.ts';
 import { keys } from '../../src/store/keys.ts';
 import type { Channel, ChannelSpec } from '../shared/contract.ts';
 import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
+import { inflight } from '../shared/inflight.ts';
 import type { ChannelKit } from '../shared/kit.ts';
+import { toInput } from '../wechat/input.ts';
 import { getSignature } from '@wecom/crypto';
 import { errInfo, isRefusal, wxApi } from '../wechat/api.ts';
 import { open, readCallback, sameSecret } from '../wechat/callback.ts';
 import { renderWechat } from '../wechat/index.ts';
 
 export const WECOM_ROUTE = '/webhooks/wecom';
-const MAX_IMAGE_MB = 5;
 
 export interface WecomOptions {
   corpId: string;
@@ -63,8 +63,7 @@ export function createWecom(kit: ChannelKit, opts: WecomOptions): WecomChannel {
     store: kit.bot.store,
   });
   const check = { token: opts.token, encodingAESKey: opts.encodingAESKey, receiverId: opts.corpId, maxAgeSeconds: opts.maxAgeSeconds ?? 300, maxBody: opts.maxBody ?? 64 * 1024 };
-  const inflight = new Set<Promise<unknown>>();
-  let stopping = false;
+  const work = inflight();
 
   /** The URL check: `echostr` is encrypted; its plaintext is the answer. */
   function verifyUrl(req: RawRequest): RawResponse {
@@ -78,34 +77,8 @@ export function createWecom(kit: ChannelKit, opts: WecomOptions): WecomChannel {
     return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: opened.message };
   }
 
-  async function toInput(f: Record<string, string>, user: string): Promise<Input | Reply | null> {
-    switch (f.MsgType) {
-      case 'text': {
-        const pressed = await kit.pressedNumber(user, f.Content ?? '');
-        return pressed ? { kind: 'action', action: pressed.action } : { kind: 'text', text: f.Content ?? '' };
-      }
-      case 'voice': return f.Recognition ? { kind: 'text', text: f.Recognition } : kit.say('channelUnsupported', {});
-      case 'image': {
-        try {
-          const data = f.MediaId ? await api.download(`/cgi-bin/media/get?media_id=${encodeURIComponent(f.MediaId)}`, MAX_IMAGE_MB * 1024 * 1024) : null;
-          return data ? { kind: 'photo', data: new Uint8Array(data) } : kit.say('channelTooBig', { maxMB: MAX_IMAGE_MB });
-        } catch (err) {
-          log.warn({ user: kit.logId(user), err: errInfo(err) }, 'wecom image not fetched');
-          return kit.say('channelImageFailed', {});
-        }
-      }
-      case 'event': {
-        const event = (f.Event ?? '').toLowerCase();
-        if (event === 'subscribe') return { kind: 'action', action: formatAction({ kind: 'start' }) };
-        const action = event === 'click' ? commandAction(f.EventKey ?? '') : undefined;
-        return action ? { kind: 'action', action: formatAction(action) } : null; // enter_agent, view, …: nothing to say
-      }
-      default: return kit.say('channelUnsupported', {});
-    }
-  }
-
   async function webhook(req: RawRequest): Promise<RawResponse> {
-    if (stopping) return json(503, { error: 'shutting down' });
+    if (work.stopping) return json(503, { error: 'shutting down' });
     const f = readCallback(req, check);
     if ('status' in f) return f as RawResponse;
     const from = f.FromUserName;
@@ -114,15 +87,14 @@ export function createWecom(kit: ChannelKit, opts: WecomOptions): WecomChannel {
     const id = f.MsgId ? `m:${f.MsgId}` : `e:${from}:${f.CreateTime ?? ''}:${f.Event ?? ''}`;
     const task = kit.inOrder(user, async () => {
       if (!(await kit.firstDelivery('wecom', id))) return;
-      const input = await toInput(f, user);
+      const input = await toInput(f, user, { kit, api, log });
       if (input === null) return;
       const replies = 'kind' in input ? (await kit.turn(user, input)).replies : [input];
       const { messages, numbered } = renderWechat(replies, kit.flow.texts, false);
       await kit.rememberNumbered(user, numbered);
       for (const m of messages) if (m.type === 'text' && (await send(from, m.content)) !== 'sent') break;
     }).catch((err: unknown) => log.error({ user: kit.logId(user), err: errInfo(err) }, 'wecom message failed'));
-    inflight.add(task);
-    void task.finally(() => inflight.delete(task));
+    work.track(task);
     // Answered at once: the replies go through the message API.
     return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' };
   }
@@ -156,12 +128,7 @@ export function createWecom(kit: ChannelKit, opts: WecomOptions): WecomChannel {
       }
       return 'sent';
     },
-    async drain() {
-      while (inflight.size) await Promise.allSettled([...inflight]);
-    },
-    async stop() {
-      stopping = true;
-      await Promise.allSettled([...inflight]);
-    },
+    drain: () => work.drain(),
+    stop: () => work.stop(),
   };
 }
