@@ -54,3 +54,12 @@ export function open(encodingAESKey: string, sealed: string): { message: string;
     return null;
   }
 }
+
+/**
+ * The id a delivery is remembered by (redelivery): its MsgId; for an event, which has none, the
+ * sender and CreateTime (and the event), hashed, so no user id is kept outside the user's own data.
+ */
+export function deliveryId(f: Record<string, string>): string {
+  if (f.MsgId) return `m:${f.MsgId}`;
+  return `e:${createHash('sha256').update(`${f.FromUserName ?? ''}\0${f.CreateTime ?? ''}\0${f.Event ?? ''}\0${f.EventKey ?? ''}`).digest('hex').slice(0, 32)}`;
+}

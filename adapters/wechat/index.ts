@@ -28,7 +28,7 @@ import { toInput } from './input.ts';
 import { clip, numberedLines, splitText, turnButtons } from '../shared/render.ts';
 import { sleep } from '../shared/time.ts';
 import { errInfo, isRefusal, wxApi, WxApiError, type WxApi } from './api.ts';
-import { readCallback, sameSecret } from './callback.ts';
+import { deliveryId, readCallback, sameSecret } from './callback.ts';
 import { buildXml } from './xml.ts';
 
 export const WECHAT_ROUTE = '/webhooks/wechat';
@@ -150,8 +150,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
     if ('status' in fields) return fields as RawResponse;
     const user = fields.FromUserName;
     if (!user || !/^[\w-]{1,64}$/.test(user)) return json(400, { error: 'expected FromUserName' });
-    const id = fields.MsgId ? `m:${fields.MsgId}` : `e:${user}:${fields.CreateTime ?? ''}:${fields.Event ?? ''}`;
-    return { user, account: fields.ToUserName ?? '', id, fields };
+    return { user, account: fields.ToUserName ?? '', id: deliveryId(fields), fields };
   }
 
   /** One turn: the replies, with how reminders arrive here said after a subscription. */

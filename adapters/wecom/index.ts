@@ -23,7 +23,7 @@ import type { ChannelKit } from '../shared/kit.ts';
 import { toInput } from '../wechat/input.ts';
 import { getSignature } from '@wecom/crypto';
 import { errInfo, isRefusal, wxApi } from '../wechat/api.ts';
-import { open, readCallback, sameSecret } from '../wechat/callback.ts';
+import { deliveryId, open, readCallback, sameSecret } from '../wechat/callback.ts';
 import { renderWechat } from '../wechat/index.ts';
 
 export const WECOM_ROUTE = '/webhooks/wecom';
@@ -84,7 +84,7 @@ export function createWecom(kit: ChannelKit, opts: WecomOptions): WecomChannel {
     const from = f.FromUserName;
     if (!from || !/^[\w.@-]{1,64}$/.test(from)) return json(400, { error: 'expected FromUserName' });
     const user = `wecom:${from}`;
-    const id = f.MsgId ? `m:${f.MsgId}` : `e:${from}:${f.CreateTime ?? ''}:${f.Event ?? ''}`;
+    const id = deliveryId(f);
     const task = kit.inOrder(user, async () => {
       if (!(await kit.firstDelivery('wecom', id))) return;
       const input = await toInput(f, user, { kit, api, log });

@@ -365,3 +365,13 @@ describe('reminders through the runner', () => {
     expect(reminders[0]!.text).toContain('截止');
   });
 });
+
+describe('personal data', () => {
+  it('keeps no follower id outside the follower\'s own data: event deliveries are remembered by a hash', async () => {
+    const { deliveryId } = await import('../../adapters/wechat/callback.ts');
+    const id = deliveryId({ FromUserName: 'o-secret-openid', CreateTime: '1', Event: 'CLICK' });
+    expect(id).toMatch(/^e:[0-9a-f]{32}$/);
+    expect(id).not.toContain('o-secret-openid');
+    expect(deliveryId({ MsgId: '123', FromUserName: 'o-secret-openid' })).toBe('m:123');
+  });
+});
