@@ -63,6 +63,9 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   // Phrasings and examples are scored alike; a clause's score only measures how much of the question it covers, so it counts a little less.
   if (oos >= THRESHOLDS.outOfScopeExample && oos > Math.max(faqScore, 0.9 * clauseScore) + TIE) return { kind: 'fallback', search, outOfScope: true };
   if (search.outOfScopeOnly >= THRESHOLDS.outOfScopeOnlyShare && oos >= THRESHOLDS.outOfScopeExample && faqScore < 0.7) return { kind: 'fallback', search, outOfScope: true };
+  // A question whose subject the notice never names ("停车场在哪": only 哪里 matched) is not answered by
+  // whatever shares its asking words.
+  if (!namesAnythingKnown(search.terms, k, index)) return { kind: 'fallback', search, outOfScope: false };
 
   const useFaq = faq && faqScore >= THRESHOLDS.faq && !(clauseScore >= THRESHOLDS.clause && clauseScore - faqScore > THRESHOLDS.clauseMargin);
   if (useFaq) {
@@ -78,6 +81,15 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
     return { kind: 'answer', source: 'clause', id: c.id, score: clauseScore, text: excerpt(c.text, search.terms), citations: cite(k, [c.id]), clauseIds: [c.id], related, inNotice: true };
   }
   return { kind: 'fallback', search, outOfScope: false };
+}
+
+/**
+ * Whether a question's words other than its asking words (哪里, 什么, 怎么 …) and stopwords include
+ * one the notice knows; true for a question of asking words alone (nothing to judge it by).
+ */
+function namesAnythingKnown(terms: readonly string[], k: Knowledge, index: SearchIndex): boolean {
+  const subject = terms.filter((t) => !k.lexicon.askingWords.has(t) && !k.stopwords.has(t));
+  return subject.length === 0 || subject.some((t) => index.vocabulary.has(t));
 }
 
 /**

@@ -24,6 +24,12 @@ describe('retrieval', () => {
     expect(a.kind === 'answer' && a.text).toContain('270');
   });
 
+  it('does not answer a question whose subject the notice never names, whatever asking words it shares', () => {
+    for (const q of ['停车场在哪', '厕所在哪里', '电梯在哪', 'where can I park']) expect(ask(q).kind, q).toBe('fallback');
+    // The same asking words with a subject the notice names are answered.
+    for (const q of ['纸质材料交到哪', '办公室在哪', '评审费在哪里交']) expect(ask(q).kind, q).toBe('answer');
+  });
+
   it('reads Traditional characters', () => {
     expect(cites('繼續教育學時要多少')).toContain('s3-3');
   });
