@@ -12,7 +12,7 @@ import type { Button, Citation, Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Focus } from '../knowledge/lexicon.ts';
 import { replaceWords } from '../text/words.ts';
-import { answerNear, answerQuestion, nearEntry, NEAR_SHARE, type Answer } from '../qa/answer.ts';
+import { answerNear, answerQuestion, namesAnythingKnown, nearEntry, NEAR_SHARE, type Answer } from '../qa/answer.ts';
 import { photoRuleNeeds, photoRules } from '../photo/check.ts';
 import { factsFromAnswers, personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
 import { asks as isQuestion, readMessage, type Facts, type Reading } from '../reading/index.ts';
@@ -225,9 +225,10 @@ function answerOne(r: Reading, facts: Facts, topic: Topic | null, env: Env, lang
         const combined = `${subjectOf(topic.query, env)} ${r.normalized}`;
         // A confident answer of its own about other clauses is a new topic ("实用新型要几项" → "这次的联系人是谁").
         const own = alone.kind === 'answer' && alone.score >= CONFIDENT && !alone.clauseIds.some((c) => topic.clauses.includes(c));
-        // Words of its own that only out-of-scope examples use ("食堂几点开饭" after a question on years) are
-        // not about the last subject, whatever it shares with it (几).
-        const offTopic = alone.kind === 'fallback' && (alone.outOfScope || alone.search.outOfScopeOnly >= OWN_WORDS_OUT_OF_SCOPE);
+        // Words of its own that only out-of-scope examples use ("食堂几点开饭" after a question on years), or
+        // that the notice never uses at all ("那楼里食堂在几楼" after the paper address), are not about the
+        // last subject, whatever they share with it (几, 楼).
+        const offTopic = alone.kind === 'fallback' && (alone.outOfScope || alone.search.outOfScopeOnly >= OWN_WORDS_OUT_OF_SCOPE || !namesAnythingKnown(alone.search.terms, env.knowledge, env.index));
         const close = offTopic || own ? null : nearEntry(combined, topic.clauses, env.knowledge, env.index, answersFocus(r.focus, env));
         if (close && (alone.kind === 'fallback' || close.score >= NEAR_SHARE * alone.score)) {
           query = combined;

@@ -87,7 +87,7 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
  * Whether a question's words other than its asking words (哪里, 什么, 怎么 …) and stopwords include
  * one the notice knows; true for a question of asking words alone (nothing to judge it by).
  */
-function namesAnythingKnown(terms: readonly string[], k: Knowledge, index: SearchIndex): boolean {
+export function namesAnythingKnown(terms: readonly string[], k: Knowledge, index: SearchIndex): boolean {
   const subject = terms.filter((t) => !k.lexicon.askingWords.has(t) && !k.stopwords.has(t));
   return subject.length === 0 || subject.some((t) => index.vocabulary.has(t));
 }

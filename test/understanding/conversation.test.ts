@@ -32,6 +32,14 @@ describe('follow-ups of the last topic', () => {
     expect(lastOf(['纸质材料往哪送', '具体几楼几室']).said).toContain('527');
   });
 
+  it('does not answer an off-topic follow-up with the last topic, whatever word it shares (几, 楼, 哪)', () => {
+    for (const turns of [['本科毕业几年能报', '食堂几点开饭'], ['纸质材料交到哪', '那栋楼的电梯在哪边'], ['继续教育要多少学时', '那栋楼的停车场收费吗']]) {
+      const { r, said } = lastOf(turns);
+      expect(r.fallback, turns.join(' → ')).toBe(true);
+      expect(said).not.toMatch(/满5年|康阳大道|270/);
+    }
+  });
+
   it('answers a new subject as itself, not as the last topic', () => {
     const { said } = lastOf(['本科毕业要干几年', '行 那证件照有啥要求']);
     expect(said).toMatch(/JPG|215/);
