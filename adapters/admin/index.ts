@@ -37,7 +37,8 @@ export interface AdminOptions {
   failureWindowMs?: number;
 }
 
-interface AdminSession { name: string; csrf: string; flash?: Flash }
+/** A login: who, its CSRF token, when it ends (fixed at login), and a hash of the token it was made with (a new ADMIN_TOKEN ends it). */
+interface AdminSession { name: string; csrf: string; expiresAt: number; token: string }
 /** What the last change did, shown once on the next page. */
 interface Flash { ok: boolean; text: string; evals?: EvalSummary[] }
 
@@ -67,14 +68,14 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     const cookie = cookieValue(header(req, 'cookie'), COOKIE);
     if (!cookie || !/^[\w-]{20,100}$/.test(cookie)) return null;
     const session = await bot.store.get<AdminSession>(sessionKey(cookie));
-    return session ? { cookie, session } : null;
+    if (!session || session.expiresAt <= Date.now() || session.token !== tokenHash.toString('hex')) return null;
+    return { cookie, session };
   }
 
-  /** Whether a bearer token (for scripts) is the console's. */
-  function bearerOk(req: RawRequest): boolean {
-    const auth = header(req, 'authorization');
-    return !!auth?.startsWith('Bearer ') && sameSecret(auth.slice(7).trim());
-  }
+  // What the last change did, shown once: kept beside the session (never rewriting it, so a page
+  // loaded while logging out cannot bring a session back).
+  const flashKey = (cookie: string) => keys.adminFlash(sha(cookie).toString('hex'));
+
 
   function sameSecret(given: string): boolean {
     return timingSafeEqual(sha(given), tokenHash);
@@ -82,27 +83,39 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
 
   // ── login, with a limit on wrong tokens ──
 
-  const clientKey = (req: RawRequest) => keys.adminFailures(sha(req.remote ?? 'local').toString('hex').slice(0, 16));
+  const clientKey = (req: RawRequest) => keys.adminFailures(sha(clientOf(req.remote)).toString('hex').slice(0, 16));
+
+  /** Seconds this client must wait before trying a token again, or 0. */
+  async function lockedFor(req: RawRequest): Promise<number> {
+    const failures = await bot.store.get<{ count: number; since: number }>(clientKey(req));
+    if (!failures || failures.count < maxFailures || Date.now() - failures.since >= windowMs) return 0;
+    return Math.ceil((failures.since + windowMs - Date.now()) / 1000);
+  }
+
+  /** One more wrong token from this client (counted under the store's lock, so parallel guesses all count). */
+  async function countFailure(req: RawRequest): Promise<void> {
+    const key = clientKey(req);
+    await bot.store.withLock(key, async () => {
+      const now = Date.now();
+      const before = await bot.store.get<{ count: number; since: number }>(key);
+      const recent = before && now - before.since < windowMs ? before : null;
+      await bot.store.set(key, { count: (recent?.count ?? 0) + 1, since: recent?.since ?? now }, windowMs);
+    });
+    options.log.warn({ part: 'admin' }, 'console token refused');
+  }
 
   async function login(req: RawRequest): Promise<RawResponse> {
     const form = new URLSearchParams(req.body.toString('utf8'));
-    const key = clientKey(req);
-    const now = Date.now();
-    const failures = await bot.store.get<{ count: number; since: number }>(key);
-    const recent = failures && now - failures.since < windowMs ? failures : null;
-    if (recent && recent.count >= maxFailures) {
-      const wait = Math.ceil((recent.since + windowMs - now) / 1000);
-      return html(429, loginPage(`口令错误次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试。`), { 'retry-after': String(wait) });
-    }
+    const wait = await lockedFor(req);
+    if (wait) return html(429, loginPage(`口令错误次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试。`), { 'retry-after': String(wait) });
     if (!sameSecret(form.get('token') ?? '')) {
-      await bot.store.set(key, { count: (recent?.count ?? 0) + 1, since: recent?.since ?? now }, windowMs);
-      options.log.warn({ part: 'admin' }, 'console login refused: wrong token');
+      await countFailure(req);
       return html(401, loginPage('口令不对。'));
     }
-    await bot.store.delete(key);
+    await bot.store.delete(clientKey(req));
     const cookie = randomBytes(32).toString('base64url');
     const name = (form.get('name') ?? '').trim().slice(0, 40) || '评审办';
-    await bot.store.set(sessionKey(cookie), { name, csrf: randomBytes(24).toString('base64url') } satisfies AdminSession, ttlMs);
+    await bot.store.set(sessionKey(cookie), { name, csrf: randomBytes(24).toString('base64url'), expiresAt: Date.now() + ttlMs, token: tokenHash.toString('hex') } satisfies AdminSession, ttlMs);
     const secure = header(req, 'x-forwarded-proto') === 'https' ? '; Secure' : '';
     return redirect({ 'set-cookie': `${COOKIE}=${cookie}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(ttlMs / 1000)}${secure}` });
   }
@@ -125,7 +138,7 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
   }
 
   async function flash(cookie: string, session: AdminSession, value: Flash): Promise<RawResponse> {
-    await bot.store.set(sessionKey(cookie), { ...session, flash: value }, ttlMs);
+    await bot.store.set(flashKey(cookie), value, Math.max(1000, session.expiresAt - Date.now()));
     return redirect();
   }
 
@@ -135,13 +148,14 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     const found = await sessionOf(req);
     if (!found) return html(200, loginPage());
     const { cookie, session } = found;
-    if (session.flash) await bot.store.set(sessionKey(cookie), { ...session, flash: undefined }, ttlMs);
+    const shown = await bot.store.get<Flash>(flashKey(cookie));
+    if (shown) await bot.store.delete(flashKey(cookie));
     const today = dateInZone(bot.clock.now(), bot.timeZone);
     const report = buildReport(await bot.office.read(), { knowledge: bot.knowledge, index: bot.index, today });
     // A miss fixed since (by a change here, or a new release) says what answers it now.
     const nowAnswered = new Map(report.misses.filter((m) => m.fallbacks > 0).map((m) => [m.text, answeredFrom(bot, m.text)]));
     return html(200, consolePage({
-      report, nowAnswered, name: session.name, csrf: session.csrf, flash: session.flash ?? null,
+      report, nowAnswered, name: session.name, csrf: session.csrf, flash: shown ?? null,
       changes: (await bot.changes.list()).slice().reverse(), knowledge: bot.knowledge, retentionDays: bot.office.retentionDays,
       evalSets: evalSets.map((s) => `${s.name}（${s.items.length}）`),
     }));
@@ -223,6 +237,7 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     const auth = await authorised(req);
     if ('status' in auth) return auth;
     await bot.store.delete(sessionKey(auth.cookie));
+    await bot.store.delete(flashKey(auth.cookie));
     return redirect({ 'set-cookie': `${COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0` });
   }
 
@@ -230,7 +245,16 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
 
   function exporter(kind: 'csv' | 'jsonl') {
     return async (req: RawRequest): Promise<RawResponse> => {
-      if (!bearerOk(req) && !(await sessionOf(req))) return json(401, { error: 'log in at /admin, or send Authorization: Bearer <ADMIN_TOKEN>' });
+      // A bearer token (for scripts) counts against the same limit as the login form.
+      const auth = header(req, 'authorization');
+      if (auth?.startsWith('Bearer ')) {
+        const wait = await lockedFor(req);
+        if (wait) return { ...json(429, { error: 'too many wrong tokens; try again later' }), headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait) } };
+        if (!sameSecret(auth.slice(7).trim())) {
+          await countFailure(req);
+          return json(401, { error: 'wrong token' });
+        }
+      } else if (!(await sessionOf(req))) return json(401, { error: 'log in at /admin, or send Authorization: Bearer <ADMIN_TOKEN>' });
       const since = req.query.get('since') ?? undefined;
       if (since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(since)) return json(400, { error: 'since: expected YYYY-MM-DD' });
       const records = await bot.office.read({ since });
@@ -294,6 +318,18 @@ function html(status: number, body: string, extra: Record<string, string> = {}):
 /** After a form: back to the console (303, so a reload does not post again). */
 function redirect(extra: Record<string, string> = {}): RawResponse {
   return { status: 303, headers: { ...SECURITY_HEADERS, location: '/admin', ...extra }, body: '' };
+}
+
+/** The client a rate limit counts: an IPv4 address, or an IPv6 address's /64 network (one host can use many). */
+export function clientOf(remote: string | undefined): string {
+  if (!remote) return 'local';
+  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
+  if (v4) return v4[1]!;
+  const [head, tail = ''] = remote.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = remote.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 function cookieValue(cookies: string | undefined, name: string): string | undefined {

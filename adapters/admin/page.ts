@@ -128,7 +128,7 @@ ${flash}
 <section><h2>本季（${e(r.seasonFrom)} 起）</h2>${cards(r.season)}${chart(r.days)}
 <h3>按渠道</h3><div class="scroll"><table><tr><th>渠道</th><th>提问</th><th>未答率</th><th>👍/👎</th><th>检查 开始/完成</th><th>符合</th></tr>${channelRows || '<tr><td colspan="6" class="muted">暂无</td></tr>'}</table></div></section>
 <datalist id="entries">${d.knowledge.faq.map((f) => `<option value="${e(f.id)}">${e(f.questions[0]!)}</option>`).join('')}</datalist>
-<section><h2>未答和 👎 的问题（${r.misses.length} 组）</h2>${r.misses.length ? r.misses.map((m, i) => missBlock(m, d, i)).join('') : '<p class="muted">没有未答或 👎 的问题。</p>'}</section>
+<section><h2>未答和 👎 的问题（${r.misses.length} 组）</h2>${r.misses.length ? r.misses.map((m, i) => missBlock(m, d, i)).join('') : '<p class="muted">没有未答或 👎 的问题。</p>'}${r.missesLeftOut ? `<p class="muted">另有 ${r.missesLeftOut} 种问得更少的说法未列出（见导出）。</p>` : ''}</section>
 ${r.disliked.length ? `<section><h2>被点 👎 的条目</h2><div class="scroll"><table><tr><th>条目</th><th>👍/👎</th><th>留言</th></tr>${r.disliked.map((x) => `<tr><td>${e(x.question)}<br><span class="muted">${e(x.entry)}</span></td><td>${x.up}/${x.down}</td><td>${x.comments.map(e).join('；')}</td></tr>`).join('')}</table></div></section>` : ''}
 <section><h2>问得最多的条目</h2>${r.top.length ? `<div class="scroll"><table><tr><th>条目</th><th>次数</th><th>👍/👎</th></tr>${r.top.map((t) => `<tr><td>${e(t.question)}<br><span class="muted">${e(t.entry)}</span></td><td>${t.count}</td><td>${t.up}/${t.down}</td></tr>`).join('')}</table></div>` : '<p class="muted">暂无。</p>'}
 <details><summary>从未命中的条目（${r.neverHit.length}）</summary><ul>${r.neverHit.map((n) => `<li>${e(n.question)} <span class="muted">${e(n.entry)}</span></li>`).join('')}</ul></details></section>

@@ -6,7 +6,7 @@
  * (the console, the export and `npm run report` all show these).
  */
 import type { Knowledge } from '../knowledge/load.ts';
-import type { SearchIndex } from '../qa/search.ts';
+import type { SearchIndex, SearchResult } from '../qa/search.ts';
 import type { LogRecord } from './log.ts';
 
 export interface Figures {
@@ -53,6 +53,8 @@ export interface Report {
   /** Per day of the season, oldest first. */
   days: { day: string; questions: number; fallbacks: number; fallbackRate: number }[];
   misses: Miss[];
+  /** Wordings of misses not grouped or shown (the least asked, past the bound). */
+  missesLeftOut: number;
   /** The entries answered most in the season. */
   top: { entry: string; question: string; count: number; up: number; down: number }[];
   /** FAQ entries no question of the season was answered from. */
@@ -156,13 +158,20 @@ export function buildReport(records: readonly LogRecord[], options: ReportOption
     downByQid.set(v.qid, d);
   }
   const missed = questions.filter((q) => q.fallback || (downByQid.get(q.qid)?.down ?? 0) > 0);
-  const misses = groupAlike(missed, index).map((group): Miss => {
+  const searches = new Map<string, SearchResult>();
+  const search = (text: string): SearchResult => {
+    let r = searches.get(text);
+    if (!r) searches.set(text, (r = index.search(text)));
+    return r;
+  };
+  const grouped = groupAlike(missed, search);
+  const misses = grouped.groups.map((group): Miss => {
     const wordings = new Map<string, number>();
     for (const q of group) wordings.set(q.text, (wordings.get(q.text) ?? 0) + 1);
     const ranked = [...wordings].sort((a, b) => b[1] - a[1]).map(([t]) => t);
     const qids = new Set(group.map((q) => q.qid));
     const feedback = [...qids].map((id) => downByQid.get(id)).filter((d) => d !== undefined);
-    const nearest = index.search(ranked[0]!).faqRanking.slice(0, 5).map((h) => ({ id: h.id, question: entryQuestion(h.id), score: Math.round(h.score * 100) / 100 }));
+    const nearest = search(ranked[0]!).faqRanking.slice(0, 5).map((h) => ({ id: h.id, question: entryQuestion(h.id), score: Math.round(h.score * 100) / 100 }));
     return {
       text: ranked[0]!, count: group.length, variants: ranked.slice(1, 6),
       fallbacks: group.filter((q) => q.fallback).length,
@@ -195,7 +204,7 @@ export function buildReport(records: readonly LogRecord[], options: ReportOption
     .map(([entry, e]) => ({ entry: entry.slice(4), question: entryQuestion(entry.slice(4)), up: e.up, down: e.down, comments: [...new Set(e.comments)].slice(0, 5) }));
 
   return {
-    today, seasonFrom, disliked,
+    today, seasonFrom, disliked, missesLeftOut: grouped.leftOut,
     day: figures(records.filter((r) => r.day === today)),
     season: figures(season),
     channels, days, misses, top, neverHit,
@@ -204,22 +213,27 @@ export function buildReport(records: readonly LogRecord[], options: ReportOption
 
 type Question = Extract<LogRecord, { type: 'question' }>;
 
-/** Questions in groups of alike ones: the same search terms, mostly (greedy, in order of frequency). */
-function groupAlike(questions: readonly Question[], index: SearchIndex): Question[][] {
-  const termsOf = new Map<string, Set<string>>();
-  const terms = (text: string): Set<string> => {
-    let t = termsOf.get(text);
-    if (!t) termsOf.set(text, (t = new Set(index.search(text).terms)));
-    return t;
-  };
+/**
+ * How many different wordings are grouped and shown, most asked (then latest) first: grouping
+ * searches each wording once and compares it with the groups so far, so the page's cost stays
+ * bounded however many odd questions the log holds.
+ */
+const MAX_WORDINGS = 200;
+
+/** Questions in groups of alike ones: the same wording, or mostly the same search terms (greedy, most asked first). */
+function groupAlike(questions: readonly Question[], search: (text: string) => SearchResult): { groups: Question[][]; leftOut: number } {
+  const byText = new Map<string, Question[]>();
+  for (const q of questions) byText.set(q.text, [...(byText.get(q.text) ?? []), q]);
+  const latest = (qs: Question[]) => qs.reduce((d, q) => (q.day > d ? q.day : d), '');
+  const wordings = [...byText.values()].sort((a, b) => b.length - a.length || latest(b).localeCompare(latest(a)));
   const groups: { terms: Set<string>; items: Question[] }[] = [];
-  for (const q of questions) {
-    const mine = terms(q.text);
-    const home = groups.find((g) => (g.items.some((i) => i.text === q.text) || jaccard(g.terms, mine) >= ALIKE));
-    if (home) home.items.push(q);
-    else groups.push({ terms: mine, items: [q] });
+  for (const items of wordings.slice(0, MAX_WORDINGS)) {
+    const mine = new Set(search(items[0]!.text).terms);
+    const home = groups.find((g) => jaccard(g.terms, mine) >= ALIKE);
+    if (home) home.items.push(...items);
+    else groups.push({ terms: mine, items: [...items] });
   }
-  return groups.map((g) => g.items);
+  return { groups: groups.map((g) => g.items), leftOut: Math.max(0, wordings.length - MAX_WORDINGS) };
 }
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {

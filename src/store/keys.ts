@@ -43,6 +43,8 @@ export const keys = {
   officeChangesVersion: 'office:kb:version',
   /** A console login (by a hash of its cookie). */
   adminSession: (id: string) => `office:admin:session:${id}`,
+  /** What a login's last change did, shown once on its next page. */
+  adminFlash: (id: string) => `office:admin:flash:${id}`,
   /** Failed console logins of one client, for the rate limit. */
   adminFailures: (client: string) => `office:admin:failures:${client}`,
   /** A platform's access token (WeChat, WeCom), shared by instances until it expires. */

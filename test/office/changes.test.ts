@@ -130,6 +130,11 @@ describe('the figures', () => {
     expect(r.neverHit.map((n) => n.entry)).not.toContain('fee-amount');
     expect(r.days).toEqual([{ day: '2023-08-01', questions: 4, fallbacks: 2, fallbackRate: 0.5 }]);
     expect(r.disliked).toEqual([{ entry: 'paper-address', question: bot.knowledge.faqById.get('paper-address')!.questions[0], up: 0, down: 1, comments: ['地址看不懂'] }]);
+    // However many odd questions the log holds, a bounded number of wordings is grouped and the rest counted.
+    const flood: LogRecord[] = Array.from({ length: 3000 }, (_, i) => q(`u${i % 40}`, `f${i}`, `乱码${i.toString(36)}吗`, true));
+    const big = buildReport(flood, { knowledge: bot.knowledge, index: bot.index, today: '2023-08-01' });
+    expect(big.misses.length).toBeLessThanOrEqual(50);
+    expect(big.missesLeftOut).toBe(3000 - 200);
     const text = formatReport(r);
     expect(text).toContain('entries with 👎');
     expect(text).toContain('食堂几点开饭');

@@ -6,7 +6,7 @@
  * message, undo, the exports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin } from '../../adapters/admin/index.ts';
+import { clientOf, createAdmin } from '../../adapters/admin/index.ts';
 import { createApp, type App } from '../../adapters/http.ts';
 import type { RawResponse } from '../../adapters/shared/http.ts';
 import type { Bot } from '../../src/bot/index.ts';
@@ -87,8 +87,48 @@ describe('the console door', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Path=\/admin/);
-    expect(await other.page()).toContain('评审办控制台');
+    expect(await other.page()).toContain('本季（');
     expect(ok.headers!['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('counts wrong bearer tokens and parallel guesses against the same limit, per IPv4 address or IPv6 /64', async () => {
+    const app = consoleOf(bot, { maxFailures: 3 });
+    const guesser = browser(app, '2001:db8:1:2:aaaa::1');
+    await Promise.all(Array.from({ length: 10 }, () => guesser.login('wrong-token-000000000')));
+    // Another address of the same /64 network is the same client; the right token is refused too while locked.
+    const sameNet = browser(app, '2001:db8:1:2:bbbb::9');
+    expect((await sameNet.login()).status).toBe(429);
+    expect((await sameNet.request('GET', '/admin/export.csv', undefined, { authorization: `Bearer ${TOKEN}` })).status).toBe(429);
+    const scripted = browser(app, '10.9.9.9');
+    for (let i = 0; i < 3; i++) expect((await scripted.request('GET', '/admin/export.csv', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await scripted.login()).status).toBe(429);
+    expect(clientOf('::ffff:10.9.9.9')).toBe('10.9.9.9');
+    expect(clientOf('2001:db8:1:2:aaaa::1')).toBe(clientOf('2001:0db8:0001:0002:ffff:0:0:7'));
+  });
+
+  it('a logout ends the session even while a page loads, and a new ADMIN_TOKEN ends every session', async () => {
+    const b = browser(consoleOf(bot));
+    await b.login();
+    const csrf = await b.csrf();
+    const cookie = b.cookie;
+    await Promise.all([b.request('GET', '/admin'), b.request('POST', '/admin/logout', { csrf }), b.request('GET', '/admin')]);
+    const after = await consoleOf(bot).request({ method: 'GET', path: '/admin', query: new URLSearchParams(), headers: { cookie }, body: Buffer.alloc(0) });
+    expect(String(after.body)).toContain('name="token"');
+
+    const c = browser(consoleOf(bot));
+    await c.login();
+    const rotated = createApp(bot, [], quietLog(), createAdmin(bot, { token: 'a-new-office-token-42', log: quietLog(), evalFiles: [] }));
+    const old = await rotated.request({ method: 'GET', path: '/admin', query: new URLSearchParams(), headers: { cookie: c.cookie }, body: Buffer.alloc(0) });
+    expect(String(old.body)).toContain('name="token"');
+  });
+
+  it('a login lasts its fixed time, however often it is used', async () => {
+    const app = createApp(bot, [], quietLog(), createAdmin(bot, { token: TOKEN, log: quietLog(), evalFiles: [], sessionTtlMs: 300 }));
+    const b = browser(app);
+    await b.login();
+    for (let i = 0; i < 4; i++) { expect(await b.page()).toContain('本季（'); await new Promise((r) => setTimeout(r, 60)); }
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await b.page()).toContain('name="token"');
   });
 
   it('refuses a change without the CSRF token, with a wrong one, or from another origin', async () => {
