@@ -199,6 +199,10 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
       const issue = parsed.error.issues[0]!;
       return flash(cookie, session, { ok: false, text: `未保存：${issue.path.join('.') || '表单'}：${issue.message}` });
     }
+    // Applying skips an entry whose id exists (so an exported change applies as nothing): here that would be a silent no-op.
+    if (parsed.data.kind === 'entry' && bot.knowledge.faqById.has(parsed.data.id)) {
+      return flash(cookie, session, { ok: false, text: `未保存：条目 id “${parsed.data.id}” 已经存在，请换一个。` });
+    }
     const before = await evaluateNow();
     let evals: EvalSummary[] = [];
     let asked: string | null = null;

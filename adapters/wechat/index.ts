@@ -14,6 +14,7 @@
  * (MsgId, or sender + CreateTime for events, in the store). Reminders go as subscription messages
  * (订阅通知) with the configured template; without one the person is told at subscription.
  */
+import { createHash } from 'node:crypto';
 import { encrypt, getSignature } from '@wecom/crypto';
 import type { PushResult } from '../../src/bot/index.ts';
 import type { Button, Reply } from '../../src/core/types.ts';
@@ -136,18 +137,39 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
 
   // ── in ──
 
-  function verifyUrl(req: RawRequest): RawResponse {
+  async function verifyUrl(req: RawRequest): Promise<RawResponse> {
     const q = req.query;
     const [signature, timestamp, nonce, echostr] = ['signature', 'timestamp', 'nonce', 'echostr'].map((k) => q.get(k));
     if (!signature || !timestamp || !nonce || echostr === null || echostr === undefined) return json(400, { error: 'expected signature, timestamp, nonce and echostr' });
     if (!sameSecret(signature, sign(timestamp, nonce))) return json(401, { error: 'invalid signature' });
+    if (!(await signatureFits(req, 'GET'))) return json(401, { error: 'signature already used' });
     return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: echostr };
   }
 
   /** The callback read and checked: its message, or the HTTP answer refusing it. */
-  function readIncoming(req: RawRequest): Incoming | RawResponse {
+  /**
+   * In plaintext mode the signature covers the token, timestamp and nonce, not the body: a signed
+   * query seen once could carry any message for the next minutes. So each signature is remembered
+   * (in the store, for the replay window) with what it came with, and refused with anything else;
+   * WeChat's own retries, the same request again, still pass (and are deduplicated by MsgId).
+   */
+  async function signatureFits(req: RawRequest, what: string): Promise<boolean> {
+    if (opts.encodingAESKey) return true; // msg_signature covers the ciphertext
+    const q = req.query;
+    const key = keys.delivery('wechat-signature', createHash('sha256').update(`${q.get('signature')}\0${q.get('timestamp')}\0${q.get('nonce')}`).digest('hex').slice(0, 32));
+    const body = createHash('sha256').update(what).update(req.body).digest('hex');
+    return store.withLock(key, async () => {
+      const seen = await store.get<string>(key);
+      if (seen !== undefined) return seen === body;
+      await store.set(key, body, (maxAge * 2 + 60) * 1000);
+      return true;
+    });
+  }
+
+  async function readIncoming(req: RawRequest): Promise<Incoming | RawResponse> {
     const fields = readCallback(req, { token: opts.token, encodingAESKey: opts.encodingAESKey, receiverId: opts.appId, maxAgeSeconds: maxAge, maxBody });
     if ('status' in fields) return fields as RawResponse;
+    if (!(await signatureFits(req, 'POST'))) return json(401, { error: 'signature already used with another message' });
     const user = fields.FromUserName;
     if (!user || !/^[\w-]{1,64}$/.test(user)) return json(400, { error: 'expected FromUserName' });
     return { user, account: fields.ToUserName ?? '', id: deliveryId(fields), fields };
@@ -166,7 +188,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
 
   async function webhook(req: RawRequest): Promise<RawResponse> {
     if (work.stopping) return json(503, { error: 'shutting down' });
-    const m = readIncoming(req);
+    const m = await readIncoming(req);
     if ('status' in m) return m;
     const user = `wx:${m.user}`;
     let ready!: (messages: WxMessage[] | null) => void;
@@ -281,7 +303,7 @@ export function createWechat(kit: ChannelKit, opts: WechatOptions): WechatChanne
     name: 'wechat',
     prefix: 'wx',
     routes: [
-      { method: 'GET', path: WECHAT_ROUTE, handle: async (req) => verifyUrl(req) },
+      { method: 'GET', path: WECHAT_ROUTE, handle: verifyUrl },
       { method: 'POST', path: WECHAT_ROUTE, handle: webhook },
     ],
     // Reminders: customer-service messages only reach a person within 48 hours of their last

@@ -14,12 +14,14 @@ import { keys } from '../store/keys.ts';
 
 const id = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'lower-case letters, digits and "-"');
 const line = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine((s) => !/[\n\r]/.test(s), 'one line');
+/** A word that becomes a YAML key: never one that names an object's own machinery. */
+const term = line(20).refine((s) => !['__proto__', 'constructor', 'prototype'].includes(s), 'not a word of the notice');
 
 export const changeSchema = z.discriminatedUnion('kind', [
   /** One more way to ask an existing FAQ entry. */
   z.strictObject({ kind: z.literal('phrasing'), entry: id, text: line(200) }),
   /** A word people use (`variant`) for a word of the notice (`canonical`). */
-  z.strictObject({ kind: z.literal('synonym'), canonical: line(20), variant: line(20) }),
+  z.strictObject({ kind: z.literal('synonym'), canonical: term, variant: term }),
   /** A new FAQ entry: its question, the answer in the notice's words, its English answer and clauses. */
   z.strictObject({
     kind: z.literal('entry'), id, topic: id,

@@ -2,8 +2,10 @@
  * Masks the personal data in a question a user typed, before the office's log stores it: mobile
  * and landline numbers, ID-card and passport numbers, e-mail addresses, a name the writer gives,
  * and any other number of 7 or more digits. Each becomes a placeholder in place; everything else
- * is kept as typed. Full-width digits and signs count as their ASCII forms. Inside a URL only
- * e-mail addresses, ID-card and mobile numbers are masked, so a pasted link stays readable.
+ * is kept as typed. Full-width digits and signs count as their ASCII forms, numbers spelt in
+ * Chinese numerals as digits, and . / _ ， · or a zero-width space inside a number as a separator.
+ * Inside a URL only e-mail addresses, ID-card and mobile numbers and numbers of 13 digits or more are masked, so
+ * a pasted link stays readable.
  * Idempotent, and never throws.
  */
 import { toHalfWidth } from '../text/normalize.ts';
@@ -21,7 +23,8 @@ const EMAIL = /[\w.+-]{1,64}@[a-z\d-]+(?:\.[a-z\d-]+)+/gi;
 /** 18 digits (the last may be X), grouped 6-8-4 or 6-4-4-4 or not at all; or an old 15-digit one. */
 const ID_CARD = /(?<!\d)\d{6}[ -]?(?:\d{4}[ -]?\d{4}[ -]?\d{3}[\dX]|\d{6}[ -]?\d{3})(?!\d)/gi;
 const PASSPORT = /(?<![a-z\d])[a-z]{1,2}\d{7,8}(?![a-z\d])/gi;
-const MOBILE = /(?<!\d)(?:(?:\+|00)?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)/g;
+/** A mobile's 3-4-4 shape is distinctive enough to allow commas between its groups too (138，1234，5678). */
+const MOBILE = /(?<!\d)(?:(?:\+|00)?86[ -]?)?1[3-9]\d[ ,-]?\d{4}[ ,-]?\d{4}(?!\d)/g;
 /** With an area code and maybe an extension: 0575-82123456, 0575 8212 3456, (0575)82123456-801.
  *  Looser shapes than a mobile's, so a landline must be a whole run of digit groups (not 6222 0212 3456 …). */
 const LANDLINE = /(?<!\d[ -]?)(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{2,3}[ -]?\d{4}(?:-\d{1,4})?(?![ -]?\d)/g;
@@ -58,13 +61,31 @@ const RULES: Rule[] = [
   { re: GIVEN_NAME, mask: '〔姓名〕' },
   { re: INTRODUCED_NAME, mask: '〔姓名〕', keep: (s) => NOT_NAMES.has(s) },
 ];
-const URL_RULES = RULES.filter((r) => [EMAIL, ID_CARD, MOBILE].includes(r.re));
+/** Inside a URL, only a long unbroken number is one (a card number); dates and ids in paths are not. */
+const LONG_NUMBER = /(?<!\d)\d{13,}(?!\d)/g;
+const URL_RULES: Rule[] = [...RULES.filter((r) => [EMAIL, ID_CARD, MOBILE].includes(r.re)), { re: LONG_NUMBER, mask: '〔号码〕' }];
 
-/** Replaces the matches of a rule, found in the half-width form of the text (same length, same indices). */
+const CHINESE_DIGITS = '〇一二三四五六七八九';
+/** Seven or more Chinese numerals in a row: a number spelt out (一三八一二三四五六七八). */
+const SPELT_NUMBER = /[〇零一二三四五六七八九]{7,}/g;
+/** Between two digits, other marks people put in numbers (138.1234.5678, 138/1234/5678, a zero-width space). */
+const DIGIT_SEPARATOR = /(?<=\d)[.\/_·\u200B-\u200D\u2060\uFEFF](?=\d)/g;
+
+/**
+ * The text as the rules read it, of the same length (so indices match): half-width, numbers spelt
+ * in Chinese numerals as digits, and separators inside numbers as "-".
+ */
+function shadow(text: string): string {
+  return toHalfWidth(text)
+    .replace(SPELT_NUMBER, (run) => [...run].map((c) => String(Math.max(0, CHINESE_DIGITS.indexOf(c)))).join(''))
+    .replace(DIGIT_SEPARATOR, '-');
+}
+
+/** Replaces the matches of a rule, found in the text's shadow (same length, same indices). */
 function apply(text: string, { re, mask, keep }: Rule): string {
   let out = '';
   let last = 0;
-  for (const m of toHalfWidth(text).matchAll(re)) {
+  for (const m of shadow(text).matchAll(re)) {
     if (keep?.(m[0])) continue;
     out += text.slice(last, m.index) + mask;
     last = m.index + m[0].length;

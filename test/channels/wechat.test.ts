@@ -85,6 +85,22 @@ describe('the URL check and the door', () => {
     const noSender = callback('/webhooks/wechat', { ToUserName: 'gh', MsgType: 'text', Content: 'x' }, { token: TOKEN });
     expect((await post.handle(noSender)).status).toBe(400);
   });
+
+  it('in plaintext mode, refuses a signed query reused with another message (the signature does not cover the body), but takes WeChat\'s retry of the same one', async () => {
+    const c = ch();
+    const post = c.routes.find((r) => r.method === 'POST')!;
+    const first = callback('/webhooks/wechat', text('o-replay', '报名截止是哪天'), { token: TOKEN, nonce: '777' });
+    expect((await post.handle(first)).status).toBe(200);
+    expect((await post.handle(first)).status).toBe(200); // a retry: the same request
+    const forged = { ...first, body: callback('/webhooks/wechat', text('o-victim', '删除我的数据'), { token: TOKEN, nonce: '777' }).body };
+    expect((await post.handle(forged)).status).toBe(401);
+    // The URL check's signature cannot carry a message either.
+    const q = { timestamp: String(Math.floor(Date.now() / 1000)), nonce: '888', echostr: 'e' };
+    const signature = getSignature(TOKEN, q.timestamp, q.nonce, '');
+    expect((await get(c, { ...q, signature })).status).toBe(200);
+    const reuse = callback('/webhooks/wechat', text('o-victim', '删除我的数据'), { token: TOKEN, timestamp: Number(q.timestamp), nonce: q.nonce });
+    expect((await post.handle(reuse)).status).toBe(401);
+  });
 });
 
 describe('messages in plaintext mode', () => {

@@ -191,6 +191,10 @@ describe('fixing a miss the same day', () => {
     expect(await b.page()).toContain('faq &quot;no-such-entry&quot; does not exist');
     await b.request('POST', '/admin/change', { csrf, kind: 'synonym', canonical: '工程师', variant: '助工' });
     expect(await b.page()).toContain('is already a synonym of');
+    await b.request('POST', '/admin/change', { csrf, kind: 'synonym', canonical: '__proto__', variant: '电子版' });
+    expect(await b.page()).toContain('not a word of the notice');
+    await b.request('POST', '/admin/change', { ...entry, id: 'fee-amount', answer: '请咨询评审办。', clauses: 'contact' });
+    expect(await b.page()).toContain('已经存在');
     expect(await bot.changes.list()).toHaveLength(count);
     expect((await bot.handle('web:still', { kind: 'text', text: MISS })).fallback).toBe(true);
   });

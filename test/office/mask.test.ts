@@ -277,3 +277,17 @@ describe('maskPersonal: properties', () => {
     );
   });
 });
+
+describe('numbers written to slip past', () => {
+  it('masks numbers with dots, slashes, underscores, commas, zero-width spaces or spelt in Chinese numerals', () => {
+    for (const t of ['138.1234.5678', '138/1234/5678', '138_1234_5678', '138，1234，5678', '138\u200B1234\u200B5678', '一三八一二三四五六七八']) {
+      expect(maskPersonal(`我的手机${t}`), t).toBe('我的手机〔手机号〕');
+    }
+    expect(maskPersonal('身份证330102.19900101.1234')).toBe('身份证〔证件号〕');
+    expect(maskPersonal('https://pay.example/card=6222021234567890123')).toBe('https://pay.example/card=〔号码〕');
+  });
+
+  it('still leaves dates, decimals, lists and short spelt numbers as they are', () => {
+    for (const t of ['2023.09.08截止', '宽高比0.65到0.8', '2019，2020，2021年都合格', '一二三四五六', '专业课180，公需课60']) expect(maskPersonal(t)).toBe(t);
+  });
+});
