@@ -20,7 +20,7 @@ const SETS = [
   // whose last reply is judged (test/fixtures/blind/README.md says how each set was made).
   ...([
     ['2-single', 0.92], ['2-conversations', 0.92], ['3-single', 0.92], ['3-conversations', 0.92],
-    ['4-single', 0.9], ['4-conversations', 0.9], ['5-single', 0.9], ['5-conversations', 0.9], ['6-conversations', 0.85],
+    ['4-single', 0.9], ['4-conversations', 0.9], ['5-single', 0.9], ['5-conversations', 0.9], ['6-conversations', 0.85], ['7-offtopic', 0.72],
   ] as const).map(([set, min]) => ({ file: path.join(root, `test/fixtures/blind/qa-blind-${set}.json`), min })),
 ];
 
