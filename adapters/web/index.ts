@@ -2,6 +2,8 @@
  * The local web chat: the page (GET /), its JSON API (POST /api/chat, the JSONL output object per
  * turn; GET /api/state?user=ID, the recent conversation for a reload; POST /api/photo?user=ID, the image bytes) and an outbox for reminders, which a browser
  * cannot be pushed: they go out in `pushed` with the user's next answer. Engine users are `web:<id>`.
+ * The ids are the server's (identity.ts): a request without one gets a new one (in `user` of the
+ * answer), and one the server did not issue is refused with 401.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,12 +13,14 @@ import type { Channel, ChannelSpec } from '../shared/contract.ts';
 import { escapeHtml, json, type RawRequest, type RawResponse } from '../shared/http.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { toProtocolOutput } from '../terminal/protocol.ts';
+import { webIdentity } from './identity.ts';
 import { cnDate } from '../../src/rules/index.ts';
 
 const PAGE = path.join(path.dirname(new URL(import.meta.url).pathname), 'page.html');
 
 const chatRequest = z.strictObject({
-  user: z.string().min(1).max(200),
+  /** The id the server issued; absent for a new web user (the answer carries the new one). */
+  user: z.string().min(1).max(200).optional(),
   text: z.string().max(100_000).optional(),
   action: z.string().min(1).max(300).optional(),
   value: z.unknown().optional(),
@@ -33,6 +37,14 @@ export const webSpec: ChannelSpec = {
 
 export function createWeb(kit: ChannelKit): Channel {
   const page = readFileSync(PAGE);
+  const ids = webIdentity(kit.bot.store);
+  const unknownUser = () => json(401, { error: 'unknown user id: omit "user" to start as a new web user' });
+
+  /** The web user a request names: an id this server issued, a new one when `allowNew` and none is given, or null. */
+  async function userOf(given: string | null | undefined, allowNew: boolean): Promise<string | null> {
+    if (given === undefined || given === null || given === '') return allowNew ? ids.issue() : null;
+    return given.length <= 200 && (await ids.verify(given)) ? given : null;
+  }
 
   async function chat(req: RawRequest): Promise<RawResponse> {
     let data: unknown;
@@ -46,7 +58,9 @@ export function createWeb(kit: ChannelKit): Channel {
       const issue = parsed.error.issues[0]!;
       return json(400, { error: `${issue.path.join('.') || 'body'}: ${issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message}` });
     }
-    const { user, text, action } = parsed.data;
+    const { text, action } = parsed.data;
+    const user = await userOf(parsed.data.user, true);
+    if (!user) return unknownUser();
     const input: Input = text !== undefined ? { kind: 'text', text } : action !== undefined ? { kind: 'action', action } : { kind: 'value', value: parsed.data.value };
     return answer(user, input, parsed.data.shown ?? text ?? null);
   }
@@ -56,16 +70,18 @@ export function createWeb(kit: ChannelKit): Channel {
    * question pending. Nothing is sent in the person's name; a first visit gets the welcome.
    */
   async function state(req: RawRequest): Promise<RawResponse> {
-    const user = req.query.get('user');
-    if (!user || user.length > 200) return json(400, { error: 'give the user as ?user=ID' });
+    // Without ?user= (a first visit), a new web user is issued and welcomed.
+    const user = await userOf(req.query.get('user'), true);
+    if (!user) return unknownUser();
     const history = await kit.transcript.recent(`web:${user}`);
-    if (history.length) return json(200, { history, ask: history.at(-1)!.ask ?? null });
+    if (history.length) return json(200, { user, history, ask: history.at(-1)!.ask ?? null });
     return answer(user, { kind: 'action', action: 'start' }, null);
   }
 
   async function photo(req: RawRequest): Promise<RawResponse> {
-    const user = req.query.get('user');
-    if (!user || user.length > 200) return json(400, { error: 'give the user as ?user=ID and the image bytes as the body' });
+    if (!req.query.get('user')) return json(400, { error: 'give the user as ?user=ID and the image bytes as the body' });
+    const user = await userOf(req.query.get('user'), false);
+    if (!user) return unknownUser();
     if (req.body.length === 0) return json(400, { error: 'the body must be the image bytes' });
     return answer(user, { kind: 'photo', data: new Uint8Array(req.body) }, '📷');
   }
@@ -73,17 +89,18 @@ export function createWeb(kit: ChannelKit): Channel {
   /** One turn; a failed one is a 500 with the apology, so the page can say it (nothing is half-done). */
   async function answer(user: string, input: Input, shown: string | null): Promise<RawResponse> {
     const out = await kit.turn(`web:${user}`, input);
-    if (!out.result) return json(500, { error: 'internal error', replies: out.replies });
+    if (!out.result) return json(500, { error: 'internal error', replies: out.replies, user });
     // Kept for a reload; after 删除我的数据 there is nothing left to show.
     if (!out.result.effects.some((e) => e.kind === 'forget')) await kit.transcript.add(`web:${user}`, { me: shown, replies: out.result.replies, ask: out.result.ask });
     const pushed = (await kit.outbox.take(`web:${user}`)).map((text) => ({ user, text }));
-    return json(200, { ...toProtocolOutput(out.result), pushed });
+    return json(200, { ...toProtocolOutput(out.result), pushed, user });
   }
 
   /** The last verdict's checklist as a page to print or save as PDF, with tick boxes. */
   async function checklistPage(req: RawRequest): Promise<RawResponse> {
-    const user = req.query.get('user');
-    if (!user || user.length > 200) return json(400, { error: 'give the user as ?user=ID' });
+    if (!req.query.get('user')) return json(400, { error: 'give the user as ?user=ID' });
+    const user = await userOf(req.query.get('user'), false);
+    if (!user) return unknownUser();
     const items = await kit.checklist(`web:${user}`);
     const k = kit.bot.knowledge;
     const t = kit.flow.texts;

@@ -45,6 +45,8 @@ export const keys = {
   adminSession: (id: string) => `office:admin:session:${id}`,
   /** What a login's last change did, shown once on its next page. */
   adminFlash: (id: string) => `office:admin:flash:${id}`,
+  /** The secret web chat ids are signed with (generated once, shared by instances). */
+  webIdSecret: 'web:id-secret',
   /** Failed console logins of one client, for the rate limit. */
   adminFailures: (client: string) => `office:admin:failures:${client}`,
   /** A platform's access token (WeChat, WeCom), shared by instances until it expires. */

@@ -49,6 +49,8 @@ interface Driver {
   unreachable(on: boolean): void;
   /** The engine user of a chat. */
   userOf(chat: string): string;
+  /** What the channel's push is given for a chat (its own id of the chat; the web issues its own). */
+  target?(chat: string): string;
 }
 
 const log = pino({ level: 'silent' });
@@ -122,9 +124,13 @@ function webDriver(): Driver {
   let request: (req: RawRequest) => Promise<{ status: number; body: string | Buffer }>;
   const got = new Map<string, Delivered[]>();
   const pushedTo = new Map<string, string[]>();
+  /** The id the server issued to each chat (its first request goes without one). */
+  const issued = new Map<string, string>();
   const call = async (chat: string, body: object) => {
-    const res = await request({ method: 'POST', path: '/api/chat', query: new URLSearchParams(), headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ user: chat, ...body })) });
-    const out = JSON.parse(String(res.body)) as { replies: { text: string; buttons: { action: string }[] }[]; pushed?: { text: string }[] };
+    const known = issued.get(chat);
+    const res = await request({ method: 'POST', path: '/api/chat', query: new URLSearchParams(), headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ ...(known && { user: known }), ...body })) });
+    const out = JSON.parse(String(res.body)) as { replies: { text: string; buttons: { action: string }[] }[]; pushed?: { text: string }[]; user?: string };
+    if (out.user) issued.set(chat, out.user);
     got.set(chat, [...(got.get(chat) ?? []), ...out.replies.map((r) => ({ text: r.text, actions: r.buttons.map((b) => b.action) }))]);
     pushedTo.set(chat, [...(pushedTo.get(chat) ?? []), ...(out.pushed ?? []).map((p) => p.text)]);
   };
@@ -143,7 +149,8 @@ function webDriver(): Driver {
     async pushed(chat) { await call(chat, { action: 'menu' }); return pushedTo.get(chat) ?? []; },
     block: () => {},
     unreachable: () => {},
-    userOf: (chat) => `web:${chat}`,
+    userOf: (chat) => `web:${issued.get(chat) ?? chat}`,
+    target: (chat) => issued.get(chat) ?? chat,
   };
 }
 
@@ -267,7 +274,7 @@ describe.each([telegramDriver(), lineDriver(), webDriver(), wechatDriver()])('th
     expect(channel.push).toBeDefined();
     const c = chat();
     await driver.text(c, '你好'); // the person has talked to the bot
-    expect(await channel.push!(c, '⏰ 测试提醒', 'contract:1')).toBe('sent');
+    expect(await channel.push!(driver.target?.(c) ?? c, '⏰ 测试提醒', 'contract:1')).toBe('sent');
     expect(await driver.pushed(c)).toContain('⏰ 测试提醒');
     if (driver.refusesPushes) {
       const blocked = chat();
@@ -275,7 +282,7 @@ describe.each([telegramDriver(), lineDriver(), webDriver(), wechatDriver()])('th
       expect(await channel.push!(blocked, '⏰ 测试提醒', 'contract:2')).toBe('not-allowed');
       driver.unreachable(true);
       try {
-        expect(await channel.push!(c, '⏰ 测试提醒', 'contract:3')).toBe('retry');
+        expect(await channel.push!(driver.target?.(c) ?? c, '⏰ 测试提醒', 'contract:3')).toBe('retry');
       } finally {
         driver.unreachable(false);
       }

@@ -7,6 +7,7 @@ import { createApp, MAX_BODY, type App } from '../../adapters/http.ts';
 import { register } from '../../adapters/registry.ts';
 import { createKit } from '../../adapters/shared/kit.ts';
 import { createWeb } from '../../adapters/web/index.ts';
+import { webIdentity } from '../../adapters/web/identity.ts';
 import { jpeg } from '../photo/images.ts';
 
 let bot: Bot;
@@ -37,45 +38,64 @@ describe('the HTTP service', () => {
   });
 
   it('keeps reminders for a web user and hands them over in `pushed` with the next answer', async () => {
-    const sub = await (await post('/api/chat', JSON.stringify({ user: 'w1', action: 'remind:applicant' }))).json() as { replies: { text: string }[]; pushed: unknown[] };
+    const w1 = await webIdentity(bot.store).issue();
+    const sub = await (await post('/api/chat', JSON.stringify({ user: w1, action: 'remind:applicant' }))).json() as { replies: { text: string }[]; pushed: unknown[] };
     expect(sub.replies[0]!.text).toContain('已订阅');
     expect((await bot.runDue(new Date('2023-09-01T09:00:00+08:00'))).sent).toBe(1);
-    const next = await (await post('/api/chat', JSON.stringify({ user: 'w1', text: '菜单' }))).json() as { pushed: { user: string; text: string }[] };
+    const next = await (await post('/api/chat', JSON.stringify({ user: w1, text: '菜单' }))).json() as { pushed: { user: string; text: string }[] };
     expect(next.pushed).toHaveLength(1);
-    expect(next.pushed[0]!.user).toBe('w1');
+    expect(next.pushed[0]!.user).toBe(w1);
     expect(next.pushed[0]!.text).toContain('还有7天');
-    const again = await (await post('/api/chat', JSON.stringify({ user: 'w1', text: '菜单' }))).json() as { pushed: unknown[] };
+    const again = await (await post('/api/chat', JSON.stringify({ user: w1, text: '菜单' }))).json() as { pushed: unknown[] };
     expect(again.pushed).toEqual([]);
   });
 
-  it('answers POST /api/chat with the scriptable chat output', async () => {
-    const r = await post('/api/chat', JSON.stringify({ user: 'u1', text: '继续教育要多少学时' }));
+  it('answers POST /api/chat with the scriptable chat output and the web user id it issued', async () => {
+    const r = await post('/api/chat', JSON.stringify({ text: '继续教育要多少学时' }));
     expect(r.status).toBe(200);
-    const out = await r.json() as { replies: { text: string; citations: { id: string }[] }[]; ask: unknown; fallback: boolean; pushed: unknown[] };
-    expect(Object.keys(out).sort()).toEqual(['ask', 'assessment', 'fallback', 'pushed', 'replies']);
+    const out = await r.json() as { replies: { text: string; citations: { id: string }[] }[]; ask: unknown; fallback: boolean; pushed: unknown[]; user: string };
+    expect(Object.keys(out).sort()).toEqual(['ask', 'assessment', 'fallback', 'pushed', 'replies', 'user']);
     expect(out.replies[0]!.text).toContain('270');
     expect(out.replies[0]!.citations.map((c) => c.id)).toContain('s3-3');
-    const interview = await (await post('/api/chat', JSON.stringify({ user: 'u1', action: 'interview:start' }))).json() as { ask: { field: string } };
+    const u1 = out.user;
+    const interview = await (await post('/api/chat', JSON.stringify({ user: u1, action: 'interview:start' }))).json() as { ask: { field: string }; user: string };
     expect(interview.ask.field).toBe('employerInZone');
-    const next = await (await post('/api/chat', JSON.stringify({ user: 'u1', value: true }))).json() as { ask: { field: string } };
+    expect(interview.user).toBe(u1);
+    const next = await (await post('/api/chat', JSON.stringify({ user: u1, value: true }))).json() as { ask: { field: string } };
     expect(next.ask.field).toBe('employerPrivate');
   });
 
+  it('refuses an id it did not issue (a guess, another person\'s made up, a forged signature) with 401 on every web route', async () => {
+    const real = await webIdentity(bot.store).issue();
+    const forged = `${real.split('.')[0]}.${'A'.repeat(22)}`;
+    for (const user of ['w1', 'alice', forged, `${real}x`]) {
+      const chat = await post('/api/chat', JSON.stringify({ user, text: '你好' }));
+      expect(chat.status, user).toBe(401);
+      expect((await chat.json() as { error: string }).error).toContain('omit "user"');
+      expect((await fetch(`${base}/api/state?user=${encodeURIComponent(user)}`)).status).toBe(401);
+      expect((await fetch(`${base}/checklist?user=${encodeURIComponent(user)}`)).status).toBe(401);
+      expect((await post(`/api/photo?user=${encodeURIComponent(user)}`, jpeg(330, 441), 'image/jpeg')).status).toBe(401);
+    }
+    // Another instance on the same store accepts it.
+    expect(await webIdentity(bot.store).verify(real)).toBe(true);
+  });
+
   it('checks an uploaded photo', async () => {
-    const r = await post('/api/photo?user=u2', jpeg(330, 441, 60_000), 'image/jpeg');
+    const u2 = await webIdentity(bot.store).issue();
+    const r = await post(`/api/photo?user=${u2}`, jpeg(330, 441, 60_000), 'image/jpeg');
     expect(r.status).toBe(200);
     const out = await r.json() as { replies: { text: string }[] };
     expect(out.replies[0]!.text).toContain('符合');
-    const bad = await (await post('/api/photo?user=u2', new TextEncoder().encode('plain text'), 'image/jpeg')).json() as { replies: { text: string }[] };
+    const bad = await (await post(`/api/photo?user=${u2}`, new TextEncoder().encode('plain text'), 'image/jpeg')).json() as { replies: { text: string }[] };
     expect(bad.replies[0]!.text).toContain('不是能识别的图片');
   });
 
   it('answers bad requests with a status and a short JSON error, and keeps serving', async () => {
     const cases: [Promise<Response>, number][] = [
       [post('/api/chat', '{not json'), 400],
-      [post('/api/chat', JSON.stringify({ text: 'no user' })), 400],
       [post('/api/chat', JSON.stringify({ user: 'u', text: 'a', action: 'b' })), 400],
       [post('/api/chat', JSON.stringify({ user: 'u', colour: 'red', text: 'x' })), 400],
+      [post('/api/chat', JSON.stringify({ user: 'u', text: 'x' })), 401],
       [post('/api/photo', jpeg(330, 441)), 400],
       [post('/api/chat', 'x'.repeat(2 * MAX_BODY)), 413],
       [fetch(`${base}/nowhere`), 404],
@@ -93,10 +113,9 @@ describe('the HTTP service', () => {
   });
 
   it('serves 50 users at once, each user\'s turns in order', async () => {
-    const users = Array.from({ length: 50 }, (_, i) => `c${i}`);
-    const results = await Promise.all(users.map(async (user) => {
-      const a = await (await post('/api/chat', JSON.stringify({ user, action: 'interview:start' }))).json() as { ask: { field: string } };
-      const b = await (await post('/api/chat', JSON.stringify({ user, value: true }))).json() as { ask: { field: string } };
+    const results = await Promise.all(Array.from({ length: 50 }, async () => {
+      const a = await (await post('/api/chat', JSON.stringify({ action: 'interview:start' }))).json() as { ask: { field: string }; user: string };
+      const b = await (await post('/api/chat', JSON.stringify({ user: a.user, value: true }))).json() as { ask: { field: string } };
       return [a.ask.field, b.ask.field];
     }));
     for (const r of results) expect(r).toEqual(['employerInZone', 'employerPrivate']);

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot/index.ts';
 import type { Channel } from '../../adapters/shared/contract.ts';
 import { createWeb } from '../../adapters/web/index.ts';
+import { webIdentity } from '../../adapters/web/identity.ts';
 import { kitOf, testBot } from '../kit.ts';
 
 let bot: Bot;
@@ -24,33 +25,36 @@ async function call(method: string, path: string, query: Record<string, string>,
 
 describe('GET /api/state', () => {
   it('welcomes a first visit, records no answer, and shows the conversation again on the next load', async () => {
-    const first = await call('GET', '/api/state', { user: 'u1' });
+    const first = await call('GET', '/api/state', {});
+    const u1 = String(first.body.user);
+    expect(await webIdentity(bot.store).verify(u1)).toBe(true);
     expect(first.status).toBe(200);
     expect(JSON.stringify(first.body.replies)).toContain('职称申报助手');
 
-    await call('POST', '/api/chat', {}, { user: 'u1', action: 'interview:start', shown: '检查我能否申报' });
-    const again = await call('GET', '/api/state', { user: 'u1' });
+    await call('POST', '/api/chat', {}, { user: u1, action: 'interview:start', shown: '检查我能否申报' });
+    const again = await call('GET', '/api/state', { user: u1 });
     const history = again.body.history as { me: string | null; replies: { text: string }[] }[];
     expect(history.map((h) => h.me)).toEqual([null, '检查我能否申报']);
     expect(history.at(-1)!.replies.at(-1)!.text).toContain('第1题');
     expect(again.body.ask).toMatchObject({ field: 'employerInZone', kind: 'boolean' });
     // Loading twice answers nothing.
-    await call('GET', '/api/state', { user: 'u1' });
-    const session = await bot.store.get<{ interview: { answers: object } }>('user:web:u1:session');
+    await call('GET', '/api/state', { user: u1 });
+    const session = await bot.store.get<{ interview: { answers: object } }>(`user:web:${u1}:session`);
     expect(session!.interview.answers).toEqual({});
   });
 
   it('has nothing to show after 删除我的数据', async () => {
-    await call('POST', '/api/chat', {}, { user: 'u2', text: '继续教育要多少学时' });
-    await call('POST', '/api/chat', {}, { user: 'u2', text: '删除我的数据' });
-    await call('POST', '/api/chat', {}, { user: 'u2', action: 'forget:yes' });
-    const after = await call('GET', '/api/state', { user: 'u2' });
+    const u2 = await webIdentity(bot.store).issue();
+    await call('POST', '/api/chat', {}, { user: u2, text: '继续教育要多少学时' });
+    await call('POST', '/api/chat', {}, { user: u2, text: '删除我的数据' });
+    await call('POST', '/api/chat', {}, { user: u2, action: 'forget:yes' });
+    const after = await call('GET', '/api/state', { user: u2 });
     expect(after.body.history).toBeUndefined();
     expect(JSON.stringify(after.body.replies)).toContain('职称申报助手');
   });
 
-  it('refuses a request without a user', async () => {
-    expect((await call('GET', '/api/state', {})).status).toBe(400);
+  it('refuses an id the server did not issue', async () => {
+    expect((await call('GET', '/api/state', { user: 'u1' })).status).toBe(401);
   });
 });
 
@@ -61,10 +65,11 @@ describe('printable pages', () => {
       const res = await route2(path).handle({ method: 'GET', path, query: new URLSearchParams(query), headers: {}, body: Buffer.alloc(0) });
       return { status: res.status, html: String(res.body) };
     };
-    const none = await get('/checklist', { user: 'p1' });
+    const p1 = await webIdentity(bot.store).issue();
+    const none = await get('/checklist', { user: p1 });
     expect(none.html).toContain('还没有检查结果');
-    await bot.store.set('user:web:p1:checklist', ['上传<学历>证书', '本人述职'], 60_000);
-    const page = await get('/checklist', { user: 'p1' });
+    await bot.store.set(`user:web:${p1}:checklist`, ['上传<学历>证书', '本人述职'], 60_000);
+    const page = await get('/checklist', { user: p1 });
     expect(page.status).toBe(200);
     expect(page.html.match(/type="checkbox"/g)).toHaveLength(2);
     expect(page.html).toContain('上传&lt;学历&gt;证书');

@@ -25,7 +25,7 @@ describe('npm start', () => {
     expect(s.log()).toContain('Telegram: off (set TELEGRAM_BOT_TOKEN');
     expect(s.log()).toContain('LINE: off (set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const chat = await (await fetch(`${base}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'p', text: '联系人是谁' }) })).json() as { replies: { text: string }[] };
+    const chat = await (await fetch(`${base}/api/chat`, { method: 'POST', body: JSON.stringify({ text: '联系人是谁' }) })).json() as { replies: { text: string }[] };
     expect(chat.replies[0]!.text).toContain('82313758');
     s.proc.kill('SIGTERM');
     expect(await s.exited).toBe(0);

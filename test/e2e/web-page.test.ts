@@ -133,9 +133,9 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await page.locator('#hint').isVisible()).toBe(true);
       expect(await page.locator('#hint').textContent()).toContain('“是”或“否”');
 
-      // The user id lives in localStorage and survives a reload.
+      // The user id, issued by the server, lives in localStorage and survives a reload.
       const id = await page.evaluate(() => localStorage.getItem('zc-user'));
-      expect(id).toMatch(/^w[0-9a-f]{24}$/);
+      expect(id).toMatch(/^[\w-]{16}\.[\w-]{22}$/);
       const posted: string[] = [];
       page.on('request', (r) => { if (r.method() === 'POST') posted.push(r.url()); });
       await page.reload();
@@ -165,6 +165,16 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await expect.poll(() => page.locator('.err').count()).toBe(2);
       expect(await page.locator('.err').last().textContent()).toContain('稍后再试');
       await page.unroute('**/api/chat');
+    }, 60_000);
+
+    it('starts as a new visitor when the stored id is one the server did not issue', async () => {
+      await page.evaluate(() => localStorage.setItem('zc-user', 'made-up-id'));
+      await page.reload();
+      await expect.poll(() => page.locator('.msg.bot:not(.typing)').first().textContent()).toContain('职称申报助手');
+      const id = await page.evaluate(() => localStorage.getItem('zc-user'));
+      expect(id).not.toBe('made-up-id');
+      expect(id).toMatch(/^[\w-]{16}\.[\w-]{22}$/);
+      expect(await page.locator('.err').count()).toBe(0);
     }, 60_000);
   },
 );
