@@ -14,6 +14,7 @@ import { escapeHtml, json, type RawRequest, type RawResponse } from '../shared/h
 import type { ChannelKit } from '../shared/kit.ts';
 import { toProtocolOutput } from '../terminal/protocol.ts';
 import { webIdentity } from './identity.ts';
+import { rateLimit } from '../shared/rate-limit.ts';
 import { cnDate } from '../../src/rules/index.ts';
 
 const PAGE = path.join(path.dirname(new URL(import.meta.url).pathname), 'page.html');
@@ -35,9 +36,23 @@ export const webSpec: ChannelSpec = {
   create: (kit) => createWeb(kit),
 };
 
-export function createWeb(kit: ChannelKit): Channel {
+export interface WebOptions {
+  /** Requests a client address may make at once, then per second (default 300, then 10: an enterprise's staff may share one address). */
+  clientLimit?: { burst: number; perSecond: number };
+  /** The same per web user (default 20, then 1). */
+  userLimit?: { burst: number; perSecond: number };
+}
+
+export function createWeb(kit: ChannelKit, opts: WebOptions = {}): Channel {
   const page = readFileSync(PAGE);
   const ids = webIdentity(kit.bot.store);
+  const perClient = rateLimit(opts.clientLimit ?? { burst: 300, perSecond: 10 });
+  const perUser = rateLimit(opts.userLimit ?? { burst: 20, perSecond: 1 });
+  /** 429 with Retry-After after `wait` seconds; null (go ahead) for 0. */
+  const tooFast = (wait: number): RawResponse | null =>
+    wait ? { status: 429, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait) }, body: JSON.stringify({ error: 'too many requests; try again later' }) } : null;
+  /** This client's address asks too fast (checked before anything costly). */
+  const limited = (req: RawRequest) => tooFast(perClient.take(req.remote ?? 'local'));
   const unknownUser = () => json(401, { error: 'unknown user id: omit "user" to start as a new web user' });
 
   /** The web user a request names: an id this server issued, a new one when `allowNew` and none is given, or null. */
@@ -47,6 +62,8 @@ export function createWeb(kit: ChannelKit): Channel {
   }
 
   async function chat(req: RawRequest): Promise<RawResponse> {
+    const flood = limited(req);
+    if (flood) return flood;
     let data: unknown;
     try {
       data = JSON.parse(req.body.toString('utf8'));
@@ -61,6 +78,8 @@ export function createWeb(kit: ChannelKit): Channel {
     const { text, action } = parsed.data;
     const user = await userOf(parsed.data.user, true);
     if (!user) return unknownUser();
+    const fast = tooFast(perUser.take(user));
+    if (fast) return fast;
     const input: Input = text !== undefined ? { kind: 'text', text } : action !== undefined ? { kind: 'action', action } : { kind: 'value', value: parsed.data.value };
     return answer(user, input, parsed.data.shown ?? text ?? null);
   }
@@ -70,6 +89,8 @@ export function createWeb(kit: ChannelKit): Channel {
    * question pending. Nothing is sent in the person's name; a first visit gets the welcome.
    */
   async function state(req: RawRequest): Promise<RawResponse> {
+    const flood = limited(req);
+    if (flood) return flood;
     // Without ?user= (a first visit), a new web user is issued and welcomed.
     const user = await userOf(req.query.get('user'), true);
     if (!user) return unknownUser();
@@ -79,6 +100,8 @@ export function createWeb(kit: ChannelKit): Channel {
   }
 
   async function photo(req: RawRequest): Promise<RawResponse> {
+    const flood = limited(req);
+    if (flood) return flood;
     if (!req.query.get('user')) return json(400, { error: 'give the user as ?user=ID and the image bytes as the body' });
     const user = await userOf(req.query.get('user'), false);
     if (!user) return unknownUser();

@@ -126,3 +126,23 @@ describe('the HTTP service', () => {
     expect(r.status).toBe(200);
   });
 });
+
+describe('the web chat under a flood', () => {
+  it('answers 429 with Retry-After to a client or a user asking too fast, and not to anyone else', async () => {
+    const b = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') });
+    const log = pino({ level: 'silent' });
+    const web = createApp(b, [register(b, createWeb(createKit(b, log), { clientLimit: { burst: 5, perSecond: 0.01 }, userLimit: { burst: 3, perSecond: 0.01 } }))], log);
+    const ask = (remote: string, user?: string) => web.request({ method: 'POST', path: '/api/chat', query: new URLSearchParams(), headers: {}, body: Buffer.from(JSON.stringify({ ...(user && { user }), text: '你好' })), remote });
+    const first = JSON.parse(String((await ask('10.0.0.1')).body)) as { user: string };
+    expect((await ask('10.0.0.2', first.user)).status).toBe(200);
+    expect((await ask('10.0.0.3', first.user)).status).toBe(200);
+    const user = await ask('10.0.0.4', first.user); // the user's fourth message in no time
+    expect(user.status).toBe(429);
+    expect(Number(user.headers?.['retry-after'])).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) expect((await ask('10.0.0.9')).status).toBe(200);
+    const client = await ask('10.0.0.9');
+    expect(client.status).toBe(429);
+    expect((await ask('10.0.0.10')).status).toBe(200); // someone else
+    await b.close();
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * A token bucket per key (a client's address, a user): `burst` requests at once, then `perSecond`.
+ * In this process only: several instances each allow as much (a bound against floods, not a quota).
+ */
+export interface RateLimit {
+  /** 0 when the request may go ahead (and is counted); else the seconds to wait (Retry-After). */
+  take(key: string): number;
+}
+
+export function rateLimit(opts: { burst: number; perSecond: number; now?: () => number }): RateLimit {
+  const now = opts.now ?? (() => Date.now());
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return {
+    take(key) {
+      const t = now();
+      const b = buckets.get(key) ?? { tokens: opts.burst, at: t };
+      b.tokens = Math.min(opts.burst, b.tokens + ((t - b.at) / 1000) * opts.perSecond);
+      b.at = t;
+      if (buckets.size > 50_000) buckets.clear(); // forget everyone rather than grow without bound
+      buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return 0;
+      }
+      return Math.max(1, Math.ceil((1 - b.tokens) / opts.perSecond));
+    },
+  };
+}
