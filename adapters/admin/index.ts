@@ -9,7 +9,7 @@
  * force at once (here and, from their next turn, on every instance), and undoable. Exports of the
  * log as CSV and JSONL (cookie, or `Authorization: Bearer <token>` for scripts).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -21,7 +21,7 @@ import { changeSchema, describeChange, type KnowledgeChange } from '../../src/of
 import { buildReport } from '../../src/office/stats.ts';
 import { dateInZone } from '../../src/rules/months.ts';
 import { keys } from '../../src/store/keys.ts';
-import { header, json, type HttpRoute, type RawRequest, type RawResponse } from '../shared/http.ts';
+import { header, json, sameSecret, type HttpRoute, type RawRequest, type RawResponse } from '../shared/http.ts';
 import { toCsv, toJsonl } from './export.ts';
 import { consolePage, loginPage, type EvalSummary } from './page.ts';
 
@@ -76,11 +76,6 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
   // loaded while logging out cannot bring a session back).
   const flashKey = (cookie: string) => keys.adminFlash(sha(cookie).toString('hex'));
 
-
-  function sameSecret(given: string): boolean {
-    return timingSafeEqual(sha(given), tokenHash);
-  }
-
   // ── login, with a limit on wrong tokens ──
 
   const clientKey = (req: RawRequest) => keys.adminFailures(sha(clientOf(req.remote)).toString('hex').slice(0, 16));
@@ -108,7 +103,7 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     const form = new URLSearchParams(req.body.toString('utf8'));
     const wait = await lockedFor(req);
     if (wait) return html(429, loginPage(`口令错误次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试。`), { 'retry-after': String(wait) });
-    if (!sameSecret(form.get('token') ?? '')) {
+    if (!sameSecret(form.get('token'), options.token)) {
       await countFailure(req);
       return html(401, loginPage('口令不对。'));
     }
@@ -129,7 +124,7 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     if (!found) return html(401, loginPage('请先登录。'));
     const form = new URLSearchParams(req.body.toString('utf8'));
     const csrf = form.get('csrf') ?? '';
-    if (!timingSafeEqual(sha(csrf), sha(found.session.csrf))) return json(403, { error: 'missing or wrong CSRF token: reload the console and try again' });
+    if (!sameSecret(csrf, found.session.csrf)) return json(403, { error: 'missing or wrong CSRF token: reload the console and try again' });
     // Browsers name the page a form came from (Referrer-Policy same-origin keeps it named); behind a proxy, the host it was asked for.
     const origin = header(req, 'origin');
     const host = header(req, 'x-forwarded-host') ?? header(req, 'host');
@@ -254,7 +249,7 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
       if (auth?.startsWith('Bearer ')) {
         const wait = await lockedFor(req);
         if (wait) return { ...json(429, { error: 'too many wrong tokens; try again later' }), headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait) } };
-        if (!sameSecret(auth.slice(7).trim())) {
+        if (!sameSecret(auth.slice(7).trim(), options.token)) {
           await countFailure(req);
           return json(401, { error: 'wrong token' });
         }

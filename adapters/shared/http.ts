@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
 /**
  * The HTTP vocabulary between the service (adapters/http.ts) and the channels: a request with
  * its raw body already read (at most 1 MiB), a response, and a route a channel serves.
@@ -43,4 +45,10 @@ export function header(req: RawRequest, name: string): string | undefined {
 /** Text made safe inside HTML (element content and quoted attributes). */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A secret a request gave compared with the expected one in constant time (through their hashes, so lengths do not show). */
+export function sameSecret(given: string | null | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 }

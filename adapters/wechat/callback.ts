@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decrypt, getSignature } from '@wecom/crypto';
-import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
+import { json, sameSecret, type RawRequest, type RawResponse } from '../shared/http.ts';
 import { parseXml } from './xml.ts';
 
 export interface CallbackCheck {
@@ -20,10 +20,6 @@ export interface CallbackCheck {
   maxBody: number;
 }
 
-/** Two strings compared in constant time (through their hashes). */
-export function sameSecret(a: string | null | undefined, b: string): boolean {
-  return typeof a === 'string' && createHash('sha256').update(a).digest().equals(createHash('sha256').update(b).digest());
-}
 
 export function readCallback(req: RawRequest, c: CallbackCheck): Record<string, string> | RawResponse {
   if (req.body.length > c.maxBody) return json(413, { error: `body over ${c.maxBody} bytes` });

@@ -22,14 +22,14 @@ import type { Config } from '../../src/config.ts';
 import type { Store } from '../../src/store/index.ts';
 import { keys } from '../../src/store/keys.ts';
 import type { Channel, ChannelSpec } from '../shared/contract.ts';
-import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
+import { json, sameSecret, type RawRequest, type RawResponse } from '../shared/http.ts';
 import { inflight } from '../shared/inflight.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { toInput } from './input.ts';
 import { clip, numberedLines, splitText, turnButtons } from '../shared/render.ts';
 import { sleep } from '../shared/time.ts';
 import { errInfo, isRefusal, wxApi, WxApiError, type WxApi } from './api.ts';
-import { deliveryId, readCallback, sameSecret } from './callback.ts';
+import { deliveryId, readCallback } from './callback.ts';
 import { buildXml } from './xml.ts';
 
 export const WECHAT_ROUTE = '/webhooks/wechat';

@@ -17,13 +17,13 @@ import { plain } from '../../src/core/types.ts';
 import type { Config } from '../../src/config.ts';
 import { keys } from '../../src/store/keys.ts';
 import type { Channel, ChannelSpec } from '../shared/contract.ts';
-import { json, type RawRequest, type RawResponse } from '../shared/http.ts';
+import { json, sameSecret, type RawRequest, type RawResponse } from '../shared/http.ts';
 import { inflight } from '../shared/inflight.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { toInput } from '../wechat/input.ts';
 import { getSignature } from '@wecom/crypto';
 import { errInfo, isRefusal, wxApi } from '../wechat/api.ts';
-import { deliveryId, open, readCallback, sameSecret } from '../wechat/callback.ts';
+import { deliveryId, open, readCallback } from '../wechat/callback.ts';
 import { renderWechat } from '../wechat/index.ts';
 
 export const WECOM_ROUTE = '/webhooks/wecom';
