@@ -6,6 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../src/store/index.ts';
 import { keys } from '../../src/store/keys.ts';
+import { sharedSecret } from '../../src/store/secret.ts';
 
 export interface WebIdentity {
   /** A new web user id. */
@@ -17,17 +18,7 @@ export interface WebIdentity {
 const FORM = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22})$/;
 
 export function webIdentity(store: Store): WebIdentity {
-  let secret: Promise<Buffer> | undefined;
-  const getSecret = (): Promise<Buffer> => {
-    secret ??= store.withLock(keys.webIdSecret, async () => {
-      const kept = await store.get<string>(keys.webIdSecret);
-      if (kept) return Buffer.from(kept, 'base64');
-      const fresh = randomBytes(32);
-      await store.set(keys.webIdSecret, fresh.toString('base64'));
-      return fresh;
-    }).catch((err: unknown) => { secret = undefined; throw err; });
-    return secret;
-  };
+  const getSecret = sharedSecret(store, keys.webIdSecret);
   const mac = async (id: string) => createHmac('sha256', await getSecret()).update(id).digest().subarray(0, 16);
   return {
     async issue() {
