@@ -248,7 +248,7 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
       const auth = header(req, 'authorization');
       if (auth?.startsWith('Bearer ')) {
         const wait = await lockedFor(req);
-        if (wait) return { ...json(429, { error: 'too many wrong tokens; try again later' }), headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait) } };
+        if (wait) return json(429, { error: 'too many wrong tokens; try again later' }, { 'retry-after': String(wait) });
         if (!sameSecret(auth.slice(7).trim(), options.token)) {
           await countFailure(req);
           return json(401, { error: 'wrong token' });

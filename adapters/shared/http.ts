@@ -31,9 +31,9 @@ export interface HttpRoute {
   handle(req: RawRequest): Promise<RawResponse>;
 }
 
-/** A JSON response. */
-export function json(status: number, body: unknown): RawResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+/** A JSON response (with `headers` besides its content type, e.g. Retry-After). */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): RawResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
 /** One header's value (the first, when repeated). */

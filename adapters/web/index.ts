@@ -50,7 +50,7 @@ export function createWeb(kit: ChannelKit, opts: WebOptions = {}): Channel {
   const perUser = rateLimit(opts.userLimit ?? { burst: 20, perSecond: 1 });
   /** 429 with Retry-After after `wait` seconds; null (go ahead) for 0. */
   const tooFast = (wait: number): RawResponse | null =>
-    wait ? { status: 429, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait) }, body: JSON.stringify({ error: 'too many requests; try again later' }) } : null;
+    wait ? json(429, { error: 'too many requests; try again later' }, { 'retry-after': String(wait) }) : null;
   /** This client's address asks too fast (checked before anything costly). */
   const limited = (req: RawRequest) => tooFast(perClient.take(req.remote ?? 'local'));
   const unknownUser = () => json(401, { error: 'unknown user id: omit "user" to start as a new web user' });

@@ -149,23 +149,25 @@ export function createOfficeLog(store: Store, options: OfficeLogOptions = {}): O
         await store.set(keys.officeLogCount(day), count, ttlFor(day, now));
       });
       if (!knownDays.has(day)) {
-        await store.withLock(keys.officeDays, async () => {
-          const list = await days();
-          if (!list.includes(day)) await store.set(keys.officeDays, [...list, day].sort());
-        });
+        await addDay(keys.officeDays, day);
         knownDays.add(day);
       }
     }
     for (const { rawUser, record } of batch) {
       const seen = `${record.day} ${rawUser}`;
       if (knownUserDays.has(seen)) continue;
-      await store.withLock(keys.officeUserDays(rawUser), async () => {
-        const mine = (await store.get<string[]>(keys.officeUserDays(rawUser))) ?? [];
-        if (!mine.includes(record.day)) await store.set(keys.officeUserDays(rawUser), [...mine, record.day].slice(-400), retentionMs);
-      });
+      await addDay(keys.officeUserDays(rawUser), record.day, retentionMs);
       if (knownUserDays.size > 100_000) knownUserDays.clear();
       knownUserDays.add(seen);
     }
+  }
+
+  /** Adds `day` to the sorted list of days under `key` (under its lock); days past the retention are not kept. */
+  async function addDay(key: string, day: string, ttlMs?: number): Promise<void> {
+    await store.withLock(key, async () => {
+      const list = (await store.get<string[]>(key)) ?? [];
+      if (!list.includes(day)) await store.set(key, [...list, day].sort().slice(-(retentionDays + 2)), ttlMs);
+    });
   }
 
   return {
