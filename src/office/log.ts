@@ -132,7 +132,11 @@ export function createOfficeLog(store: Store, options: OfficeLogOptions = {}): O
 
   async function write(batch: { record: LogRecord; rawUser: string; now: Date }[]): Promise<void> {
     const byDay = new Map<string, LogRecord[]>();
-    for (const { record } of batch) byDay.set(record.day, [...(byDay.get(record.day) ?? []), record]);
+    for (const { record } of batch) {
+      const same = byDay.get(record.day);
+      if (same) same.push(record);
+      else byDay.set(record.day, [record]);
+    }
     const now = batch.at(-1)!.now;
     for (const [day, records] of byDay) {
       await store.withLock(keys.officeLogDay(day), async () => {

@@ -223,14 +223,18 @@ const MAX_WORDINGS = 200;
 /** Questions in groups of alike ones: the same wording, or mostly the same search terms (greedy, most asked first). */
 function groupAlike(questions: readonly Question[], search: (text: string) => SearchResult): { groups: Question[][]; leftOut: number } {
   const byText = new Map<string, Question[]>();
-  for (const q of questions) byText.set(q.text, [...(byText.get(q.text) ?? []), q]);
+  for (const q of questions) {
+    const same = byText.get(q.text);
+    if (same) same.push(q);
+    else byText.set(q.text, [q]);
+  }
   const latest = (qs: Question[]) => qs.reduce((d, q) => (q.day > d ? q.day : d), '');
   const wordings = [...byText.values()].sort((a, b) => b.length - a.length || latest(b).localeCompare(latest(a)));
   const groups: { terms: Set<string>; items: Question[] }[] = [];
   for (const items of wordings.slice(0, MAX_WORDINGS)) {
     const mine = new Set(search(items[0]!.text).terms);
     const home = groups.find((g) => jaccard(g.terms, mine) >= ALIKE);
-    if (home) home.items.push(...items);
+    if (home) home.items = home.items.concat(items);
     else groups.push({ terms: mine, items: [...items] });
   }
   return { groups: groups.map((g) => g.items), leftOut: Math.max(0, wordings.length - MAX_WORDINGS) };
