@@ -1,5 +1,6 @@
 /** What each store backend provides; the shared logic (keys, locks, sweep timer, errors) lives in index.ts. */
 import type { Keyv } from 'keyv';
+import type { LeaseOps } from './lock.ts';
 
 export interface Backend {
   /** keyv over the backend, created with `throwOnErrors: true` and no keyv namespace. */
@@ -10,8 +11,14 @@ export interface Backend {
   deletePrefix(fullPrefix: string): Promise<number>;
   /** Deletes entries under `fullPrefix` whose keyv `expires` is before `now`; returns how many. */
   sweepExpired?(fullPrefix: string, now: number): Promise<number>;
-  /** Takes the cross-instance lock; resolves to its release function. */
-  acquireLock?(lockKey: string): Promise<() => Promise<void>>;
+  /** Locks shared with other processes on the same store (absent: the store is this process's alone). */
+  leases?: LeaseOps;
+  /** Every key starting with `fullPrefix` (for a one-time key migration); absent on the memory store. */
+  keysWithPrefix?(fullPrefix: string): Promise<string[]>;
+  /** Moves a value (with its expiry) to another key, replacing what was there. */
+  rename?(from: string, to: string): Promise<void>;
+  /** Told of an operation's failure (SQLite opens its file again after some). */
+  failed?(error: unknown): void;
   /** Throws when the backend does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

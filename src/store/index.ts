@@ -7,11 +7,14 @@
  *   sqlite:///abs/path.sqlite        absolute file
  *   redis://host:port (rediss://…)   shared by several instances; withLock also locks across them
  *
- * Opening never touches the backend: a store that cannot be reached still opens, every
- * operation on it rejects with a StoreError (never a silent `undefined`), and `ping()` is false.
+ * Opening never fails on an unreachable backend: such a store still opens, every operation on it
+ * rejects with a StoreError (never a silent `undefined`), and `health()` says why. Errors and log
+ * lines name keys with the user id left out (keyForLogs).
  */
 import type { Backend } from './backend.ts';
-import { KeyedQueue, LockTimeoutError } from './lock.ts';
+import { randomUUID } from 'node:crypto';
+import { keyForLogs, keys, KEYS_VERSION, upgradeUserKey } from './keys.ts';
+import { acquireLease, KeyedQueue, LockTimeoutError } from './lock.ts';
 import { openMemoryBackend } from './memory.ts';
 
 export { LockTimeoutError } from './lock.ts';
@@ -27,17 +30,26 @@ export interface Store {
   /** Deletes every key with this (non-empty) prefix, e.g. for "delete all my data"; returns how many. */
   deletePrefix(prefix: string): Promise<number>;
   /**
-   * Runs fn with an exclusive lock on `key`: callers queue per key in this process; with Redis
-   * they also take a cross-instance lock. Not re-entrant: do not nest withLock on the same key.
+   * Runs fn with an exclusive lock on `key`: callers queue per key in this process; on Redis and
+   * SQLite they also take a lease in the store, so other processes on it wait too. The lease lives
+   * a few seconds and is renewed while fn runs: a process killed while holding it frees it within
+   * `lockTtlMs`. Not re-entrant: do not nest withLock on the same key.
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Deletes expired entries now (sqlite and memory keep them until read); Redis expires keys itself. */
   sweepExpired(): Promise<number>;
-  /** true when the backend answers (for /healthz); never throws, gives up after a few seconds. */
+  /**
+   * Whether the store can be written and read back (for /healthz): a probe key is written, read and
+   * deleted. Never throws; gives up after a few seconds.
+   */
+  health(): Promise<StoreHealth>;
+  /** `health()`'s verdict alone. */
   ping(): Promise<boolean>;
   /** Stops the sweep timer and closes connections; later calls reject. */
   close(): Promise<void>;
 }
+
+export type StoreHealth = { ok: true } | { ok: false; reason: string };
 
 export interface StoreOptions {
   /** How often sqlite and memory stores delete expired entries; default 1 hour, 0 = never. */
@@ -46,9 +58,9 @@ export interface StoreOptions {
   namespace?: string;
   /** Redis: how long an operation waits for a (re)connection before it fails; default 3000. */
   connectTimeoutMs?: number;
-  /** Redis: how long withLock retries for the cross-instance lock; default 10000. */
+  /** Redis and SQLite: how long withLock retries for the lock shared with other processes; default 10000. */
   lockTimeoutMs?: number;
-  /** Redis: lifetime of a lock whose holder died; default 30000. */
+  /** Redis and SQLite: the lifetime of a lock's lease, renewed at a third of it while held; default 5000. */
   lockTtlMs?: number;
   /** Background errors (sweep failures, Redis going away); default one line on stderr. */
   onError?: (error: Error) => void;
@@ -92,19 +104,38 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   // Backends load their drivers only when chosen: the Redis client alone costs ~170 ms at start.
   const backend =
     location.kind === 'memory' ? openMemoryBackend()
-    : location.kind === 'sqlite' ? await (await import('./sqlite.ts')).openSqliteBackend(location.file)
-    : (await import('./redis.ts')).openRedisBackend(location.url, {
-        connectTimeoutMs: options.connectTimeoutMs ?? 3000,
-        lockTtlMs: options.lockTtlMs ?? 30_000,
-        lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
-        onError,
-      });
-  return makeStore(backend, { label: redact(url), namespace, sweepIntervalMs: options.sweepIntervalMs ?? 3_600_000, onError });
+    : location.kind === 'sqlite' ? (await import('./sqlite.ts')).openSqliteBackend(location.file, onError)
+    : (await import('./redis.ts')).openRedisBackend(location.url, { connectTimeoutMs: options.connectTimeoutMs ?? 3000, onError });
+  const store = makeStore(backend, {
+    label: redact(url), namespace, sweepIntervalMs: options.sweepIntervalMs ?? 3_600_000, onError,
+    lockTtlMs: options.lockTtlMs ?? 5000, lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
+  });
+  await upgradeKeys(store, backend, namespace).catch((error: unknown) =>
+    onError(new Error(`the stored keys could not be brought to version ${KEYS_VERSION} now (${messageOf(error)}); retried at the next start`)));
+  return store;
+}
+
+/**
+ * Brings a store written by an earlier version to today's key layout, once (a marker key says it
+ * was done; the first instance to start does it under a lock while the others wait for it).
+ */
+async function upgradeKeys(store: Store, backend: Backend, namespace: string): Promise<void> {
+  if (!backend.keysWithPrefix || !backend.rename) return;
+  if ((await store.get<number>(keys.keysVersion)) === KEYS_VERSION) return;
+  await store.withLock(keys.keysVersion, async () => {
+    if ((await store.get<number>(keys.keysVersion)) === KEYS_VERSION) return;
+    const prefix = `${namespace}:`;
+    for (const full of await backend.keysWithPrefix!(`${prefix}user:`)) {
+      const upgraded = upgradeUserKey(full.slice(prefix.length));
+      if (upgraded) await backend.rename!(full, `${prefix}${upgraded}`);
+    }
+    await store.set(keys.keysVersion, KEYS_VERSION);
+  });
 }
 
 function makeStore(
   backend: Backend,
-  settings: { label: string; namespace: string; sweepIntervalMs: number; onError: (error: Error) => void },
+  settings: { label: string; namespace: string; sweepIntervalMs: number; onError: (error: Error) => void; lockTtlMs: number; lockTimeoutMs: number },
 ): Store {
   const { label, namespace } = settings;
   const queue = new KeyedQueue();
@@ -119,6 +150,7 @@ function makeStore(
       return await fn();
     } catch (error) {
       if (error instanceof StoreError || error instanceof LockTimeoutError) throw error;
+      backend.failed?.(error);
       throw new StoreError(`store ${label}: ${what} failed: ${messageOf(error)}`, { cause: error });
     }
   }
@@ -138,28 +170,54 @@ function makeStore(
     : undefined;
   timer?.unref();
 
+  const probeKey = keys.healthProbe(randomUUID().slice(0, 8));
+  async function health(): Promise<StoreHealth> {
+    if (closed) return { ok: false, reason: 'the store is closed' };
+    let timeout: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => { timeout = setTimeout(() => reject(new Error('no answer within 5 s')), 5000); });
+    try {
+      await Promise.race([(async () => {
+        const written = Date.now();
+        await run('health probe write', () => backend.keyv.set(full(probeKey), written, 60_000));
+        const read = await run('health probe read', () => backend.keyv.get(full(probeKey)));
+        if (read !== written) throw new Error('the probe written was not read back');
+        await run('health probe delete', () => backend.keyv.delete(full(probeKey)));
+      })(), gaveUp]);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: messageOf(error) };
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
   return {
-    get: <T>(key: string) => run(`get ${key}`, async () => (await backend.keyv.get(full(key))) as T | undefined),
+    get: <T>(key: string) => run(`get ${keyForLogs(key)}`, async () => (await backend.keyv.get(full(key))) as T | undefined),
 
     async set<T>(key: string, value: T, ttlMs?: number) {
-      if (value === undefined) throw new TypeError(`store set ${key}: value is undefined (use delete)`);
+      if (value === undefined) throw new TypeError(`store set ${keyForLogs(key)}: value is undefined (use delete)`);
       if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
-        throw new RangeError(`store set ${key}: ttlMs must be a positive integer (got ${ttlMs})`);
+        throw new RangeError(`store set ${keyForLogs(key)}: ttlMs must be a positive integer (got ${ttlMs})`);
       }
-      await run(`set ${key}`, () => backend.keyv.set(full(key), value, ttlMs));
+      await run(`set ${keyForLogs(key)}`, () => backend.keyv.set(full(key), value, ttlMs));
     },
 
-    delete: (key: string) => run(`delete ${key}`, () => backend.keyv.delete(full(key))),
+    delete: (key: string) => run(`delete ${keyForLogs(key)}`, () => backend.keyv.delete(full(key))),
 
     async deletePrefix(prefix: string) {
       if (prefix === '') throw new RangeError('store deletePrefix: the prefix must not be empty');
-      return run(`deletePrefix ${prefix}`, () => backend.deletePrefix(full(prefix)));
+      return run(`deletePrefix ${keyForLogs(prefix)}`, () => backend.deletePrefix(full(prefix)));
     },
 
     withLock: <T>(key: string, fn: () => Promise<T>) =>
       queue.run(key, async () => {
-        if (!backend.acquireLock) return fn();
-        const release = await run(`lock ${key}`, () => backend.acquireLock!(`lock:${full(key)}`));
+        const leases = backend.leases;
+        if (!leases) return fn();
+        const release = await run(`lock ${keyForLogs(key)}`, () => acquireLease(leases, `lock:${full(key)}`, {
+          ttlMs: settings.lockTtlMs,
+          timeoutMs: settings.lockTimeoutMs,
+          onLost: (lockKey, why) => settings.onError(new Error(`lock ${keyForLogs(lockKey)}: ${why}`)),
+        }));
         try {
           return await fn();
         } finally {
@@ -169,19 +227,8 @@ function makeStore(
 
     sweepExpired,
 
-    ping: async () => {
-      if (closed) return false;
-      let timeout: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<never>((_, reject) => { timeout = setTimeout(() => reject(new Error('ping timed out')), 5000); });
-      try {
-        await Promise.race([backend.ready().then(() => backend.ping()), gaveUp]);
-        return true;
-      } catch {
-        return false;
-      } finally {
-        clearTimeout(timeout);
-      }
-    },
+    health,
+    ping: async () => (await health()).ok,
 
     close: async () => {
       if (closed) return;

@@ -2,8 +2,9 @@
  * Locks for read-modify-write updates of one key.
  *
  * keyv has no compare-and-set: two concurrent get → set updates of the same session lose one
- * of them. Inside one process a per-key promise chain serialises them; across instances sharing
- * Redis a `SET lock token NX PX` lock does, released only by its owner (a Lua compare-and-delete).
+ * of them. Inside one process a per-key promise chain serialises them; across processes sharing a
+ * store (instances on one Redis, or the service and the terminal chat on one SQLite file) a lease
+ * in the store does: taken with a token, renewed while held, released only by its owner.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -33,23 +34,30 @@ export class KeyedQueue {
   }
 }
 
-/** The few Redis commands the lock needs (a subset of node-redis's client). */
-export interface LockClient {
-  set(key: string, value: string, options: { NX: true; PX: number }): Promise<string | null>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+/**
+ * A lease on a lock in a shared backend (Redis, or the SQLite file several processes open): taken
+ * with a token and a short lifetime, renewed while its holder runs, so a holder that dies frees its
+ * lock within one lifetime instead of blocking its users.
+ */
+export interface LeaseOps {
+  /** Takes the lock if nobody holds it or the holder's lease ran out; true when taken. */
+  take(lockKey: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Extends our lease; false when it is no longer ours (it ran out and was taken). */
+  extend(lockKey: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Releases the lock if it still holds our token. */
+  release(lockKey: string, token: string): Promise<void>;
 }
 
-export interface RedisLockOptions {
-  /** How long the lock lives if its holder dies without releasing it. */
+export interface LeaseOptions {
+  /** A lease's lifetime: how long the lock outlives a holder that died; renewed at a third of it. */
   ttlMs: number;
-  /** How long to keep retrying before giving up with an error. */
+  /** How long to keep retrying before giving up with a LockTimeoutError. */
   timeoutMs: number;
   /** Base pause between attempts (a random jitter of the same size is added). */
   retryMs?: number;
+  /** Told when a renewal found the lease lost or failed (the holder ran longer than the lease while the store was away). */
+  onLost?: (lockKey: string, why: string) => void;
 }
-
-/** Deletes the lock only if it still holds our token (it may have expired and been re-taken). */
-const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /** Thrown when a lock could not be taken within `timeoutMs`. */
 export class LockTimeoutError extends Error {
@@ -57,30 +65,55 @@ export class LockTimeoutError extends Error {
 }
 
 /**
- * Takes the Redis lock `lockKey`, retrying until `timeoutMs`; resolves to its release function.
- * Release never throws: if it fails the lock simply expires after `ttlMs`.
+ * Takes the lock `lockKey`, retrying until `timeoutMs`; resolves to its release function. The lease
+ * is renewed every third of its lifetime until released. Release never throws: if it fails, the
+ * lease simply runs out.
  */
-export async function acquireRedisLock(
-  client: LockClient,
-  lockKey: string,
-  options: RedisLockOptions,
-): Promise<() => Promise<void>> {
+export async function acquireLease(ops: LeaseOps, lockKey: string, options: LeaseOptions): Promise<() => Promise<void>> {
   const token = randomUUID();
   const retryMs = options.retryMs ?? 20;
   const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    const reply = await client.set(lockKey, token, { NX: true, PX: options.ttlMs });
-    if (reply === 'OK') break;
+  while (!(await ops.take(lockKey, token, options.ttlMs))) {
     if (Date.now() >= deadline) {
-      throw new LockTimeoutError(`could not take lock ${lockKey} within ${options.timeoutMs} ms`);
+      throw new LockTimeoutError(`could not take a lock within ${options.timeoutMs} ms`);
     }
     await new Promise((resolve) => setTimeout(resolve, retryMs + Math.random() * retryMs));
   }
+  let renewing: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    renewing ??= ops.extend(lockKey, token, options.ttlMs)
+      .then((held) => { if (!held) options.onLost?.(lockKey, 'the lease ran out and the lock was taken by another holder'); },
+        (error: unknown) => options.onLost?.(lockKey, `renewal failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => { renewing = undefined; });
+  }, Math.max(1, Math.floor(options.ttlMs / 3)));
+  timer.unref();
   return async () => {
+    clearInterval(timer);
+    await renewing;
     try {
-      await client.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] });
+      await ops.release(lockKey, token);
     } catch {
-      // The lock expires on its own after ttlMs.
+      // The lease runs out on its own.
     }
+  };
+}
+
+/** The few Redis commands the lock needs (a subset of node-redis's client). */
+export interface LockClient {
+  set(key: string, value: string, options: { NX: true; PX: number }): Promise<string | null>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+/** Deletes the lock only if it still holds our token (it may have run out and been re-taken). */
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/** Extends the lock's lifetime only if it still holds our token. */
+const EXTEND_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/** A lease on Redis: `SET key token NX PX ttl`, extended and released by a compare-and-act script. */
+export function redisLeaseOps(client: LockClient): LeaseOps {
+  return {
+    take: async (lockKey, token, ttlMs) => (await client.set(lockKey, token, { NX: true, PX: ttlMs })) === 'OK',
+    extend: async (lockKey, token, ttlMs) => Number(await client.eval(EXTEND_SCRIPT, { keys: [lockKey], arguments: [token, String(ttlMs)] })) === 1,
+    release: async (lockKey, token) => { await client.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] }); },
   };
 }

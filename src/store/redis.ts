@@ -9,13 +9,11 @@
  */
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
-import { acquireRedisLock } from './lock.ts';
+import { redisLeaseOps } from './lock.ts';
 import type { Backend } from './backend.ts';
 
 export interface RedisBackendOptions {
   connectTimeoutMs: number;
-  lockTtlMs: number;
-  lockTimeoutMs: number;
   onError: (error: Error) => void;
 }
 
@@ -81,15 +79,18 @@ export function openRedisBackend(url: string, options: RedisBackendOptions): Bac
       }
       return count;
     },
-    acquireLock: (lockKey) =>
-      acquireRedisLock(
-        {
-          set: (key, value, opts) => client.set(key, value, opts),
-          eval: (script, opts) => client.eval(script, opts),
-        },
-        lockKey,
-        { ttlMs: options.lockTtlMs, timeoutMs: options.lockTimeoutMs },
-      ),
+    leases: redisLeaseOps({
+      set: (key, value, opts) => client.set(key, value, opts),
+      eval: (script, opts) => client.eval(script, opts),
+    }),
+    keysWithPrefix: async (fullPrefix) => {
+      const found: string[] = [];
+      for await (const keys of client.scanIterator({ MATCH: `${escapeGlob(fullPrefix)}*`, COUNT: 500 })) found.push(...keys);
+      return found;
+    },
+    rename: async (from, to) => {
+      await client.rename(from, to);
+    },
     ping: async () => {
       await client.ping();
     },

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '@keyv/redis';
 import { openStore, StoreError, type Store, type StoreOptions } from '../../src/store/index.ts';
-import { acquireRedisLock, LockTimeoutError } from '../../src/store/lock.ts';
+import { acquireLease, LockTimeoutError, redisLeaseOps } from '../../src/store/lock.ts';
 import { freePort, hasRedisServer, startRedisServer, type RedisServer } from './redis-server.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -114,10 +114,12 @@ describe.skipIf(!hasRedisServer)(title, () => {
     client.on('error', () => {});
     await client.connect();
     try {
-      const lockClient = { set: client.set.bind(client), eval: client.eval.bind(client) };
-      const releaseFirst = await acquireRedisLock(lockClient, 'lock:x', { ttlMs: 50, timeoutMs: 1000 });
+      const ops = redisLeaseOps({ set: client.set.bind(client), eval: client.eval.bind(client) });
+      // The first owner stops renewing (as a process paused or cut off from Redis would): its lease runs out.
+      expect(await ops.take('lock:x', 'first', 50)).toBe(true);
+      const releaseFirst = () => ops.release('lock:x', 'first');
       await sleep(100); // expired
-      const releaseSecond = await acquireRedisLock(lockClient, 'lock:x', { ttlMs: 10_000, timeoutMs: 1000 });
+      const releaseSecond = await acquireLease(ops, 'lock:x', { ttlMs: 10_000, timeoutMs: 1000 });
       await releaseFirst();
       expect(await client.exists('lock:x')).toBe(1);
       await releaseSecond();
