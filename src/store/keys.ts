@@ -3,9 +3,48 @@
  * so 删除我的数据 removes it with one `deletePrefix`.
  */
 
-/** The key prefix of everything stored about a user (deleted whole by "删除我的数据"). */
+/**
+ * The key prefix of everything stored about a user (deleted whole by "删除我的数据"). The id is
+ * escaped ("%" → "%25", ":" → "%3A") so that it holds no ":": no user's prefix can then be the
+ * start of another's (web user "pfx" deleting their data must not delete "pfx:other"'s).
+ */
 export function userPrefix(user: string): string {
-  return `user:${user}:`;
+  return `user:${escapeId(user)}:`;
+}
+
+/** A user id with "%" and ":" escaped. */
+export function escapeId(user: string): string {
+  return user.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'));
+}
+
+/** Version 2 escapes user ids in keys; version 1 (no marker) wrote them as they are. */
+export const KEYS_VERSION = 2;
+
+/** What follows the user id in a user's keys (the kinds of `keys` below that take a user). */
+const USER_KEY_KINDS = /^(session|subscription|checklist|outbox|transcript|numbered|office-days|reminder:.+)$/;
+
+/**
+ * A version-1 user key (`user:tg:123:session`) rewritten as version 2 (`user:tg%3A123:session`), or
+ * undefined when `key` is not a user key or needs no change. The id is read up to the first ":"
+ * followed by one of the kinds above. Ids without ":" are left as they are (the same in both
+ * layouts unless they hold a "%", which only a terminal `--user` could): so an upgrade cut short and
+ * run again never escapes an id twice.
+ */
+export function upgradeUserKey(key: string): string | undefined {
+  if (!key.startsWith('user:')) return undefined;
+  const rest = key.slice('user:'.length);
+  const first = rest.indexOf(':');
+  if (first <= 0 || USER_KEY_KINDS.test(rest.slice(first + 1))) return undefined;
+  for (let at = rest.indexOf(':', first + 1); at > 0; at = rest.indexOf(':', at + 1)) {
+    const kind = rest.slice(at + 1);
+    if (USER_KEY_KINDS.test(kind)) return `${userPrefix(rest.slice(0, at))}${kind}`;
+  }
+  return undefined;
+}
+
+/** A key as messages and logs may show it: the user id in it replaced by "…". */
+export function keyForLogs(key: string): string {
+  return key.replace(/(^|:)user:[^:]*:/, '$1user:…:');
 }
 
 export const keys = {
@@ -45,6 +84,12 @@ export const keys = {
   adminSession: (id: string) => `office:admin:session:${id}`,
   /** What a login's last change did, shown once on its next page. */
   adminFlash: (id: string) => `office:admin:flash:${id}`,
+  /** Which version of this key layout the store holds (see KEYS_VERSION). */
+  keysVersion: 'store:keys-version',
+  /** The health check's probe, one per instance. */
+  healthProbe: (instance: string) => `store:probe:${instance}`,
+  /** The secret log lines hash user ids with (generated once, shared by instances). */
+  logSalt: 'log:salt',
   /** The secret web chat ids are signed with (generated once, shared by instances). */
   webIdSecret: 'web:id-secret',
   /** Failed console logins of one client, for the rate limit. */

@@ -4,6 +4,7 @@
  * the pending question; 删除我的数据 leaves nothing to show.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../src/store/keys.ts';
 import type { Bot } from '../../src/bot/index.ts';
 import type { Channel } from '../../adapters/shared/contract.ts';
 import { createWeb } from '../../adapters/web/index.ts';
@@ -39,7 +40,7 @@ describe('GET /api/state', () => {
     expect(again.body.ask).toMatchObject({ field: 'employerInZone', kind: 'boolean' });
     // Loading twice answers nothing.
     await call('GET', '/api/state', { user: u1 });
-    const session = await bot.store.get<{ interview: { answers: object } }>(`user:web:${u1}:session`);
+    const session = await bot.store.get<{ interview: { answers: object } }>(keys.session(`web:${u1}`));
     expect(session!.interview.answers).toEqual({});
   });
 
@@ -68,7 +69,7 @@ describe('printable pages', () => {
     const p1 = await webIdentity(bot.store).issue();
     const none = await get('/checklist', { user: p1 });
     expect(none.html).toContain('还没有检查结果');
-    await bot.store.set(`user:web:${p1}:checklist`, ['上传<学历>证书', '本人述职'], 60_000);
+    await bot.store.set(keys.checklist(`web:${p1}`), ['上传<学历>证书', '本人述职'], 60_000);
     const page = await get('/checklist', { user: p1 });
     expect(page.status).toBe(200);
     expect(page.html.match(/type="checkbox"/g)).toHaveLength(2);

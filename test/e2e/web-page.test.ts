@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../src/store/keys.ts';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createBot, type Bot } from '../../src/bot/index.ts';
 import { createApp, type App } from '../../adapters/http.ts';
@@ -147,7 +148,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await page.locator('.msg.me').allTextContents()).toContain('检查我能否申报');
       expect(await page.locator('#hint').textContent()).toContain('“是”或“否”');
       expect(posted).toEqual([]);
-      const session = await bot.store.get<{ interview: { answers: Record<string, unknown> } }>(`user:web:${id}:session`);
+      const session = await bot.store.get<{ interview: { answers: Record<string, unknown> } }>(keys.session(`web:${id}`));
       expect(session?.interview.answers).toEqual({});
       // The check goes on from there.
       await page.getByRole('button', { name: '是', exact: true }).last().click();
