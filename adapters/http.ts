@@ -40,8 +40,14 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: rea
 
   async function route(req: RawRequest): Promise<RawResponse> {
     if (req.method === 'GET' && req.path === '/healthz') {
-      const ok = await bot.store.ping();
-      return json(ok ? 200 : 503, { ok, edition: bot.knowledge.edition, channels: channels.map((c) => c.name) });
+      // A probe written and read back: a store that answers reads but cannot write is not healthy.
+      const health = await bot.store.health();
+      return json(health.ok ? 200 : 503, {
+        ok: health.ok,
+        ...(!health.ok && { store: health.reason.replace(/\/[^\s:'"]+/g, '…') }), // why, without file paths
+        edition: bot.knowledge.edition,
+        channels: channels.map((c) => c.name),
+      });
     }
     const r = routes.get(`${req.method} ${req.path}`);
     if (r) return r.handle(req);

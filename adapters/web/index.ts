@@ -94,7 +94,8 @@ export function createWeb(kit: ChannelKit, opts: WebOptions = {}): Channel {
     // Without ?user= (a first visit), a new web user is issued and welcomed.
     const user = await userOf(req.query.get('user'), true);
     if (!user) return unknownUser();
-    const history = await kit.transcript.recent(`web:${user}`);
+    // The store down: no history to show, the page starts afresh.
+    const history = await kit.transcript.recent(`web:${user}`).catch(() => []);
     if (history.length) return json(200, { user, history, ask: history.at(-1)!.ask ?? null });
     return answer(user, { kind: 'action', action: 'start' }, null);
   }
@@ -114,8 +115,12 @@ export function createWeb(kit: ChannelKit, opts: WebOptions = {}): Channel {
     const out = await kit.turn(`web:${user}`, input);
     if (!out.result) return json(500, { error: 'internal error', replies: out.replies, user });
     // Kept for a reload; after 删除我的数据 there is nothing left to show.
-    if (!out.result.effects.some((e) => e.kind === 'forget')) await kit.transcript.add(`web:${user}`, { me: shown, replies: out.result.replies, ask: out.result.ask });
-    const pushed = (await kit.outbox.take(`web:${user}`)).map((text) => ({ user, text }));
+    // With the store down the answer is still given (the turn said it was not saved).
+    if (!out.result.effects.some((e) => e.kind === 'forget')) {
+      await kit.transcript.add(`web:${user}`, { me: shown, replies: out.result.replies, ask: out.result.ask })
+        .catch((err: unknown) => kit.log.warn({ err: (err as Error).name }, 'transcript not kept'));
+    }
+    const pushed = (await kit.outbox.take(`web:${user}`).catch(() => [])).map((text) => ({ user, text }));
     return json(200, { ...toProtocolOutput(out.result), pushed, user });
   }
 

@@ -3,9 +3,9 @@
  * store. A turn is: lock the user, load the session, step, carry out the effects, save. Channels
  * call `handle`, render what comes back, and register how to push to their users (reminders).
  */
-import type { Input } from '../core/types.ts';
+import { plain, type Input } from '../core/types.ts';
 import type { Env } from '../dialogue/env.ts';
-import { loadChatFlow, type ChatFlow } from '../dialogue/flow.ts';
+import { loadChatFlow, say, type ChatFlow } from '../dialogue/flow.ts';
 import { loadHrTrack, type HrTrack } from '../dialogue/hr.ts';
 import { loadPersonalTexts } from '../dialogue/personal.ts';
 import { step } from '../dialogue/step.ts';
@@ -16,7 +16,7 @@ import { activeChanges, changeLog, describeChange, knowledgeWith, type ChangeLog
 import { buildIndex, type SearchIndex } from '../qa/search.ts';
 import { CALENDAR_YEARS, yearCovered } from '../rules/working-days.ts';
 import { createOfficeLog, type LogEvent, type OfficeLog } from '../office/log.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { LockTimeoutError, openStore, StoreError, type Store } from '../store/index.ts';
 import { keys, userPrefix } from '../store/keys.ts';
 import { jiebaSegmenter, type DictionaryChoice } from '../text/segmenter.ts';
 import { Clock } from './clock.ts';
@@ -186,13 +186,26 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     flow, interview, hr, clock, store, office, changes, timeZone, env, candidate, syncKnowledge,
     async handle(user, input) {
       const key = keys.session(user);
-      await syncKnowledge();
-      return store.withLock(key, async () => {
-        const result = step(await store.get(key), input, env());
-        for (const effect of result.effects) await carryOut(user, effect);
-        if (!result.effects.some((e) => e.kind === 'forget')) await store.set(key, result.session, SESSION_TTL_MS);
-        return result;
-      });
+      // The store down: the office's changes already in force stay in force.
+      await syncKnowledge().catch((err: unknown) => { if (!isStoreFault(err)) throw err; });
+      let answered: StepResult | undefined;
+      try {
+        return await store.withLock(key, async () => {
+          answered = step(await store.get(key), input, env());
+          for (const effect of answered.effects) await carryOut(user, effect);
+          if (!answered.effects.some((e) => e.kind === 'forget')) await store.set(key, answered.session, SESSION_TTL_MS);
+          return answered;
+        });
+      } catch (err) {
+        if (!isStoreFault(err)) throw err;
+        // The store cannot be read or written: the person still gets an answer (read against what
+        // the turn could load, else a new conversation), with one line saying it was not saved.
+        const result = answered ?? step(undefined, input, env());
+        log(`[store] a turn was answered without being saved (${(err as Error).name}: ${(err as Error).message})`);
+        // 删除我的数据 that could not be carried out must not read as done.
+        if (result.effects.some((e) => e.kind === 'forget')) return { ...result, effects: [], replies: [plain(say(flow, 'forgetFailed', {}))] };
+        return { ...result, effects: [], replies: [...result.replies, plain(say(flow, 'notSaved', {}))] };
+      }
     },
     registerChannel(channel) {
       channels.set(channel.prefix, channel);
@@ -207,4 +220,9 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       await store.close();
     },
   };
+}
+
+/** A failure of the store (unreachable, unwritable, a lock not had in time), not of the turn itself. */
+function isStoreFault(err: unknown): boolean {
+  return err instanceof StoreError || err instanceof LockTimeoutError;
 }

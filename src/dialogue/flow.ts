@@ -32,7 +32,7 @@ export const CHAT_TEXTS = {
   publicityStart: [],
   // What channels say on their own (an adapter never writes wording).
   channelSorry: [], channelUnsupported: [], channelNotImage: [], channelTooBig: ['maxMB'], channelImageFailed: [],
-  channelImageExternal: [], wechatRemindersBy: [], wechatNoReminders: [], chooseHeader: [], choose: [], storeDown: [],
+  channelImageExternal: [], wechatRemindersBy: [], wechatNoReminders: [], chooseHeader: [], choose: [], notSaved: [], forgetFailed: [],
   // The terminal and its scriptable protocol.
   terminalPrompt: [], terminalBot: [], terminalReminder: ['user'], terminalBye: [],
   protocolForm: [], protocolWholeLine: [], protocolBadJson: ['form'], protocolUnknownField: ['fields', 'form'], protocolBadField: ['field', 'form'], protocolOneInput: ['form'],
