@@ -1,6 +1,6 @@
 /**
  * The reminder schedule, computed purely: the edition's parameters and the clock → the
- * reminders of a subscription and which of them are due. No I/O; the runner (src/reminders/
+ * reminders of a subscription and which of them are due. No I/O; the runner (src/bot/
  * runner.ts) claims and sends what this says is due.
  *
  * 五(四) sets the individual deadline (2023-09-08) and the unit recommendation deadline

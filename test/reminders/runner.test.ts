@@ -38,17 +38,22 @@ describe('the runner', () => {
     await bot.close();
   });
 
-  it('never sends a reminder claimed before a restart, even if it was not sent', async () => {
+  it('sends a reminder claimed before a restart once its lease ran out; a sent one never again', async () => {
     const store = tmpStore();
     const first = await botWith({ now: AUG, storeUrl: store });
     await first.bot.handle('alice', { kind: 'action', action: 'remind:applicant' });
     const sub = (await first.bot.store.get<Subscription>(keys.subscription('alice')))!;
-    // A process claimed individual:7 and died before sending it.
-    await first.bot.store.set(`user:alice:reminder:${sub.id}:individual:7`, { state: 'claimed', at: at('2023-09-01').toISOString() });
+    // A process claimed individual:7 at 09:00 (before claims had leases) and died before sending it.
+    await first.bot.store.set(keys.claim('alice', sub.id, 'individual:7'), { state: 'claimed', at: at('2023-09-01').toISOString() });
     await first.bot.close();
     const second = await botWith({ now: at('2023-09-01'), storeUrl: store });
-    expect(await second.bot.runDue()).toEqual({ sent: 0, failed: 0 });
+    // Within the claim's lease (60 s by default) it may still be on its way: not sent.
+    expect(await second.bot.runDue()).toEqual({ sent: 0, failed: 0, waiting: 0 });
     expect(second.sent).toEqual([]);
+    // The lease ran out: sent, once.
+    expect(await second.bot.runDue(new Date(at('2023-09-01').getTime() + 61_000))).toEqual({ sent: 1, failed: 0, waiting: 0 });
+    expect(second.sent[0]!.text).toContain('还有7天');
+    expect(await second.bot.runDue(new Date(at('2023-09-01').getTime() + 3600_000))).toEqual({ sent: 0, failed: 0, waiting: 0 });
     expect((await second.bot.runDue(at('2023-09-05'))).sent).toBe(1);
     await second.bot.close();
   });
@@ -59,16 +64,16 @@ describe('the runner', () => {
     const bot = await createBot({ now: AUG, reminderRetry: { attempts: 3, baseDelayMs: 1 }, log: (l) => logs.push(l) });
     bot.registerChannel({ name: 'terminal', prefix: '', push: async () => { calls++; if (calls < 3) throw new Error('network down'); return 'sent'; } });
     await bot.handle('alice', { kind: 'action', action: 'remind:applicant' });
-    expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 1, failed: 0 });
+    expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 1, failed: 0, waiting: 0 });
     expect(calls).toBe(3);
     bot.registerChannel({ name: 'terminal', prefix: '', push: async () => { calls++; throw new Error('still down'); } });
     calls = 0;
-    expect(await bot.runDue(at('2023-09-05'))).toEqual({ sent: 0, failed: 1 });
+    expect(await bot.runDue(at('2023-09-05'))).toEqual({ sent: 0, failed: 1, waiting: 0 });
     expect(calls).toBe(3);
     expect(logs.at(-1)).toMatch(/gave up on reminder .*individual:3 on terminal after 3 tries: still down/);
     expect(logs.join('\n')).not.toContain('alice');
     // Given up means given up: not retried at the next run.
-    expect(await bot.runDue(at('2023-09-05'))).toEqual({ sent: 0, failed: 0 });
+    expect(await bot.runDue(at('2023-09-05'))).toEqual({ sent: 0, failed: 0, waiting: 0 });
     await bot.close();
   });
 
@@ -79,7 +84,7 @@ describe('the runner', () => {
     bot.registerChannel({ name: 'terminal', prefix: '', push: async (chat) => { tries.push(chat); return chat === 'blocked' ? 'not-allowed' : 'sent'; } });
     await bot.handle('blocked', { kind: 'action', action: 'remind:applicant' });
     await bot.handle('bea', { kind: 'action', action: 'remind:applicant' });
-    expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 1, failed: 1 });
+    expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 1, failed: 1, waiting: 0 });
     expect(tries.sort()).toEqual(['bea', 'blocked']);
     expect(logs.join('\n')).toMatch(/the channel does not allow it/);
     await bot.close();
@@ -88,7 +93,7 @@ describe('the runner', () => {
   it('leaves a channel without a pusher in this process alone', async () => {
     const { bot, sent } = await botWith({ now: AUG });
     await bot.handle('tg:7', { kind: 'action', action: 'remind:applicant' });
-    expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 0, failed: 0 });
+    expect(await bot.runDue(at('2023-09-01'))).toEqual({ sent: 0, failed: 0, waiting: 0 });
     const tg: string[] = [];
     bot.registerChannel({ name: 'telegram', prefix: 'tg', push: async (chat, text) => { tg.push(`${chat} ${text}`); return 'sent'; } });
     expect((await bot.runDue(at('2023-09-01'))).sent).toBe(1);
@@ -107,7 +112,7 @@ describe('the runner', () => {
     expect(offer.replies[0]!.buttons.map((b) => b.action)).toContain('remind:next');
     await first.bot.handle('dan', { kind: 'action', action: 'remind:next' });
     expect((await first.bot.handle('dan', { kind: 'text', text: '我的提醒' })).replies[0]!.text).toContain('下一年度');
-    expect(await first.bot.runDue()).toEqual({ sent: 0, failed: 0 });
+    expect(await first.bot.runDue()).toEqual({ sent: 0, failed: 0, waiting: 0 });
     await first.bot.close();
 
     // knowledge/ now carries a 2024 edition (a copy of 2023 renamed, enough for the runner).
@@ -119,15 +124,15 @@ describe('the runner', () => {
     writeFileSync(notice, readFileSync(notice, 'utf8').replace('edition: "2023"', 'edition: "2024"'));
 
     const second = await botWith({ now: new Date('2024-07-20T09:00:00+08:00'), storeUrl: store, knowledgeRoot: root });
-    expect(await second.bot.runDue()).toEqual({ sent: 1, failed: 0 });
+    expect(await second.bot.runDue()).toEqual({ sent: 1, failed: 0, waiting: 0 });
     expect(second.sent[0]!.chat).toBe('dan');
     expect(second.sent[0]!.text).toContain('2024年度的通知已经载入');
-    expect(await second.bot.runDue()).toEqual({ sent: 0, failed: 0 });
+    expect(await second.bot.runDue()).toEqual({ sent: 0, failed: 0, waiting: 0 });
     // The subscription is done with: the session no longer says it waits.
     expect((await second.bot.handle('dan', { kind: 'text', text: '我的提醒' })).replies[0]!.text).toContain('还没有订阅');
     await second.bot.close();
     const third = await botWith({ now: new Date('2024-07-21T09:00:00+08:00'), storeUrl: store, knowledgeRoot: root });
-    expect(await third.bot.runDue()).toEqual({ sent: 0, failed: 0 });
+    expect(await third.bot.runDue()).toEqual({ sent: 0, failed: 0, waiting: 0 });
     await third.bot.close();
   });
 });
