@@ -2,7 +2,8 @@
  * A fake LINE Platform on 127.0.0.1 for tests: the Messaging API (reply, push) on one port and
  * the data API (message content) on another, recording every call with its headers. It checks
  * what LINE checks (bearer token, message limits, one use per reply token, retry keys answered
- * 409 once accepted), and can refuse reply tokens, fail pushes or slow replies on demand.
+ * 409 once accepted, the plan's monthly limit), and can refuse reply tokens, fail pushes (once
+ * accepted, or for a while) or slow replies on demand.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -41,6 +42,10 @@ export interface FakeLine {
   expireReplyToken(token: string): void;
   /** The next `n` pushes are accepted (delivered) but answered `status`, like a lost response. */
   failNextPushes(n: number, status?: number): void;
+  /** For `ms` from now every push is answered `status` and not delivered (its retry key is not accepted), like an outage. */
+  failPushesFor(ms: number, status?: number): void;
+  /** Pushes delivered beyond this many are refused with LINE's 429 "You have reached your monthly limit." (default: none). */
+  monthlyLimit: number;
   /** Replies wait this long before answering. */
   replyDelayMs: number;
   /** Users who blocked the account: pushes to them are refused (400). */
@@ -60,6 +65,8 @@ export async function startFakeLine(channelAccessToken: string): Promise<FakeLin
   const acceptedKeys = new Set<string>();
   let failPushes = 0;
   let failStatus = 500;
+  let outageUntil = 0;
+  let outageStatus = 500;
 
   const api = createServer((req, res) => {
     if (fake.unreachable) {
@@ -97,11 +104,12 @@ export async function startFakeLine(channelAccessToken: string): Promise<FakeLin
           return record(200, { sentMessages: body.messages.map((_, i) => ({ id: String(i), quoteToken: 'q' })) });
         }
         if (body.to !== undefined && fake.blocked.has(body.to)) return record(400, { message: 'Failed to send messages' });
+        if (Date.now() < outageUntil) return record(outageStatus, { message: 'Internal server error' });
         const key = req.headers['x-line-retry-key'];
-        if (typeof key === 'string') {
-          if (acceptedKeys.has(key)) return record(409, { message: 'The retry key is already accepted' });
-          acceptedKeys.add(key);
-        }
+        if (typeof key === 'string' && acceptedKeys.has(key)) return record(409, { message: 'The retry key is already accepted' });
+        const pushed = calls.filter((c) => c.delivered && c.path.endsWith('/push')).length;
+        if (pushed >= fake.monthlyLimit) return record(429, { message: 'You have reached your monthly limit.' });
+        if (typeof key === 'string') acceptedKeys.add(key);
         if (failPushes > 0) {
           failPushes--;
           // Delivered, but the answer is an error: only the retry key keeps a retry from doubling it.
@@ -137,6 +145,8 @@ export async function startFakeLine(channelAccessToken: string): Promise<FakeLin
     delivered: () => calls.filter((c) => c.delivered),
     expireReplyToken: (token) => { expired.add(token); },
     failNextPushes: (n, status = 500) => { failPushes = n; failStatus = status; },
+    failPushesFor: (ms, status = 500) => { outageUntil = Date.now() + ms; outageStatus = status; },
+    monthlyLimit: Infinity,
     replyDelayMs: 0,
     blocked: new Set(),
     unreachable: false,

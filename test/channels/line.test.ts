@@ -2,19 +2,31 @@
  * The LINE channel end to end: signed webhook bodies into `handle`, the real bot behind it, and
  * a fake LINE Platform on 127.0.0.1 recording what was replied and pushed.
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createBot, type Bot } from '../../src/bot/index.ts';
+import type { Subscription } from '../../src/bot/runner.ts';
+import { keys } from '../../src/store/keys.ts';
 import type { Reply } from '../../src/dialogue/types.ts';
 import type { Channel } from '../../adapters/shared/contract.ts';
 import type { RawRequest, RawResponse } from '../../adapters/shared/http.ts';
 import { createKit } from '../../adapters/shared/kit.ts';
 import { register } from '../../adapters/registry.ts';
-import { createLine, LINE_LIMITS, renderReplies as renderWith, type LineOptions } from '../../adapters/line/index.ts';
+import { createLine, LINE_LIMITS, renderReplies as renderWith, retryKeyOf, type LineOptions } from '../../adapters/line/index.ts';
 import { jpeg } from '../photo/images.ts';
 import { sign, startFakeLine, type Call, type FakeLine, type SentMessage } from './fake-line.ts';
 
 const SECRET = 'test-channel-secret';
+const NINE = new Date('2023-09-01T09:00:00+08:00');
+const after = (ms: number) => new Date(NINE.getTime() + ms);
+
+/** The claim key of `user`'s 7-day reminder of the individual deadline (the retry key is derived from it). */
+async function claimOf(b: Bot, user: string): Promise<string> {
+  return keys.claim(user, (await b.store.get<Subscription>(keys.subscription(user)))!.id, 'individual:7');
+}
 const TOKEN = 'test-channel-access-token';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -399,7 +411,7 @@ describe('50 users at once', () => {
 });
 
 describe('reminders by push', () => {
-  it('pushes a due reminder with a retry key derived from its claim, counts the quota and warns from 80 %', async () => {
+  it('pushes a due reminder with a retry key derived from its claim, counts the quota and says once when it is used up', async () => {
     const logs: string[] = [];
     const own = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00'), log: () => {} });
     const c = channel({ pushQuota: 2, log: pino({ level: 'warn' }, { write: (l: string) => void logs.push(l) }) }, own);
@@ -407,14 +419,138 @@ describe('reminders by push', () => {
     await own.handle('line:U-remind', { kind: 'action', action: 'remind:applicant' });
     await own.handle('line:U-remind2', { kind: 'action', action: 'remind:hr' });
     const since = fake.calls.length;
-    expect(await own.runDue(new Date('2023-09-01T09:00:00+08:00'))).toEqual({ sent: 2, failed: 0 });
+    expect(await own.runDue(NINE)).toEqual({ sent: 2, failed: 0, waiting: 0 });
     const pushes = fake.calls.slice(since).filter((call) => call.path.endsWith('/push'));
-    expect(pushes.map((p) => p.body.to)).toEqual(['U-remind', 'U-remind2']);
-    expect(pushes[0]!.headers['x-line-retry-key']).toMatch(UUID);
-    expect(allText(pushes[0]!.body.messages)).toContain('个人申报截止是2023年9月8日，还有7天');
-    expect(logs.join('')).toContain('LINE push quota');
+    expect(pushes.map((p) => p.body.to).sort()).toEqual(['U-remind', 'U-remind2']);
+    const first = pushes.find((p) => p.body.to === 'U-remind')!;
+    expect(first.headers['x-line-retry-key']).toBe(retryKeyOf(`${await claimOf(own, 'line:U-remind')}#0`));
+    expect(first.headers['x-line-retry-key']).toMatch(UUID);
+    expect(allText(first.body.messages)).toContain('个人申报截止是2023年9月8日，还有7天');
+    expect(logs.filter((l) => l.includes('LINE push quota used up'))).toHaveLength(1);
     expect(JSON.parse(logs.at(-1)!)).toMatchObject({ used: 2, quota: 2 });
     expect((await own.runDue(new Date('2023-09-01T10:00:00+08:00'))).sent).toBe(0);
     await own.close();
+  });
+
+  it('retries a reminder through 10 s of 500s with the same retry key on every try: delivered exactly once', async () => {
+    const own = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00'), log: () => {} });
+    channel({}, own);
+    await own.handle('line:U-outage', { kind: 'action', action: 'remind:applicant' });
+    const since = fake.calls.length;
+    fake.failPushesFor(10_000, 500);
+    const started = Date.now();
+    // The bot's default retry policy: tries for up to a minute.
+    expect(await own.runDue(NINE)).toEqual({ sent: 1, failed: 0, waiting: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+    const pushes = fake.calls.slice(since).filter((c) => c.body.to === 'U-outage');
+    expect(pushes.length).toBeGreaterThanOrEqual(5);
+    expect(pushes.slice(0, -1).every((p) => p.status === 500)).toBe(true);
+    expect(pushes.at(-1)!.status).toBe(200);
+    expect(new Set(pushes.map((p) => p.headers['x-line-retry-key']))).toEqual(new Set([retryKeyOf(`${await claimOf(own, 'line:U-outage')}#0`)]));
+    expect(pushes.filter((p) => p.delivered)).toHaveLength(1);
+    await own.close();
+  }, 40_000);
+
+  it('sends no more than the monthly quota: 12 due, quota 5, exactly 5 sent, the rest wait (not failed), one log line', async () => {
+    const logs: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (l: string) => void logs.push(l) });
+    const own = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00'), log: () => {} });
+    channel({ pushQuota: 5, log }, own);
+    const users = Array.from({ length: 12 }, (_, i) => `U-quota-${i}`);
+    for (const u of users) await own.handle(`line:${u}`, { kind: 'action', action: 'remind:applicant' });
+    const since = fake.calls.length;
+    const deliveredTo = () => fake.calls.slice(since).filter((c) => c.delivered && users.includes(c.body.to ?? '')).map((c) => c.body.to);
+    expect(await own.runDue(NINE)).toEqual({ sent: 5, failed: 0, waiting: 7 });
+    expect(deliveredTo()).toHaveLength(5);
+    expect(logs.filter((l) => l.includes('LINE push quota used up'))).toHaveLength(1);
+    // The next run of the month: nothing pushed, nothing given up, nothing more in the log.
+    const calls = fake.calls.length;
+    expect(await own.runDue(after(60_000))).toEqual({ sent: 0, failed: 0, waiting: 7 });
+    expect(fake.calls.length).toBe(calls);
+    expect(logs.filter((l) => l.includes('LINE push quota used up'))).toHaveLength(1);
+    // A higher quota (or a new month): those waiting go, each once.
+    channel({ pushQuota: 20, log }, own);
+    expect(await own.runDue(after(120_000))).toEqual({ sent: 7, failed: 0, waiting: 0 });
+    expect(deliveredTo().sort()).toEqual([...users].sort());
+    await own.close();
+  });
+
+  it('takes LINE\'s own monthly-limit refusal (a quota set higher than the plan) as waiting, not failed', async () => {
+    const logs: string[] = [];
+    const own = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00'), log: () => {} });
+    channel({ log: pino({ level: 'warn' }, { write: (l: string) => void logs.push(l) }) }, own);
+    for (const u of ['U-plan-1', 'U-plan-2', 'U-plan-3']) await own.handle(`line:${u}`, { kind: 'action', action: 'remind:applicant' });
+    fake.monthlyLimit = fake.delivered().filter((c) => c.path.endsWith('/push')).length + 1;
+    try {
+      expect(await own.runDue(NINE)).toEqual({ sent: 1, failed: 0, waiting: 2 });
+      expect(logs.filter((l) => l.includes('LINE push quota used up'))).toHaveLength(1);
+      expect(JSON.parse(logs.find((l) => l.includes('used up'))!)).toMatchObject({ refusedByLine: true });
+    } finally {
+      fake.monthlyLimit = Infinity;
+    }
+    expect(await own.runDue(after(60_000))).toEqual({ sent: 2, failed: 0, waiting: 0 });
+    await own.close();
+  });
+});
+
+describe('a reply that goes by push', () => {
+  it('is retried with its key for longer than a moment (2 s of 500s here), and delivered once', async () => {
+    const ev = textEvent('U-reply-outage', '你好');
+    fake.expireReplyToken(ev.replyToken);
+    fake.failPushesFor(2000, 500);
+    const since = fake.calls.length;
+    await post([ev]);
+    await fake.waitFor(() => answersTo(ev, since, 'U-reply-outage').some((c) => c.delivered), 10_000);
+    const pushes = answersTo(ev, since, 'U-reply-outage').filter((c) => c.path.endsWith('/push'));
+    expect(pushes.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(pushes.map((p) => p.headers['x-line-retry-key'])).size).toBe(1);
+    expect(pushes.filter((p) => p.delivered)).toHaveLength(1);
+  });
+
+  it('stops being retried when the channel stops', async () => {
+    const stopping = channel({ ackWithinMs: 20 });
+    const ev = textEvent('U-reply-stop', '你好');
+    fake.expireReplyToken(ev.replyToken);
+    fake.failPushesFor(60_000, 500);
+    try {
+      const since = fake.calls.length;
+      await post([ev], stopping);
+      await fake.waitFor(() => answersTo(ev, since, 'U-reply-stop').some((c) => c.path.endsWith('/push')));
+      const started = Date.now();
+      await stopping.stop!();
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      fake.failPushesFor(0);
+    }
+  });
+});
+
+describe('redelivery after a restart (a file-backed store)', () => {
+  it('a replayed event (same webhookEventId) is not handled again and pushes nothing', async () => {
+    const storeUrl = `sqlite://${path.join(mkdtempSync(path.join(os.tmpdir(), 'line-redelivery-')), 'bot.sqlite')}`;
+    const now = new Date('2023-08-01T09:00:00+08:00');
+    const first = await createBot({ storeUrl, now, log: () => {} });
+    const before = channel({}, first);
+    const ev = textEvent('U-restart', '截止时间');
+    expect(allText(await turn(ev, before))).toContain('时间节点');
+    await before.stop!();
+    await first.close();
+
+    const second = await createBot({ storeUrl, now, log: () => {} });
+    let turns = 0;
+    const after = channel({}, { ...second, handle: (user, input) => { turns++; return second.handle(user, input); } });
+    // The reply token is spent: were the event handled again, its answer would go by push.
+    fake.expireReplyToken(ev.replyToken);
+    const since = fake.calls.length;
+    expect((await post([{ ...ev, deliveryContext: { isRedelivery: true } }], after)).status).toBe(200);
+    expect((await post([ev], after)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(turns).toBe(0);
+    expect(fake.calls.slice(since).filter((c) => c.body.replyToken === ev.replyToken || c.body.to === 'U-restart')).toEqual([]);
+    // A new event from the same person is answered as usual.
+    expect(allText(await turn(textEvent('U-restart', '截止时间'), after))).toContain('时间节点');
+    expect(turns).toBe(1);
+    await after.stop!();
+    await second.close();
   });
 });
