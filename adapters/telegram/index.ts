@@ -15,6 +15,7 @@ import type { ChannelSpec, Channel } from '../shared/contract.ts';
 import { header, json, type RawRequest, type RawResponse } from '../shared/http.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { CallbackKeys, renderReply } from './render.ts';
+import { connectionErrorCode, retryNetworkErrors } from './retry.ts';
 
 export { CallbackKeys, inlineKeyboard, MAX_CALLBACK_DATA, MAX_MESSAGE, renderReply } from './render.ts';
 
@@ -66,8 +67,12 @@ export function createTelegram(kit: ChannelKit, opts: TelegramOptions): Channel 
   const t = kit.flow.texts;
   const tg = new GrammyBot(opts.token, { botInfo: opts.botInfo ?? DEFAULT_BOT_INFO, client: { apiRoot, timeoutSeconds: 60 } });
   const botId = opts.token.split(':')[0]!;
-  // 429 (retry_after) and 5xx are retried a few times; network errors are not retried here
-  // (auto-retry would retry those forever, whatever maxRetryAttempts says).
+  // A dropped or refused connection is retried a few times (retry.ts); installed first, so it runs
+  // beneath auto-retry, which retries 429 (retry_after) and 5xx a few times. auto-retry rethrows
+  // network errors (it would retry those forever, whatever maxRetryAttempts says).
+  tg.api.config.use(retryNetworkErrors({
+    onRetry: ({ method, retry, code }) => log.warn({ method, retry, code }, 'Telegram API unreachable; retrying'),
+  }));
   tg.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
   // The runner runs silent (it would console.error whole error objects); failed getUpdates are logged here.
   tg.api.config.use(async (prev, method, payload, signal) => {
@@ -100,24 +105,27 @@ export function createTelegram(kit: ChannelKit, opts: TelegramOptions): Channel 
     }
   }
 
-  /** One turn of one chat, never throwing: the replies, or the apology when the turn failed. */
+  /**
+   * One turn of one chat, never throwing: the replies, or the apology when the turn failed (the
+   * engine's turn, or getting the photo it needs). A reply that cannot be sent is only logged: the
+   * turn is saved, so an apology would be false, and throwing would make a webhook redeliver it.
+   */
   async function turn(chatId: number, what: string, input: () => Promise<Input | Reply>): Promise<void> {
     const user = `tg:${chatId}`;
     const started = Date.now();
-    let replies: Reply[];
+    let outcome: { replies: Reply[]; ok: boolean };
     try {
       const got = await input();
-      replies = 'kind' in got ? (await kit.turn(user, got)).replies : [got];
+      outcome = 'kind' in got ? await kit.turn(user, got) : { replies: [got], ok: true };
     } catch (err) {
       log.error({ user: kit.logId(user), kind: what, err: errorInfo(err) }, 'update failed');
-      replies = [kit.say('channelSorry', {})];
+      outcome = { replies: [kit.say('channelSorry', {})], ok: false };
     }
     try {
-      await send(chatId, replies);
-      log.debug({ user: kit.logId(user), kind: what, ms: Date.now() - started }, 'turn');
+      await send(chatId, outcome.replies);
+      log.debug({ user: kit.logId(user), kind: what, ok: outcome.ok, ms: Date.now() - started }, 'turn');
     } catch (err) {
-      // The turn itself is saved; only the reply did not arrive.
-      log.error({ user: kit.logId(user), kind: what, err: errorInfo(err) }, 'reply not delivered');
+      log.error({ user: kit.logId(user), kind: what, ok: outcome.ok, err: errorInfo(err) }, outcome.ok ? 'reply not delivered' : 'apology not delivered');
     }
   }
 
@@ -216,9 +224,10 @@ export function createTelegram(kit: ChannelKit, opts: TelegramOptions): Channel 
     name: 'telegram',
     prefix: 'tg',
     routes,
-    async push(chat, text): Promise<PushResult> {
+    // The runner's signal ends a try, the retries of a dropped connection included.
+    async push(chat, text, _key, signal): Promise<PushResult> {
       try {
-        for (const m of renderReply(plain(text), keys, t.choose)) await tg.api.sendMessage(Number(chat), m.text);
+        for (const m of renderReply(plain(text), keys, t.choose)) await tg.api.sendMessage(Number(chat), m.text, {}, grammySignal(signal));
         return 'sent';
       } catch (err) {
         // 403: the person blocked the bot; 400: the chat is gone. Neither gets better by retrying.
@@ -269,6 +278,14 @@ function rawAdapter(req: RawRequest, done: (res: RawResponse) => void) {
   };
 }
 
+/**
+ * A standard AbortSignal as grammY's API methods take it: they are typed with the abort-controller
+ * package's signal, but only listen for 'abort' and read `aborted`, which a standard one does too.
+ */
+function grammySignal(signal: AbortSignal | undefined): Parameters<GrammyBot['api']['sendMessage']>[3] {
+  return signal as unknown as Parameters<GrammyBot['api']['sendMessage']>[3];
+}
+
 /** The engine input of a command message, or null when the text is not one of our commands. */
 function commandOf(text: string, username: string, privateChat: boolean): Input | null {
   const m = /^\/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s|$)/.exec(text);
@@ -298,7 +315,7 @@ function isUpdate(v: unknown): v is Update {
  */
 function errorInfo(err: unknown): Record<string, unknown> {
   if (err instanceof GrammyError) return { type: 'GrammyError', method: err.method, code: err.error_code, description: err.description };
-  if (err instanceof HttpError) return { type: 'HttpError', message: err.message };
+  if (err instanceof HttpError) return { type: 'HttpError', message: err.message, code: connectionErrorCode(err) };
   if (err instanceof Error) return { type: err.name, message: err.message };
   return { type: typeof err };
 }

@@ -14,8 +14,10 @@ export interface ApiCall {
   body: Record<string, unknown>;
   /** When the call arrived, in order. */
   seq: number;
-  /** Whether it succeeded (false for a failure set with failNext or a refused message). */
+  /** Whether it succeeded (false for a failure set with failNext or dropNext, or a refused message). */
   ok: boolean;
+  /** The connection was dropped without an answer (dropNext). */
+  dropped?: boolean;
 }
 
 export interface ApiFailure { error_code: number; description: string; parameters?: { retry_after?: number } }
@@ -31,6 +33,7 @@ export class FakeTelegram {
   private listeners: (() => void)[] = [];
   private files = new Map<string, { path: string; data: Uint8Array }>();
   private failures = new Map<string, ApiFailure[]>();
+  private drops = new Map<string, number>();
   private messageId = 1000;
   private nextUpdateId = 1;
   private seq = 0;
@@ -46,8 +49,15 @@ export class FakeTelegram {
     this.server = createServer((req, res) => void this.route(req, res));
   }
 
-  async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Listens on 127.0.0.1, on `port` when given (to come back where a closed server was). */
+  async listen(port = 0): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
@@ -74,6 +84,14 @@ export class FakeTelegram {
   /** The next call of `method` fails with this error (one per call). */
   failNext(method: string, failure: ApiFailure): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), failure]);
+  }
+
+  /**
+   * The next `n` calls of `method` are read and then get no answer: the connection is destroyed,
+   * as when it is reset. The caller cannot know whether the call took effect; here it did not.
+   */
+  dropNext(method: string, n = 1): void {
+    this.drops.set(method, (this.drops.get(method) ?? 0) + n);
   }
 
   callsOf(method: string): ApiCall[] {
@@ -124,6 +142,14 @@ export class FakeTelegram {
     if (!api || api[1] !== this.token) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = api[2]!;
     const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
+    const drops = this.drops.get(method) ?? 0;
+    if (drops > 0) {
+      this.drops.set(method, drops - 1);
+      this.calls.push({ method, body, seq: this.seq++, ok: false, dropped: true });
+      req.socket.destroy();
+      for (const l of [...this.listeners]) l();
+      return;
+    }
     const failure = this.failures.get(method)?.shift();
     const call: ApiCall = { method, body, seq: this.seq++, ok: !failure };
     this.calls.push(call);
