@@ -3,7 +3,6 @@
  * instances, surviving restarts), per-user ordering, a turn that never throws (an apology and a
  * log line when it fails), the memory of buttons shown as numbered lines, and log-safe user ids.
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Bot } from '../../src/bot/index.ts';
 import { plain, type Button, type Input, type Reply } from '../../src/core/types.ts';
@@ -58,7 +57,7 @@ export interface ChannelKit {
   checklist(user: string): Promise<string[]>;
   /** Adds `n` pushes to this month's count for `channel` (shared by instances); returns the month's total. */
   countPushes(channel: string, n: number): Promise<number>;
-  /** A user id as logs show it: a short hash, never the id itself. */
+  /** A user id as logs show it: a keyed hash (bot.logId), never the id itself. */
   logId(user: string): string;
   /** A plain text reply in the chat's wording. */
   say<K extends TextKey>(key: K, vars: Vars<typeof CHAT_TEXTS, K>): Reply;
@@ -72,7 +71,7 @@ const TRANSCRIPT_TURNS = 30;
 
 export function createKit(bot: Bot, log: Logger): ChannelKit {
   const queue = new KeyedQueue();
-  const logId = (user: string) => createHash('sha256').update(user).digest('hex').slice(0, 10);
+  const logId = bot.logId;
   return {
     bot,
     log,

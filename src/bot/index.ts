@@ -3,6 +3,7 @@
  * store. A turn is: lock the user, load the session, step, carry out the effects, save. Channels
  * call `handle`, render what comes back, and register how to push to their users (reminders).
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import { plain, type Input } from '../core/types.ts';
 import type { Env } from '../dialogue/env.ts';
 import { loadChatFlow, say, type ChatFlow } from '../dialogue/flow.ts';
@@ -18,6 +19,7 @@ import { CALENDAR_YEARS, yearCovered } from '../rules/working-days.ts';
 import { createOfficeLog, type LogEvent, type OfficeLog } from '../office/log.ts';
 import { LockTimeoutError, openStore, StoreError, type Store } from '../store/index.ts';
 import { keys, userPrefix } from '../store/keys.ts';
+import { sharedSecret } from '../store/secret.ts';
 import { jiebaSegmenter, type DictionaryChoice } from '../text/segmenter.ts';
 import { Clock } from './clock.ts';
 import { addSubscription, DEFAULT_DELIVERY, DEFAULT_RETRY, removeSubscription, runDue, type DeliveryOptions, type Push, type RetryPolicy, type Route, type RunReport } from './runner.ts';
@@ -72,6 +74,8 @@ export interface Bot {
   syncKnowledge(): Promise<void>;
   /** The step's environment at this instant. */
   env(): Env;
+  /** A user id as log lines show it: a keyed hash, never the id. */
+  logId(user: string): string;
   /** One turn of one user's conversation. */
   handle(user: string, input: Input): Promise<StepResult>;
   /** A channel registers how to push a text to one of its chats (for reminders). */
@@ -99,6 +103,13 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   const store = await openStore(options.storeUrl ?? 'memory://');
   const log = options.log ?? ((line: string) => console.error(line));
+  // Log lines name users by a keyed hash (the key kept in the store, shared by instances): an id
+  // cannot be found again from its hash by trying chat ids. A store down at start: a key for this process.
+  const logSecret = await sharedSecret(store, keys.logSalt)().catch(() => {
+    log('[store] the log key could not be read; user hashes in this process\'s log lines are its own');
+    return randomBytes(32).toString('hex');
+  });
+  const logId = (user: string): string => createHmac('sha256', logSecret).update(user).digest('hex').slice(0, 12);
   const changes = changeLog(store);
   const office = createOfficeLog(store, { retentionDays: options.logRetentionDays, timeZone, onError: (err) => log(`[office] log records not written (${err.name})`) });
   const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, personal, index });
@@ -189,7 +200,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   return {
     get knowledge() { return knowledge; },
     get index() { return index; },
-    flow, interview, hr, clock, store, office, changes, timeZone, env, candidate, syncKnowledge,
+    flow, interview, hr, clock, store, office, changes, timeZone, env, candidate, syncKnowledge, logId,
     async handle(user, input) {
       const key = keys.session(user);
       // The store down: the office's changes already in force stay in force.
