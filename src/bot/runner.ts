@@ -21,6 +21,7 @@
  * one. No channel is named here: channels register themselves with the prefix of their users' ids.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { ChatFlow } from '../dialogue/flow.ts';
 import { newEditionText, reminderText } from '../dialogue/reminders.ts';
 import type { Knowledge } from '../knowledge/load.ts';
@@ -140,7 +141,7 @@ interface Run {
   deps: RunnerDeps;
   /** The run's clock: the instant it was asked for, moving on in real time. */
   clock: () => Date;
-  signal: AbortSignal | undefined;
+  signal: AbortSignal;
   /** This run's token on the claims it holds. */
   owner: string;
   slots: Map<string, Slots>;
@@ -154,13 +155,24 @@ export async function runDue(deps: RunnerDeps, now: Date, signal?: AbortSignal):
   const { delivery } = deps;
   if (!(delivery.leaseMs > delivery.sendTimeoutMs)) throw new RangeError(`reminders: leaseMs (${delivery.leaseMs}) must be longer than sendTimeoutMs (${delivery.sendTimeoutMs})`);
   const started = Date.now();
+  // Every waiting job listens for the stop: one signal of the run's own, linked to the caller's.
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  const onAbort = () => stop.abort();
+  if (signal?.aborted) stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   const run: Run = {
-    deps, signal, owner: randomUUID(), slots: new Map(), deferred: new Set(), report: { sent: 0, failed: 0, waiting: 0 },
+    deps, signal: stop.signal, owner: randomUUID(), slots: new Map(), deferred: new Set(), report: { sent: 0, failed: 0, waiting: 0 },
     clock: () => new Date(now.getTime() + (Date.now() - started)),
   };
-  const jobs = await dueJobs(run);
-  const outcomes = await Promise.allSettled(jobs.map((job) => sendAll(run, job)));
-  if (signal?.aborted && run.report.waiting) deps.log(`[reminders] run stopped: ${run.report.waiting} reminder(s) left for the next run`);
+  let outcomes: PromiseSettledResult<void>[];
+  try {
+    const jobs = await dueJobs(run);
+    outcomes = await Promise.allSettled(jobs.map((job) => sendAll(run, job)));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (stop.signal.aborted && run.report.waiting) deps.log(`[reminders] run stopped: ${run.report.waiting} reminder(s) left for the next run`);
   const failure = outcomes.find((o) => o.status === 'rejected');
   if (failure) throw failure.reason;
   return run.report;
