@@ -229,7 +229,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     },
     runDue(now, signal) {
       const delivery = { ...DEFAULT_DELIVERY, ...options.reminderDelivery };
-      const run = running.then(() => runDue({ store, knowledge, flow, timeZone, route, retry: options.reminderRetry ?? DEFAULT_RETRY, delivery, log }, now ?? clock.now(), signal));
+      const run = running.then(() => runDue({ store, knowledge, flow, timeZone, route, retry: options.reminderRetry ?? DEFAULT_RETRY, delivery, log, logId }, now ?? clock.now(), signal));
       running = run.catch(() => undefined);
       return run;
     },

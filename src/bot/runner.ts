@@ -20,7 +20,7 @@
  * A subscriber whose channel has no pusher in this process is left alone for a process that has
  * one. No channel is named here: channels register themselves with the prefix of their users' ids.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ChatFlow } from '../dialogue/flow.ts';
 import { newEditionText, reminderText } from '../dialogue/reminders.ts';
@@ -125,6 +125,8 @@ export interface RunnerDeps {
   delivery: DeliveryOptions;
   /** One line to the logs (stderr); never personal data. */
   log: (line: string) => void;
+  /** A user id as log lines show it (the bot's keyed hash). */
+  logId: (user: string) => string;
 }
 
 /** sent and failed (given up) in this run; waiting: left for a later run (the channel could not take them now, or the run was stopped). */
@@ -233,7 +235,7 @@ async function sendAll(run: Run, job: Job): Promise<void> {
 async function send(run: Run, job: Job, item: Item): Promise<void> {
   const { store, retry, log } = run.deps;
   const { route } = job;
-  const what = `reminder ${item.key.replace(userPrefix(job.user), `user#${hash(job.user)}:`)} on ${route.channel}`;
+  const what = `reminder ${item.key.replace(userPrefix(job.user), `user#${run.deps.logId(job.user)}:`)} on ${route.channel}`;
   const firstTry = Date.now();
   for (let attempt = 1; ; attempt++) {
     const outcome = await tryOnce(run, route, item);
@@ -318,8 +320,4 @@ async function pushWithin(route: Route, item: Item, ms: number, signal: AbortSig
     clearTimeout(timer);
     signal?.removeEventListener('abort', stop);
   }
-}
-
-function hash(user: string): string {
-  return createHash('sha256').update(user).digest('hex').slice(0, 10);
 }
