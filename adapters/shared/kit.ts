@@ -78,14 +78,7 @@ export function createKit(bot: Bot, log: Logger): ChannelKit {
     flow: bot.flow,
     logId,
     say: (key, vars) => plain(say(bot.flow, key, vars)),
-    firstDelivery(channel, id) {
-      const key = keys.delivery(channel, id);
-      return bot.store.withLock(key, async () => {
-        if (await bot.store.get(key)) return false;
-        await bot.store.set(key, 1, DELIVERY_TTL_MS);
-        return true;
-      });
-    },
+    firstDelivery: (channel, id) => bot.store.addIfAbsent(keys.delivery(channel, id), 1, DELIVERY_TTL_MS),
     inOrder: (user, task) => queue.run(user, task),
     outbox: {
       add: (user, text) => bot.store.withLock(keys.outbox(user), async () => {

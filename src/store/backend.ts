@@ -11,6 +11,11 @@ export interface Backend {
   deletePrefix(fullPrefix: string): Promise<number>;
   /** Deletes entries under `fullPrefix` whose keyv `expires` is before `now`; returns how many. */
   sweepExpired?(fullPrefix: string, now: number): Promise<number>;
+  /**
+   * Stores `raw` (keyv's serialised `{value, expires}`) under `fullKey` only if nothing live is
+   * there, in one atomic step; true when this call stored it.
+   */
+  addIfAbsent(fullKey: string, raw: string, ttlMs: number, now: number): Promise<boolean>;
   /** Locks shared with other processes on the same store (absent: the store is this process's alone). */
   leases?: LeaseOps;
   /** Every key starting with `fullPrefix` (for a one-time key migration); absent on the memory store. */

@@ -25,6 +25,12 @@ export interface Store {
   get<T>(key: string): Promise<T | undefined>;
   /** Stores `value`; with `ttlMs` (a positive integer) it expires after that many ms. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  /**
+   * Stores `value` for `ttlMs` only if the key holds nothing (or only something expired), in one
+   * atomic step across every process on the store: true when this call stored it (a claim, e.g.
+   * "this delivery is mine to handle").
+   */
+  addIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   /** true when the key existed. */
   delete(key: string): Promise<boolean>;
   /** Deletes every key with this (non-empty) prefix, e.g. for "delete all my data"; returns how many. */
@@ -200,6 +206,16 @@ function makeStore(
         throw new RangeError(`store set ${keyForLogs(key)}: ttlMs must be a positive integer (got ${ttlMs})`);
       }
       await run(`set ${keyForLogs(key)}`, () => backend.keyv.set(full(key), value, ttlMs));
+    },
+
+    async addIfAbsent<T>(key: string, value: T, ttlMs: number) {
+      if (!(Number.isInteger(ttlMs) && ttlMs > 0)) throw new RangeError(`store addIfAbsent ${keyForLogs(key)}: ttlMs must be a positive integer (got ${ttlMs})`);
+      return run(`addIfAbsent ${keyForLogs(key)}`, async () => {
+        const now = Date.now();
+        const raw = await backend.keyv.serialize!({ value, expires: now + ttlMs });
+        if (typeof raw !== 'string') throw new Error('keyv did not serialise the value to a string');
+        return backend.addIfAbsent(full(key), raw, ttlMs, now);
+      });
     },
 
     delete: (key: string) => run(`delete ${keyForLogs(key)}`, () => backend.keyv.delete(full(key))),

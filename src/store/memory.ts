@@ -23,6 +23,11 @@ export function openMemoryBackend(): Backend {
       }
       return count;
     },
+    addIfAbsent: async (fullKey, raw, _ttlMs, now) => {
+      if (map.has(fullKey) && expiresOf(map.get(fullKey)) >= now) return false;
+      map.set(fullKey, raw);
+      return true;
+    },
     ping: async () => {},
     close: async () => { map.clear(); },
   };

@@ -83,6 +83,7 @@ export function openRedisBackend(url: string, options: RedisBackendOptions): Bac
       set: (key, value, opts) => client.set(key, value, opts),
       eval: (script, opts) => client.eval(script, opts),
     }),
+    addIfAbsent: async (fullKey, raw, ttlMs) => (await client.set(fullKey, raw, { NX: true, PX: ttlMs })) === 'OK',
     keysWithPrefix: async (fullPrefix) => {
       const found: string[] = [];
       for await (const keys of client.scanIterator({ MATCH: `${escapeGlob(fullPrefix)}*`, COUNT: 500 })) found.push(...keys);

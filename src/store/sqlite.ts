@@ -111,6 +111,15 @@ export function openSqliteBackend(file: string, onError: (error: Error) => void 
       await current.adapter.query('DELETE FROM keyv_locks WHERE expires < ?', now);
       return rows.length;
     },
+    addIfAbsent: async (fullKey, raw, _ttlMs, now) => {
+      const rows: unknown[] = await current.adapter.query(
+        `INSERT INTO ${current.table} (key, value) VALUES (?, ?)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value
+           WHERE (CASE WHEN json_valid(${current.table}.value) THEN json_extract(${current.table}.value, '$.expires') END) < ?
+         RETURNING key`,
+        fullKey, raw, now);
+      return rows.length === 1;
+    },
     keysWithPrefix: async (fullPrefix) => {
       const rows = (await current.adapter.query(
         `SELECT key FROM ${current.table} WHERE substr(key, 1, length(?)) = ?`, fullPrefix, fullPrefix)) as Array<{ key: string }>;

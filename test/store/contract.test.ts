@@ -59,6 +59,22 @@ for (const backend of backends) {
       await store.close();
     });
 
+    it('addIfAbsent stores once, atomically, and again once the entry expired', async () => {
+      const store = await open();
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.addIfAbsent('delivery:x', { by: 'me' }, 300)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.get('delivery:x')).toEqual({ by: 'me' });
+      expect(await store.addIfAbsent('delivery:x', 2, 300)).toBe(false);
+      await store.set('delivery:y', 'kept');
+      expect(await store.addIfAbsent('delivery:y', 'new', 300)).toBe(false); // a live entry without expiry
+      expect(await store.get('delivery:y')).toBe('kept');
+      await sleep(400);
+      expect(await store.addIfAbsent('delivery:x', 3, 300)).toBe(true);
+      expect(await store.get('delivery:x')).toBe(3);
+      await expect(store.addIfAbsent('delivery:z', 1, 0)).rejects.toThrow(RangeError);
+      await store.close();
+    });
+
     it('forgets an entry after its TTL', async () => {
       const store = await open();
       await store.set('short', { n: 1 }, 250);
