@@ -36,11 +36,14 @@ export function openRedisBackend(url: string, options: RedisBackendOptions): Bac
   // Report an outage once, not on every reconnect attempt; without an 'error' listener
   // node-redis would crash the process.
   let reported = false;
+  /** Since when the connection has been lost (undefined while connected): an outage under way fails at once. */
+  let downSince: number | undefined;
   client.on('error', (error: Error) => {
     if (!reported) options.onError(error);
     reported = true;
+    downSince ??= Date.now();
   });
-  client.on('ready', () => { reported = false; });
+  client.on('ready', () => { reported = false; downSince = undefined; });
   client.connect().catch(() => {}); // settles only when connected or destroyed
 
   const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
@@ -56,6 +59,11 @@ export function openRedisBackend(url: string, options: RedisBackendOptions): Bac
   async function ready(): Promise<void> {
     if (client.isReady) return;
     if (!client.isOpen) throw new Error('the Redis client is closed');
+    // Down for longer than one wait already: do not make every operation wait again (a turn does
+    // several); the background reconnection ends this as soon as Redis is back.
+    if (downSince !== undefined && Date.now() - downSince > options.connectTimeoutMs) {
+      throw new Error(`Redis is not reachable (down for ${Math.round((Date.now() - downSince) / 1000)} s)`);
+    }
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
