@@ -24,6 +24,8 @@ export const configSchema = z.object({
   LINE_DATA_API_BASE_URL: z.string().url().optional(),
   LINE_PUSH_QUOTA: z.coerce.number().int().positive().default(200),
   REMINDER_INTERVAL_SECONDS: z.coerce.number().int().positive().default(30),
+  /** On SIGTERM/SIGINT, how long requests in flight, a reminder run and the channels get to finish before they are given up. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'expected the Token of the server configuration: 3–32 letters or digits').optional(),
   WECHAT_APP_ID: z.string().min(1).optional(),
   WECHAT_APP_SECRET: z.string().min(1).optional(),

@@ -1,14 +1,19 @@
 /**
  * `npm start`: the bot service. One HTTP server (web chat, /api/chat, /healthz, webhooks) plus
  * every channel of adapters/registry.ts whose credentials are set; with none set it still runs,
- * serving the web chat. SIGTERM/SIGINT: stop taking updates, finish those in flight, close the store, exit 0.
+ * serving the web chat.
+ *
+ * SIGTERM/SIGINT: stop taking connections and updates, answer what is in flight (with
+ * `Connection: close`), abort a reminder run in progress and wait for it to end, stop the
+ * channels; all within SHUTDOWN_TIMEOUT_SECONDS, after which what is left is given up. Then flush
+ * the office log and close the store (bounded on their own, CLOSE_MS) and exit 0.
  */
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createBot } from '../bot/index.ts';
 import { ConfigError, parseConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { createApp } from '../../adapters/http.ts';
+import { createApp, within } from '../../adapters/http.ts';
 import { CHANNELS, createChannels } from '../../adapters/registry.ts';
 import { createKit } from '../../adapters/shared/kit.ts';
 import { createAdmin } from '../../adapters/admin/index.ts';
@@ -50,12 +55,14 @@ const sweepTimer = setInterval(sweepLog, 3600 * 1000);
 sweepTimer.unref();
 sweepLog();
 
-// Deadline reminders: what falls due is claimed and sent every REMINDER_INTERVAL_SECONDS.
+// Deadline reminders: what falls due is claimed and sent every REMINDER_INTERVAL_SECONDS. The
+// shutdown aborts a run in progress (its retry waits and pushes); what it left is sent by the next.
 const reminderLog = log.child({ part: 'reminders' });
+const stopReminders = new AbortController();
 let reminding: Promise<unknown> | undefined;
 const runReminders = (): void => {
   if (reminding) return;
-  reminding = bot.runDue()
+  reminding = bot.runDue(undefined, stopReminders.signal)
     .then((r) => { if (r.sent || r.failed) reminderLog.info(r, 'reminders sent'); })
     .catch((err: unknown) => reminderLog.error({ err: (err as Error).message }, 'reminder run failed'))
     .finally(() => { reminding = undefined; });
@@ -64,17 +71,23 @@ const reminderTimer = setInterval(runReminders, config.REMINDER_INTERVAL_SECONDS
 reminderTimer.unref();
 runReminders();
 
+/** Flushing the office log and closing the store, after the rest has stopped or been given up. */
+const CLOSE_MS = 2000;
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'shutting down: finishing requests in flight');
+  const started = Date.now();
+  const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+  log.info({ signal, timeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS }, 'shutting down: finishing requests in flight');
   clearInterval(reminderTimer);
   clearInterval(sweepTimer);
-  await reminding;
-  await app.close();
-  await bot.close();
-  log.info('stopped');
+  stopReminders.abort();
+  const [served, reminded] = await Promise.all([app.close(timeoutMs), within(reminding ?? Promise.resolve(), timeoutMs)]);
+  if (!reminded) reminderLog.warn({ timeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS }, 'shutdown: gave up waiting for the reminder run in progress');
+  const closed = await within(bot.close(), CLOSE_MS);
+  if (!closed) log.warn({ ms: CLOSE_MS }, 'shutdown: gave up flushing the office log and closing the store');
+  log.info({ ms: Date.now() - started, complete: served && reminded && closed }, 'stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
