@@ -9,8 +9,10 @@
  * busy answering requests does not (measured: exit 143, 128 to 148 of 150 pending requests reset).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../channels/fake-telegram.ts';
 import { ROOT } from '../e2e/spawn.ts';
@@ -102,6 +104,11 @@ async function exitWithin(s: Service, since: number, ms: number): Promise<{ code
 }
 
 describe('SIGTERM', () => {
+  it('reaches the service itself: npm start runs it in one process, not under the tsx CLI', () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toBe('node --import tsx src/cli/start.ts');
+  });
+
   it('under keep-alive load: ends within its bound, answers the upload in flight, refuses or closes what comes after, resets nothing it accepted', async () => {
     const s = await startService({ SHUTDOWN_TIMEOUT_SECONDS: '5' });
     const outcomes: Outcome[] = [];
