@@ -38,7 +38,7 @@ export interface HttpLimits {
 }
 
 /** 10 s for headers and 30 s for a request (1 MiB at 35 KB/s); 5 s keep-alive; 1000 connections. */
-export const DEFAULT_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1000 };
+export const DEFAULT_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 4096 };
 
 /**
  * The shutdown's graces: connections the kernel has already completed are accepted for at most
