@@ -1,6 +1,6 @@
 /**
  * A server for the load run, in its own process so the load generator does not share its CPU:
- * `service <lineApiUrl>` (the bot with LINE, as `npm start` runs it), `wechat <wechatApiUrl>
+ * `service <lineApiUrl> [storeUrl]` (the bot with LINE, as `npm start` runs it; memory:// by default), `wechat <wechatApiUrl>
  * <sqliteFile>` (the bot with the WeChat Official Account on the default SQLite store) or `bare`
  * (node:http answering the same posts). Prints its port on stdout, then serves until killed.
  */
@@ -35,7 +35,7 @@ if (kind === 'bare') {
   const { createApp } = await import('../adapters/http.ts');
   const { createLine } = await import('../adapters/line/index.ts');
   const { createKit } = await import('../adapters/shared/kit.ts');
-  const bot = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00') });
+  const bot = await createBot({ storeUrl: process.argv[4] ?? 'memory://', now: new Date('2023-08-01T09:00:00+08:00') });
   const line = createLine(createKit(bot, silent), { channelSecret: 'bench-secret', channelAccessToken: 'bench-token', apiBaseUrl: apiUrl });
   const server = await createApp(bot, [line], silent).listen(0, '127.0.0.1');
   console.log((server.address() as AddressInfo).port);

@@ -3,12 +3,13 @@
  * dictionary, each in a fresh process. Prints a table and writes bench/results.json.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './load.ts';
 import { runOfficeBench } from './office.ts';
 import { runWechatLoad } from './wechat-load.ts';
+import { hasRedisServer, startRedisServer } from '../test/store/redis-server.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const questions = process.env.BENCH_QUESTIONS ?? path.resolve(root, '../shared/eval/qa-dev.json');
@@ -30,7 +31,18 @@ for (const r of runs) console.log(columns.map((c) => String(r[c])).join('\t'));
 // The service under load: 200 simulated LINE users posting webhooks at once (bench/load.ts).
 const load = await runLoad();
 console.log(`\nservice under load (${load.users} users × ${load.messagesPerUser} webhook posts; target: ≥ 50% of a bare node:http server)`);
-console.log(`messages/s ${load.messagesPerSecond}  p50 ${load.p50Ms} ms  p99 ${load.p99Ms} ms (webhook post → reply call)  bare server ${load.bareMessagesPerSecond}/s  ratio ${load.ratioToBare}`);
+console.log(`messages/s ${load.messagesPerSecond}  p50 ${load.p50Ms} ms  p99 ${load.p99Ms} ms (webhook post → reply call)  bare server ${load.bareMessagesPerSecond}/s  ratio ${load.ratioToBare}  lost ${load.lost}  duplicated ${load.duplicated}`);
+
+// 1000 users at once on the stores that persist: SQLite (the default) and Redis (when redis-server is installed).
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
+const redis = hasRedisServer ? await startRedisServer() : undefined;
+const heavy = [await runLoad({ users: 1000, storeUrl: `sqlite://${path.join(scratch, 'bot.sqlite')}`, bare: false })];
+if (redis) heavy.push(await runLoad({ users: 1000, storeUrl: redis.url, bare: false }));
+await redis?.stop();
+rmSync(scratch, { recursive: true, force: true });
+console.log(`\n1000 users at once (× 5 webhook posts; target: 0 lost, 0 duplicated)${redis ? '' : ' — Redis skipped: no redis-server'}`);
+console.log(['store', 'messages/s', 'p50 ms', 'p99 ms', 'lost', 'duplicated'].join('\t'));
+for (const r of heavy) console.log([r.store, r.messagesPerSecond, r.p50Ms, r.p99Ms, r.lost, r.duplicated].join('\t'));
 
 // The WeChat Official Account: how many answers go back as a passive reply (within WeChat's 5 s; the service gives up at 4.5 s).
 const wechat = await runWechatLoad();
@@ -47,6 +59,7 @@ const results = {
   targets: { ...TARGETS, loadRatioToBare: 0.5 },
   qa: runs,
   load,
+  load1000: heavy,
   office,
   wechat,
 };
