@@ -21,6 +21,7 @@ import type { Logger } from 'pino';
 import type { Bot } from '../src/bot/index.ts';
 import type { Channel } from './shared/contract.ts';
 import { json, type HttpRoute, type RawRequest, type RawResponse } from './shared/http.ts';
+import { clientOf, rateLimit } from './shared/rate-limit.ts';
 
 /** Largest request body read; larger ones get 413. */
 export const MAX_BODY = 1024 * 1024;
@@ -68,6 +69,11 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: rea
   const routes = new Map<string, HttpRoute>();
   for (const r of [...channels.flatMap((c) => c.routes), ...extra]) routes.set(`${r.method} ${r.path}`, r);
   const paths = new Set([...routes.values()].map((r) => r.path).concat('/healthz'));
+  /**
+   * Webhook posts a client address may make at once, then per second: the platforms post from a
+   * few addresses and a busy season stays far below this (1000 users at once came to ~300/s).
+   */
+  const webhookFlood = rateLimit({ burst: 2000, perSecond: 500 });
   let server: Server | undefined;
   let inFlight = 0;
   /** Set by close(): every answer from then on closes its connection. */
@@ -103,6 +109,11 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: rea
       });
     }
     const r = routes.get(`${req.method} ${req.path}`);
+    if (r && req.path.startsWith('/webhooks/')) {
+      // A flood from one address is turned away before its signature is checked or its body decrypted.
+      const wait = webhookFlood.take(clientOf(req.remote));
+      if (wait) return json(429, { error: 'too many requests; try again later' }, { 'retry-after': String(wait) });
+    }
     if (r) return r.handle(req);
     if (paths.has(req.path)) return json(405, { error: `method ${req.method} not allowed here` });
     return json(404, { error: `no route ${req.path}` });

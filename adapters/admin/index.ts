@@ -22,6 +22,7 @@ import { buildReport } from '../../src/office/stats.ts';
 import { dateInZone } from '../../src/rules/months.ts';
 import { keys } from '../../src/store/keys.ts';
 import { header, json, sameSecret, type HttpRoute, type RawRequest, type RawResponse } from '../shared/http.ts';
+import { clientOf } from '../shared/rate-limit.ts';
 import { toCsv, toJsonl } from './export.ts';
 import { consolePage, loginPage, type EvalSummary } from './page.ts';
 
@@ -317,18 +318,6 @@ function html(status: number, body: string, extra: Record<string, string> = {}):
 /** After a form: back to the console (303, so a reload does not post again). */
 function redirect(extra: Record<string, string> = {}): RawResponse {
   return { status: 303, headers: { ...SECURITY_HEADERS, location: '/admin', ...extra }, body: '' };
-}
-
-/** The client a rate limit counts: an IPv4 address, or an IPv6 address's /64 network (one host can use many). */
-export function clientOf(remote: string | undefined): string {
-  if (!remote) return 'local';
-  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
-  if (v4) return v4[1]!;
-  const [head, tail = ''] = remote.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = remote.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 function cookieValue(cookies: string | undefined, name: string): string | undefined {

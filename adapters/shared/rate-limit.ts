@@ -26,3 +26,15 @@ export function rateLimit(opts: { burst: number; perSecond: number; now?: () => 
     },
   };
 }
+
+/** The client a rate limit counts: an IPv4 address, or an IPv6 address's /64 network (one host can use many). */
+export function clientOf(remote: string | undefined): string {
+  if (!remote) return 'local';
+  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
+  if (v4) return v4[1]!;
+  const [head, tail = ''] = remote.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = remote.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}

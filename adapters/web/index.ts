@@ -14,7 +14,7 @@ import { escapeHtml, json, type RawRequest, type RawResponse } from '../shared/h
 import type { ChannelKit } from '../shared/kit.ts';
 import { toProtocolOutput } from '../terminal/protocol.ts';
 import { webIdentity } from './identity.ts';
-import { rateLimit } from '../shared/rate-limit.ts';
+import { clientOf, rateLimit } from '../shared/rate-limit.ts';
 import { cnDate } from '../../src/rules/index.ts';
 
 const PAGE = path.join(path.dirname(new URL(import.meta.url).pathname), 'page.html');
@@ -52,7 +52,7 @@ export function createWeb(kit: ChannelKit, opts: WebOptions = {}): Channel {
   const tooFast = (wait: number): RawResponse | null =>
     wait ? json(429, { error: 'too many requests; try again later' }, { 'retry-after': String(wait) }) : null;
   /** This client's address asks too fast (checked before anything costly). */
-  const limited = (req: RawRequest) => tooFast(perClient.take(req.remote ?? 'local'));
+  const limited = (req: RawRequest) => tooFast(perClient.take(clientOf(req.remote)));
   const unknownUser = () => json(401, { error: 'unknown user id: omit "user" to start as a new web user' });
 
   /** The web user a request names: an id this server issued, a new one when `allowNew` and none is given, or null. */

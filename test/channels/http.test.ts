@@ -146,3 +146,21 @@ describe('the web chat under a flood', () => {
     await b.close();
   });
 });
+
+describe('webhooks flooded from one address', () => {
+  it('answer 429 with Retry-After before the signature is checked, per client address', async () => {
+    const log = pino({ level: 'silent' });
+    const hooks = createApp(bot, [], log, [{ method: 'POST', path: '/webhooks/test', handle: async () => ({ status: 401, headers: {}, body: '{"error":"bad signature"}' }) }]);
+    const hit = (remote: string) => hooks.request({ method: 'POST', path: '/webhooks/test', query: new URLSearchParams(), headers: {}, body: Buffer.from('{}'), remote, receivedAt: Date.now() });
+    const statuses: number[] = [];
+    for (let i = 0; i < 2000; i++) statuses.push((await hit('203.0.113.7')).status);
+    expect(statuses.every((s) => s === 401)).toBe(true); // the burst reaches the route
+    // Then at most 500 a second: however slow this machine, a 429 comes well before 5000 more.
+    let limited = await hit('203.0.113.7');
+    for (let i = 0; i < 5000 && limited.status !== 429; i++) limited = await hit('203.0.113.7');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await hit('198.51.100.9')).status).toBe(401); // another address is not held up
+    expect((await hit('2001:db8:1:2::5')).status).toBe(401);
+  });
+});

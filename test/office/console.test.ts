@@ -6,7 +6,8 @@
  * message, undo, the exports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientOf, createAdmin } from '../../adapters/admin/index.ts';
+import { createAdmin } from '../../adapters/admin/index.ts';
+import { clientOf } from '../../adapters/shared/rate-limit.ts';
 import { createApp, type App } from '../../adapters/http.ts';
 import type { RawResponse } from '../../adapters/shared/http.ts';
 import type { Bot } from '../../src/bot/index.ts';
