@@ -4,9 +4,11 @@
  *       pushes to plain users' chats by POST <push url> {chat, key}: 200 = sent, anything else = retry
  *   tsx reminders-run.ts <store url> <now> line <LINE API origin> <lease ms> <retry ms>
  *       the real LINE channel (adapters/line) against that API, for users line:<id>
- * Prints "running", then the run's report as JSON once it ends. Retries wait <retry ms> (then
+ * Prints "running", then the run's report as JSON once it ends (with GO_FILE set, it waits for that
+ * file to exist before it runs). Retries wait <retry ms> (then
  * double), so a test can kill the process during a wait.
  */
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { createBot } from '../../src/bot/index.ts';
 import { createLine } from '../../adapters/line/index.ts';
@@ -34,6 +36,9 @@ if (mode === 'http') {
   register(bot, createLine(createKit(bot, pino({ level: 'silent' })), { channelSecret: 'fault-secret', channelAccessToken: 'fault-token', apiBaseUrl: target }));
 }
 console.log('running');
+// With GO_FILE set, the run starts once that file exists (two processes starting at one moment).
+const go = process.env.GO_FILE;
+while (go && !existsSync(go)) await new Promise((r) => setTimeout(r, 5));
 const report = await bot.runDue();
 console.log(JSON.stringify(report));
 await bot.close();

@@ -4,10 +4,13 @@
  * and 50 of 100 subscriptions were lost, and 2 of 100 reminders went out twice), and a process
  * killed while holding a lock frees it within the lock's lease (5 s), not after 30 s.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from '../../src/bot/index.ts';
 import { keys } from '../../src/store/keys.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { spawn } from 'node:child_process';
@@ -35,6 +38,26 @@ function worker(url: string, namespace: string, go: string, ...args: string[]): 
   // node with tsx's loader, not the tsx command: that one runs the script in a child of its own,
   // which a SIGKILL to it would leave running.
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, namespace, ...args], { cwd: ROOT, env: { ...process.env, GO_FILE: go } });
+  let out = '';
+  let err = '';
+  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    for (const w of waiters) if (out.includes(w.text)) w.resolve();
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+  return {
+    done,
+    kill: () => child.kill('SIGKILL'),
+    saw: (text) => new Promise<void>((resolve) => { if (out.includes(text)) resolve(); else waiters.push({ text, resolve }); }),
+  };
+}
+
+/** A reminder run (test/faults/reminders-run.ts) in its own process, starting once `go` exists. */
+function remindRun(url: string, go: string, pushUrl: string): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/faults/reminders-run.ts', url, '2023-09-01T09:00:00+08:00', 'http', pushUrl, '60000', '100'],
+    { cwd: ROOT, env: { ...process.env, GO_FILE: go } });
   let out = '';
   let err = '';
   const waiters: Array<{ text: string; resolve: () => void }> = [];
@@ -95,6 +118,40 @@ for (const backend of stores) {
       for (const r of results) expect(r.code, r.err).toBe(0);
       const won = results.map((r) => JSON.parse(r.out.split('\n').find((l) => l.startsWith('['))!) as number[]);
       expect([...won[0]!, ...won[1]!].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    }, 60_000);
+
+    it('send each of 100 due reminders once when two processes run the reminders at the same moment', async () => {
+      const ns = `remind${++n}`;
+      // The bot's own namespace, on a store of this test's own: a new SQLite file, or Redis's database 2.
+      const url = backend.url().startsWith('sqlite') ? `sqlite://${join(dir, `${ns}.sqlite`)}` : `${backend.url()}/2`;
+      const users = Array.from({ length: 100 }, (_, i) => `r${i}`);
+      const subscriber = await createBot({ storeUrl: url, now: new Date('2023-08-01T09:00:00+08:00'), log: () => {} });
+      for (const u of users) await subscriber.handle(u, { kind: 'action', action: 'remind:applicant' });
+      await subscriber.close();
+      const pushes = new Map<string, number>();
+      const server: Server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (d: Buffer) => { body += d.toString(); });
+        req.on('end', () => {
+          const { chat } = JSON.parse(body) as { chat: string };
+          pushes.set(chat, (pushes.get(chat) ?? 0) + 1);
+          res.end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const pushUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      try {
+        const go = join(dir, `go-${ns}`);
+        const runs = [0, 1].map(() => remindRun(url, go, pushUrl));
+        await Promise.all(runs.map((r) => r.saw('running')));
+        await writeFile(go, '');
+        const results = await Promise.all(runs.map((r) => r.done));
+        for (const r of results) expect(r.code, r.err).toBe(0);
+        expect([...pushes.keys()].sort()).toEqual([...users].sort());
+        expect([...pushes.values()].every((count) => count === 1)).toBe(true);
+      } finally {
+        server.close();
+      }
     }, 60_000);
 
     it('free the lock of a process killed while holding it within the lease (5 s)', async () => {

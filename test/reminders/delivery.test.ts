@@ -70,8 +70,10 @@ describe('claims are leases', () => {
     }, { storeUrl: store, reminderRetry: { attempts: 3, baseDelayMs: 600, maxDelayMs: 600 }, reminderDelivery: { leaseMs: 1000, sendTimeoutMs: 200 } });
     const b = await createBot({ now: AUG, storeUrl: store, log: () => {}, reminderDelivery: { leaseMs: 1000, sendTimeoutMs: 200 } });
     b.registerChannel({ name: 'terminal', prefix: '', push: async (chat) => { deliveries.push(`b ${chat}`); return 'sent'; } });
-    const started = Date.now();
     const running = a.runDue(NINE);
+    // A holds the claim once it made its first try (on a loaded machine B could otherwise claim first).
+    while (tries === 0) await sleep(5);
+    const started = Date.now();
     // Instance B runs every 50 ms while A retries, on the same clock.
     while (Date.now() - started < 1500) {
       await b.runDue(after(Date.now() - started));
