@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { COMMANDS, type CommandName } from '../core/actions.ts';
+import { cachedLoad } from '../core/data-cache.ts';
 import { contentHash, DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
 import { checkPlaceholders, fill, type PlaceholderTable, type Vars } from '../core/template.ts';
@@ -74,8 +75,10 @@ export function parseChatFlow(source: string, file = 'flows/chat.yaml'): ChatFlo
   return { ...flow, version: contentHash([source]) };
 }
 
+/** Reads and checks flows/chat.yaml (from the data cache when this content was checked before). */
 export function loadChatFlow(root = projectPath('flows')): ChatFlow {
-  return parseChatFlow(readFileSync(path.join(root, 'chat.yaml'), 'utf8'));
+  const source = readFileSync(path.join(root, 'chat.yaml'), 'utf8');
+  return cachedLoad('chat-flow', [source], () => parseChatFlow(source));
 }
 
 /** A chat text filled with exactly the placeholders its key declares. */

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { cachedLoad, dataCacheKeyOf } from '../core/data-cache.ts';
 import { contentHash, DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
 import { checkPlaceholders } from '../core/template.ts';
@@ -33,8 +34,12 @@ export interface HrTrack {
   kinds: HrKind[];
 }
 
+/** Reads and checks flows/hr.yaml against the knowledge (from the data cache when checked before against the same knowledge). */
 export function loadHrTrack(k: Knowledge, root = projectPath('flows')): HrTrack {
-  return parseHrTrack(readFileSync(path.join(root, 'hr.yaml'), 'utf8'), k);
+  const source = readFileSync(path.join(root, 'hr.yaml'), 'utf8');
+  const knowledgeKey = dataCacheKeyOf(k);
+  const parse = () => parseHrTrack(source, k);
+  return knowledgeKey ? cachedLoad('hr-track', [source, knowledgeKey], parse) : parse();
 }
 
 export function parseHrTrack(source: string, k: Knowledge): HrTrack {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { cachedLoad } from '../core/data-cache.ts';
 import { DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
 import { checkPlaceholders, fill, type PlaceholderTable, type Vars } from '../core/template.ts';
@@ -69,8 +70,10 @@ export function parsePersonalTexts(source: string, file = 'flows/personal.yaml')
   return t;
 }
 
+/** Reads and checks flows/personal.yaml (from the data cache when this content was checked before). */
 export function loadPersonalTexts(root = projectPath('flows')): PersonalTexts {
-  return parsePersonalTexts(readFileSync(path.join(root, 'personal.yaml'), 'utf8'));
+  const source = readFileSync(path.join(root, 'personal.yaml'), 'utf8');
+  return cachedLoad('personal-texts', [source], () => parsePersonalTexts(source));
 }
 
 export interface PersonalReply {

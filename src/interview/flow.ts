@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Knowledge } from '../knowledge/load.ts';
 import { EXPECTED_FORM } from '../rules/index.ts';
 import { numbersIn } from '../text/numbers.ts';
+import { cachedLoad, dataCacheKeyOf } from '../core/data-cache.ts';
 import { contentHash, DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
 import { checkPlaceholders, type PlaceholderTable } from '../core/template.ts';
@@ -98,10 +99,17 @@ export interface InterviewFlow extends InterviewFlowData {
   steps: Step[];
 }
 
-/** Loads the interview from flows/ and checks it against the knowledge. */
+/**
+ * Loads the interview from flows/ and checks it against the knowledge; from the data cache when
+ * these files were checked before against the same knowledge (a knowledge the loader returned).
+ */
 export function loadInterviewFlow(k: Knowledge, root = projectPath('flows')): InterviewFlow {
   const read = (name: string) => readFileSync(path.join(root, name), 'utf8');
-  return parseInterviewFlow(read('interview.yaml'), read('interview-texts.yaml'), k);
+  const logic = read('interview.yaml');
+  const texts = read('interview-texts.yaml');
+  const knowledgeKey = dataCacheKeyOf(k);
+  const parse = () => parseInterviewFlow(logic, texts, k);
+  return knowledgeKey ? cachedLoad('interview-flow', [logic, texts, knowledgeKey], parse) : parse();
 }
 
 /** Parses both files and checks every reference; throws one line naming the file and entry. */

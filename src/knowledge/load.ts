@@ -6,14 +6,16 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { cachedLoad } from '../core/data-cache.ts';
 import { DataError, parseDataFile } from '../core/data-file.ts';
+import { projectPath } from '../core/paths.ts';
 import {
   clauseTitlesEnglishFileSchema, clausesFileSchema, editionsFileSchema, faqEnglishFileSchema, faqFileSchema, noticeSchema,
   outOfScopeExamplesFileSchema, outOfScopeFileSchema, parametersFileSchema, synonymsFileSchema,
   type Clause, type FaqEntry, type Notice, type Parameters, type Topic,
 } from './schema.ts';
 import { normalize } from '../text/normalize.ts';
-import { compileLexicon, readingFileSchema, type Lexicon } from './lexicon.ts';
+import { compileLexicon, readingFileSchema, type Lexicon, type ReadingFile } from './lexicon.ts';
 import { numbersIn, numbersInValue } from '../text/numbers.ts';
 
 export interface OutOfScopeRule { id: string; terms: string[]; note: string }
@@ -80,11 +82,39 @@ export function readKnowledgeFiles(root = defaultKnowledgeRoot(), edition?: stri
 }
 
 export function defaultKnowledgeRoot(): string {
-  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../knowledge');
+  return projectPath('knowledge');
 }
 
-/** Checks knowledge given as file contents (the loader's pure core, used by the fixture tests). */
+/**
+ * Checks knowledge given as file contents (the loader's pure core, used by the fixture tests).
+ * Knowledge that passed every check is kept in the data cache (core/data-cache.ts) under a hash
+ * of these contents and of the code: the same files load from there, without YAML or schemas.
+ */
 export function parseKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
+  const inputs = [edition, ...Object.keys(files).sort().flatMap((name) => [name, files[name]!])];
+  return cachedLoad('knowledge', inputs, () => checkKnowledge(files, edition), knowledgeCodec);
+}
+
+/** The reading tables a knowledge was compiled from: the cache keeps them, not the compiled matchers (closures). */
+const readingOf = new WeakMap<Knowledge, ReadingFile>();
+
+type StoredKnowledge = { knowledge: Omit<Knowledge, 'lexicon'>; reading: ReadingFile };
+
+const knowledgeCodec = {
+  encode(k: Knowledge): StoredKnowledge {
+    const reading = readingOf.get(k);
+    if (!reading) throw new Error('knowledge without its reading tables');
+    const { lexicon: _compiled, ...knowledge } = k;
+    return { knowledge, reading };
+  },
+  decode(stored: StoredKnowledge): Knowledge {
+    const k: Knowledge = { ...stored.knowledge, lexicon: compileLexicon(stored.reading) };
+    readingOf.set(k, stored.reading);
+    return k;
+  },
+};
+
+function checkKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
   const get = (name: string): string => {
     const text = files[name];
     if (text === undefined) throw new KnowledgeError(name, null, 'file is missing');
@@ -183,15 +213,18 @@ export function parseKnowledge(files: KnowledgeFiles, edition: string): Knowledg
   // would make it cut "documents" into "document" + "s".
   ].map(normalize).filter((w) => w.length > 1 && !/\s/.test(w) && !/^[\x00-\x7f]+$/.test(w)))];
 
-  const lexicon = compileLexicon(parseFile('reading.yaml', get('reading.yaml'), readingFileSchema));
+  const reading = parseFile('reading.yaml', get('reading.yaml'), readingFileSchema);
+  const lexicon = compileLexicon(reading);
   const { kinds } = parseFile('out-of-scope-examples.yaml', get('out-of-scope-examples.yaml'), outOfScopeExamplesFileSchema);
   uniqueById(kinds, 'out-of-scope-examples.yaml', 'kind');
   const outOfScopeExamples = kinds.flatMap((k) => k.examples.map((text) => ({ kind: k.id, text })));
 
-  return {
+  const knowledge: Knowledge = {
     edition, notice, clauses, clauseById, params, topics, faq, faqById,
     synonyms, outOfScope, outOfScopeExamples, clauseTitleEn, stopwords, userWords, lexicon,
   };
+  readingOf.set(knowledge, reading);
+  return knowledge;
 }
 
 function parseFile<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
