@@ -3,9 +3,23 @@
  * than 215×300 pixels (width × height), width/height between 0.65 and 0.8. `photoFacts` reads an
  * image's facts (image-size); `checkPhoto` compares them with the edition's parameters.
  */
-import { imageSize } from 'image-size';
-import jpeg from 'jpeg-js';
+import { createRequire } from 'node:module';
+import type { imageSize as ImageSize } from 'image-size';
+import type JpegJs from 'jpeg-js';
 import type { Parameters } from '../knowledge/schema.ts';
+
+/**
+ * The image decoders, loaded on the first photo (most starts never see one). A synchronous
+ * require, resolved from this file, so the bundle leaves both packages in node_modules.
+ */
+let decoders: { imageSize: typeof ImageSize; jpeg: typeof JpegJs } | undefined;
+function loadDecoders(): { imageSize: typeof ImageSize; jpeg: typeof JpegJs } {
+  if (!decoders) {
+    const require = createRequire(import.meta.url);
+    decoders = { imageSize: (require('image-size') as { imageSize: typeof ImageSize }).imageSize, jpeg: require('jpeg-js') as typeof JpegJs };
+  }
+  return decoders;
+}
 
 /**
  * What an uploaded file is: its type, size in bytes and pixels (null when not an image), and for a
@@ -23,6 +37,7 @@ const WHITE = { min: 200, spread: 30 };
 export const WHITE_BORDER_SHARE = 0.8;
 
 export function photoFacts(data: Uint8Array): PhotoFacts {
+  const { imageSize } = loadDecoders();
   try {
     const { type, width, height } = imageSize(data);
     const facts: PhotoFacts = { type: type ?? null, bytes: data.byteLength, width: width ?? null, height: height ?? null };
@@ -41,7 +56,7 @@ export function photoFacts(data: Uint8Array): PhotoFacts {
 function whiteBorder(data: Uint8Array): number | null {
   let img: { width: number; height: number; data: Uint8Array };
   try {
-    img = jpeg.decode(data, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 20, maxMemoryUsageInMB: 256 });
+    img = loadDecoders().jpeg.decode(data, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 20, maxMemoryUsageInMB: 256 });
   } catch {
     return null;
   }
