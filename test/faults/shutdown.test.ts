@@ -9,7 +9,7 @@
  * busy answering requests does not (measured: exit 143, 128 to 148 of 150 pending requests reset).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -104,10 +104,34 @@ async function exitWithin(s: Service, since: number, ms: number): Promise<{ code
 }
 
 describe('SIGTERM', () => {
-  it('reaches the service itself: npm start runs it in one process, not under the tsx CLI', () => {
+  it('reaches the service itself: npm start runs it in one process, not under the tsx CLI', async () => {
+    // `node [FLAGS] FILE ARGS`: node itself (no tsx CLI, npx or shell chain), here the launcher
+    // scripts/run.mjs, which imports the compiled service into its own process.
     const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(scripts.start).toBe('node --import tsx src/cli/start.ts');
-  });
+    const words = scripts.start!.split(/\s+/);
+    expect(scripts.start).toMatch(/^node (--[\w-]+(=\S+)? )*[\w./-]+\.m?js( [\w:-]+)*$/);
+    expect(scripts.start).not.toMatch(/tsx|npx|npm|&&|\|/);
+    // Run exactly that: once ready it has no child process, and SIGTERM makes it stop gracefully, exit 0.
+    const proc = spawn(process.execPath, words.slice(1), { cwd: ROOT, env: { ...process.env, PORT: '0', STORE_URL: 'memory://' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    proc.stderr.on('data', (d: Buffer) => { log += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    try {
+      const ready = await Promise.race([
+        (async () => { while (!log.includes('office console:')) await sleep(50); return true; })(),
+        exited.then(() => false),
+        sleep(60_000).then(() => false),
+      ]);
+      expect(ready, log).toBe(true);
+      const children = readdirSync(`/proc/${proc.pid}/task`).flatMap((t) => readFileSync(`/proc/${proc.pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean));
+      expect(children, 'child processes of npm start').toEqual([]);
+      proc.kill('SIGTERM');
+      expect(await Promise.race([exited, sleep(10_000).then(() => 'running')])).toBe(0);
+      expect(log).toMatch(/"msg":"shutting down[^"]*".*"msg":"stopped"/s);
+    } finally {
+      proc.kill('SIGKILL');
+    }
+  }, 90_000);
 
   it('under keep-alive load: ends within its bound, answers the upload in flight, refuses or closes what comes after, resets nothing it accepted', async () => {
     const s = await startService({ SHUTDOWN_TIMEOUT_SECONDS: '5' });
