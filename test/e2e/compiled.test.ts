@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utim
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { ROOT, runCompiledSync, runTsxSync } from './spawn.ts';
 
 const NOW = '2023-08-01T09:00:00+08:00';
@@ -37,6 +38,35 @@ describe('compiled commands', () => {
       expect({ status: compiled.status, stdout: compiled.stdout, stderr: compiled.stderr }).toEqual({ status: source.status, stdout: source.stdout, stderr: source.stderr });
     }
   });
+});
+
+describe('compiled service', () => {
+  it('npm start serves the web page, the health probe and the chat from any working directory, and stops on SIGTERM', async () => {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts/run.mjs'), 'start'], { cwd: elsewhere, env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        proc.stderr.on('data', (d: Buffer) => {
+          log += d.toString();
+          const port = /http:\/\/localhost:(\d+)\//.exec(log)?.[1];
+          if (port && log.includes('office console:')) resolve(`http://127.0.0.1:${port}`);
+        });
+        void exited.then((code) => reject(new Error(`service exited with ${code}: ${log}`)));
+      });
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('职称申报助手');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const chat = await (await fetch(`${base}/api/chat`, { method: 'POST', body: JSON.stringify({ text: '联系人是谁' }) })).json() as { replies: { text: string }[] };
+      expect(chat.replies[0]!.text).toContain('82313758');
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(log).toContain('"msg":"stopped"');
+    } finally {
+      proc.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('dist/ is never stale', () => {
