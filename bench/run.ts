@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { measureAnswers } from './answers.ts';
 import { runTarget, type RunResult, type TargetOptions } from './load.ts';
+import { measureStart, START_TARGETS } from './start.ts';
 import { runOfficeBench } from './office.ts';
 import { runWechatLoad } from './wechat-load.ts';
 import { hasRedisServer, startRedisServer } from '../test/store/redis-server.ts';
@@ -18,9 +20,18 @@ const MESSAGES = 5;
 const HEAVY = process.env.BENCH_QUICK ? [] : [1000];
 
 const TARGETS = {
-  /** Issue 16: the LINE path ≥ 0.6 of the minimal LINE handler; /api/chat ≥ 0.4 of a bare JSON server; p99 ≤ 300 ms at 200 users; 0 lost and 0 duplicated at 1000. */
+  ...START_TARGETS,
+  /** Answers in-process: p99 ≤ 1 ms CPU; ten times the FAQ ≤ 1.5× the latency. */
+  answerCpuP99Ms: 1, ratioTenfold: 1.5,
+  /** The LINE path ≥ 0.6 of the minimal LINE handler; /api/chat ≥ 0.4 of a bare JSON server; p99 ≤ 300 ms at 200 users; 0 lost and 0 duplicated at 1000. */
   lineRatio: 0.6, webRatio: 0.4, p99Ms200: 300,
 };
+
+// ── start and answers (before the loads: nothing else runs meanwhile) ──
+process.stderr.write('start…\n');
+const start = await measureStart();
+process.stderr.write('answers…\n');
+const answers = await measureAnswers();
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 const sqlite = (name: string) => `sqlite://${path.join(scratch, `${name}.sqlite`)}`;
@@ -62,6 +73,16 @@ const office = await runOfficeBench(questions);
 rmSync(scratch, { recursive: true, force: true });
 
 // ── the table ──
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+console.log(`start to the first answer (spawn → first output line, median of ${start.runs}): bare node ${start.bareMs} ms; node dist ${start.nodeMs} ms = ${start.ratioNode}× ${mark(start.ratioNode <= TARGETS.ratioNode)} (≤ ${TARGETS.ratioNode}×); npm run chat ${start.npmMs} ms = ${start.ratioNpm}× ${mark(start.ratioNpm <= TARGETS.ratioNpm)} (≤ ${TARGETS.ratioNpm}×); peak RSS ${start.peakRssMB} MB ${mark(start.peakRssMB <= TARGETS.peakRssMB)} (≤ ${TARGETS.peakRssMB})`);
+const lat = (name: string, l: { p50Ms: number; p99Ms: number; cpuP50Ms: number; cpuP99Ms: number; turns: number }) =>
+  `${name.padEnd(34)} p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms; CPU p50 ${l.cpuP50Ms} ms, p99 ${l.cpuP99Ms} ms ${mark(l.cpuP99Ms <= TARGETS.answerCpuP99Ms)} (${l.turns} turns)`;
+console.log('\nanswers in-process (bot.handle, small dictionary; target CPU p99 ≤ 1 ms):');
+console.log(lat('questions asked again', answers.questions));
+console.log(lat('questions, new wording', answers.newWording));
+console.log(lat('conversation turns', answers.conversations));
+console.log(lat('questions, 10× the FAQ', answers.tenfold));
+console.log(`10× the FAQ / 1×: ${answers.ratioTenfold} (CPU ${answers.ratioTenfoldCpu}) ${mark(answers.ratioTenfold <= TARGETS.ratioTenfold)} (≤ ${TARGETS.ratioTenfold})\n`);
 const rows: string[][] = [['throughput (loopback, 5 messages a user)', 'users', 'msg/s', 'p50 ms', 'p99 ms', 'lost', 'dup', 'server CPU ms/msg', 'generator CPU ms/msg']];
 for (const r of load) {
   rows.push([r.name, String(r.users), String(r.messagesPerSecond), String(r.p50Ms), String(r.p99Ms), String(r.lost), String(r.duplicated), String(r.serverCpuMsPerMessage), String(r.generatorCpuMsPerMessage)]);
@@ -80,6 +101,8 @@ const results = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   targets: TARGETS,
+  start,
+  answers,
   load,
   ratios,
   wechat,
