@@ -2,7 +2,7 @@
  * `npm run bench:start [-- --runs N]`: how long the chat takes from process start to its first
  * answer, timed from outside the process: spawn → the first output line of `chat --jsonl`
  * answering one question. Three commands, interleaved N times (default 7): a bare `node -e ''`,
- * `node dist/cli/chat.js --jsonl` and `npm run --silent chat -- --jsonl`. Medians of wall time,
+ * `node dist/cli/chat.cjs --jsonl` and `npm run --silent chat -- --jsonl`. Medians of wall time,
  * of CPU time (user + system of the process and its children, from /usr/bin/time) and of the
  * chat's peak RSS. The machine is shared: read the ratios, and the CPU beside the wall.
  *
@@ -26,7 +26,7 @@ export interface StartFigures {
   bareMs: number; nodeMs: number; npmMs: number;
   /** nodeMs / bareMs and npmMs / bareMs. */
   ratioNode: number; ratioNpm: number;
-  /** Median peak RSS of `node dist/cli/chat.js` (MB); NaN without /usr/bin/time. */
+  /** Median peak RSS of `node dist/cli/chat.cjs` (MB); NaN without /usr/bin/time. */
   peakRssMB: number;
   /** Median CPU time (user + system, ms) of each command's whole run; NaN without /usr/bin/time. */
   cpu: { bareMs: number; nodeMs: number; npmMs: number };
@@ -45,7 +45,7 @@ export async function measureStart(options: StartOptions = {}): Promise<StartFig
   const env = { ...process.env, STORE_URL: 'memory://', BOT_NOW: '', LOG_LEVEL: 'warn' };
   const commands: Record<'bare' | 'node' | 'npm', [string, string[]]> = {
     bare: [process.execPath, ['-e', '']],
-    node: [process.execPath, [path.join(ROOT, 'dist/cli/chat.js'), '--jsonl']],
+    node: [process.execPath, [path.join(ROOT, 'dist/cli/chat.cjs'), '--jsonl']],
     npm: ['npm', ['run', '--silent', 'chat', '--', '--jsonl']],
   };
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-start-'));
@@ -75,7 +75,7 @@ export async function measureStart(options: StartOptions = {}): Promise<StartFig
   }
 }
 
-/** dist/ as `npm run chat` would run it (built when stale, as scripts/run.mjs does). */
+/** dist/ as `npm run chat` would run it (built when stale, as scripts/run.cjs does). */
 function ensureBuilt(): void {
   const check = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
   if (check.status === 0) return;
@@ -143,7 +143,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   console.log('| command | wall ms | CPU ms | ratio to bare node | target |');
   console.log('|---|---:|---:|---:|---|');
   console.log(`| node -e '' | ${f.bareMs} | ${f.cpu.bareMs} | 1 | |`);
-  console.log(`| node dist/cli/chat.js --jsonl | ${f.nodeMs} | ${f.cpu.nodeMs} | ${f.ratioNode} | ≤ ${t.ratioNode} ${mark(f.ratioNode <= t.ratioNode)} |`);
+  console.log(`| node dist/cli/chat.cjs --jsonl | ${f.nodeMs} | ${f.cpu.nodeMs} | ${f.ratioNode} | ≤ ${t.ratioNode} ${mark(f.ratioNode <= t.ratioNode)} |`);
   console.log(`| npm run chat -- --jsonl | ${f.npmMs} | ${f.cpu.npmMs} | ${f.ratioNpm} | ≤ ${t.ratioNpm} ${mark(f.ratioNpm <= t.ratioNpm)} |`);
   console.log(`peak RSS of the chat: ${f.peakRssMB} MB (target ≤ ${t.peakRssMB} ${mark(f.peakRssMB <= t.peakRssMB)})`);
 }

@@ -1,9 +1,15 @@
 /**
- * The build: the commands' entries (src/cli/chat.ts, start.ts, assess.ts) bundled by esbuild into
- * dist/cli/ (ES modules, shared chunks, the store backends in chunks of their own loaded on use).
- * `npm install` and `npm ci` run it (the `prepare` script); scripts/run.mjs runs it again when
- * dist/ is missing or older than its inputs, so a command never runs stale code.
+ * The build: each command's entry (src/cli/chat.ts, start.ts, assess.ts) bundled by esbuild into
+ * one CommonJS file, dist/cli/NAME.bundle.cjs, run by dist/cli/NAME.cjs through V8's code cache
+ * (scripts/load-bundle.cjs; Node 20 has none for ES modules): about 15 % of the chat's start.
+ * `npm install` and `npm ci` run the build (the `prepare` script); scripts/run.cjs runs it again
+ * when dist/ is missing or older than its inputs, so a command never runs stale code.
  *
+ * - CommonJS means no top-level await in what the commands import (esbuild stops the build with
+ *   the file and line); the entries run an async main(). Modules imported with import() (the store
+ *   backends) are evaluated on first use, and so are the packages they require.
+ * - The bundle is strict mode, as the ES modules it comes from; whitespace and syntax minified
+ *   (names kept, so stack traces name functions; dist/cli/*.map for the lines).
  * - Native modules stay in node_modules (nodejieba, sqlite3 with @keyv/sqlite), and so do the
  *   image decoders, which src/photo/check.ts requires on the first photo. Everything else (zod,
  *   yaml, grammy, pino, …) is bundled: one file to read and compile instead of hundreds (pino:
@@ -14,33 +20,31 @@
  *   a package from its own file finds it from the project root, not from dist/.
  * - `__ZHICHENG_BUILD_ID__` is a hash of the bundle's code: the data cache's code version
  *   (src/core/data-cache.ts).
- * - dist/build.json lists every input with its size, times and content hash; `checkDist` compares
- *   them with the files (a stat each; a hash only for a file whose stat changed).
+ * - dist/build.json lists every input with its size, times and content hash; `checkDist`
+ *   (scripts/dist-state.cjs) compares them with the files (a stat each; a hash only for a file
+ *   whose stat changed).
  *
  * `node scripts/build.mjs` builds (`--meta`: also dist/meta.json, esbuild's metafile, for
  * analysing what went into the bundle); `node scripts/build.mjs --check` exits 1 when dist/ is stale.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import distState from './dist-state.cjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const OUT_DIR = path.join(ROOT, 'dist', 'cli');
-export const MANIFEST = path.join(ROOT, 'dist', 'build.json');
-/** The commands that run compiled, by name (scripts/run.mjs NAME). */
-export const ENTRIES = ['chat', 'start', 'assess'];
+const { ROOT, OUT_DIR, MANIFEST, ENTRIES, MANIFEST_FORMAT, sha, signature, writeAtomic, checkDist } = distState;
+export { checkDist, ENTRIES, OUT_DIR, ROOT };
 /** Files outside the bundle's inputs that decide its output. */
-const BUILD_FILES = ['scripts/build.mjs', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json'];
+const BUILD_FILES = ['scripts/build.mjs', 'scripts/dist-state.cjs', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json'];
 const EXTERNAL = ['nodejieba', 'sqlite3', '@keyv/sqlite', 'image-size', 'jpeg-js'];
 /** Replaced by the build's id after the build (same length, so positions and source maps hold). */
 const ID_PLACEHOLDER = 'zhichengbuildid0123456789abcdefg';
-const MANIFEST_FORMAT = 1;
 
-const sha = (data) => createHash('sha256').update(data).digest('hex');
-const signature = (st) => `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
-
-/** Rewrites `import.meta.url/dirname/filename` of a source module to its own place, relative to the bundle. */
+/**
+ * Rewrites `import.meta.url/dirname/filename` of a bundled module to its own place, relative to
+ * the bundle's file; any other use of import.meta fails the build (it would be empty in CommonJS).
+ */
 function metaUrlPlugin() {
   return {
     name: 'project-relative-import-meta',
@@ -49,11 +53,12 @@ function metaUrlPlugin() {
         const text = readFileSync(args.path, 'utf8');
         if (!text.includes('import.meta')) return undefined;
         const rel = path.relative(OUT_DIR, args.path).split(path.sep).join('/');
-        const url = `new URL(${JSON.stringify(rel)}, import.meta.url)`;
+        const url = `new URL(${JSON.stringify(rel)}, __zhichengBundleUrl)`;
         const contents = text
           .replace(/\bimport\.meta\.url\b/g, `${url}.href`)
           .replace(/\bimport\.meta\.filename\b/g, `__zhichengFileURLToPath(${url})`)
           .replace(/\bimport\.meta\.dirname\b/g, `__zhichengDirname(__zhichengFileURLToPath(${url}))`);
+        if (/\bimport\.meta\b/.test(contents)) throw new Error(`${rel}: import.meta other than url, dirname or filename cannot be bundled as CommonJS`);
         return { contents, loader: /\.m?ts$/.test(args.path) ? 'ts' : 'js', resolveDir: path.dirname(args.path) };
       });
     },
@@ -68,25 +73,27 @@ export async function build({ quiet = false, meta = false } = {}) {
   try {
     result = await esbuild.build({
       absWorkingDir: ROOT,
-      entryPoints: Object.fromEntries(ENTRIES.map((name) => [name, `src/cli/${name}.ts`])),
+      entryPoints: Object.fromEntries(ENTRIES.map((name) => [`${name}.bundle`, `src/cli/${name}.ts`])),
       outdir: OUT_DIR,
+      outExtension: { '.js': '.cjs' },
       bundle: true,
-      splitting: true,
-      format: 'esm',
+      format: 'cjs',
       platform: 'node',
       target: 'node20',
       external: EXTERNAL,
+      minifyWhitespace: true,
+      minifySyntax: true,
       sourcemap: 'linked',
       metafile: true,
       write: false,
       logLevel: quiet ? 'error' : 'warning',
       define: { __ZHICHENG_BUILD_ID__: JSON.stringify(ID_PLACEHOLDER) },
-      // Bundled CommonJS packages call require(); the rewritten import.meta.* need these two.
+      // Strict, as the ES modules were; the rewritten import.meta.* need the rest.
       banner: { js: [
-        "import { createRequire as __zhichengCreateRequire } from 'node:module';",
-        "import { fileURLToPath as __zhichengFileURLToPath } from 'node:url';",
-        "import { dirname as __zhichengDirname } from 'node:path';",
-        'const require = __zhichengCreateRequire(import.meta.url);',
+        '"use strict";',
+        'const { fileURLToPath: __zhichengFileURLToPath, pathToFileURL: __zhichengPathToFileURL } = require("node:url");',
+        'const { dirname: __zhichengDirname } = require("node:path");',
+        'const __zhichengBundleUrl = __zhichengPathToFileURL(__filename).href;',
       ].join(' ') },
       plugins: [metaUrlPlugin()],
     });
@@ -118,23 +125,31 @@ export async function build({ quiet = false, meta = false } = {}) {
 
   mkdirSync(OUT_DIR, { recursive: true });
   const written = new Set();
-  // Chunks before entries, entries before the manifest: a process starting meanwhile finds whole files.
-  const order = (f) => (ENTRIES.some((e) => path.basename(f.path).startsWith(`${e}.js`)) ? 1 : 0);
-  for (const f of [...outputs].sort((a, b) => order(a) - order(b))) {
-    const text = Buffer.from(f.contents).toString('utf8').replaceAll(ID_PLACEHOLDER, id);
-    writeAtomic(f.path, text);
+  // Bundles before the files that run them, those before the manifest: a process starting meanwhile finds whole files.
+  for (const f of outputs) {
+    writeAtomic(f.path, Buffer.from(f.contents).toString('utf8').replaceAll(ID_PLACEHOLDER, id));
     written.add(path.resolve(f.path));
+  }
+  for (const name of ENTRIES) {
+    const file = path.join(OUT_DIR, `${name}.cjs`);
+    writeAtomic(file, [
+      '"use strict";',
+      `// Generated by scripts/build.mjs: runs ${name}.bundle.cjs through V8's code cache (scripts/load-bundle.cjs).`,
+      `require("../../scripts/load-bundle.cjs").runBundle(require("node:path").join(__dirname, "${name}.bundle.cjs"), "${id}");`,
+      '',
+    ].join('\n'));
+    written.add(file);
   }
   for (const name of readdirSync(OUT_DIR)) {
     const file = path.join(OUT_DIR, name);
-    if (!written.has(file) && /\.js(\.map)?$/.test(name)) {
+    if (!written.has(file) && /\.(c?js|mjs)(\.map)?$/.test(name)) {
       try { unlinkSync(file); } catch { /* removed meanwhile */ }
     }
   }
   const files = [...written].map((f) => path.relative(OUT_DIR, f)).sort();
   writeAtomic(MANIFEST, `${JSON.stringify({ format: MANIFEST_FORMAT, id, entries: ENTRIES, outputs: files, inputs }, null, 1)}\n`);
   if (!quiet) {
-    const kb = outputs.filter((f) => f.path.endsWith('.js')).reduce((n, f) => n + f.contents.length, 0) / 1024;
+    const kb = outputs.filter((f) => f.path.endsWith('.cjs')).reduce((n, f) => n + f.contents.length, 0) / 1024;
     process.stderr.write(`build: dist/cli (${ENTRIES.join(', ')}), ${Math.round(kb)} KB of JavaScript, ${inputNames.length} inputs, id ${id.slice(0, 12)}, ${Date.now() - started} ms\n`);
   }
   return id;
@@ -147,59 +162,6 @@ function inputToWatch(name) {
   const parts = name.slice(at + 'node_modules/'.length).split('/');
   const pkg = parts[0].startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
   return `${name.slice(0, at)}node_modules/${pkg}/package.json`;
-}
-
-function writeAtomic(file, text) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
-/**
- * Whether dist/ matches its inputs: `{ fresh: true }`, or `{ fresh: false, why }`. A stat per
- * input; an input whose stat changed is hashed, and only a changed content makes dist stale.
- */
-export function checkDist() {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
-  } catch {
-    return { fresh: false, why: 'dist/ has not been built' };
-  }
-  if (manifest.format !== MANIFEST_FORMAT || !ENTRIES.every((e) => manifest.entries?.includes(e))) return { fresh: false, why: 'dist/ was built by another version of the build' };
-  let touched = false;
-  for (const [name, was] of Object.entries(manifest.inputs)) {
-    let st = null;
-    try {
-      st = statSync(path.join(ROOT, name));
-    } catch {
-      // absent now
-    }
-    if (was === null || st === null) {
-      if (was !== st) return { fresh: false, why: `${name} ${st ? 'appeared' : 'is gone'}` };
-      continue;
-    }
-    const sig = signature(st);
-    if (sig === was.sig) continue;
-    if (sha(readFileSync(path.join(ROOT, name))) !== was.hash) return { fresh: false, why: `${name} changed` };
-    was.sig = sig; // the same content, touched (a checkout, a copy): remembered, so the next check is a stat again
-    touched = true;
-  }
-  for (const name of manifest.outputs) {
-    try {
-      statSync(path.join(OUT_DIR, name));
-    } catch {
-      return { fresh: false, why: `dist/cli/${name} is missing` };
-    }
-  }
-  if (touched) {
-    try {
-      writeAtomic(MANIFEST, `${JSON.stringify(manifest, null, 1)}\n`);
-    } catch {
-      // read-only: checked by content again next time
-    }
-  }
-  return { fresh: true };
 }
 
 if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {

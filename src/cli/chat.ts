@@ -8,19 +8,24 @@ import { createLogger } from '../log.ts';
 import { createKit } from '../../adapters/shared/kit.ts';
 import { runInteractive, runJsonl } from '../../adapters/terminal/index.ts';
 
-let flags: ReturnType<typeof parseCliFlags>;
-let config: ReturnType<typeof parseConfig>;
-try {
-  flags = parseCliFlags(process.argv.slice(2));
-  config = parseConfig(process.env, flags);
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : `chat: ${(err as Error).message}`);
-  process.exit(2);
+// No top-level await: the build bundles the commands as CommonJS (see scripts/build.mjs).
+async function main(): Promise<void> {
+  let flags: ReturnType<typeof parseCliFlags>;
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    flags = parseCliFlags(process.argv.slice(2));
+    config = parseConfig(process.env, flags);
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : `chat: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const bot = await createBot({ now: config.BOT_NOW, timeZone: config.TZ_BOT, dictionary: config.BOT_DICT, storeUrl: config.STORE_URL });
+  const kit = createKit(bot, createLogger());
+  const user = flags.user ?? 'terminal';
+  if (flags.jsonl || !process.stdin.isTTY) {
+    await runJsonl(kit, user, process.stdin, process.stdout);
+    await bot.close();
+  } else runInteractive(kit, user);
 }
-const bot = await createBot({ now: config.BOT_NOW, timeZone: config.TZ_BOT, dictionary: config.BOT_DICT, storeUrl: config.STORE_URL });
-const kit = createKit(bot, createLogger());
-const user = flags.user ?? 'terminal';
-if (flags.jsonl || !process.stdin.isTTY) {
-  await runJsonl(kit, user, process.stdin, process.stdout);
-  await bot.close();
-} else runInteractive(kit, user);
+
+void main();

@@ -1,10 +1,11 @@
 /**
  * The compiled commands: `npm run chat`, `npm run assess` and `npm start` run
- * `node scripts/run.mjs NAME`, the bundle in dist/cli/. They answer exactly as the source does
- * (run by tsx), find knowledge/ and flows/ from the project root whatever the working directory,
- * and a missing or stale dist/ is built before the command runs, so it never runs old code.
+ * `node scripts/run.cjs NAME`, the bundle in dist/cli/ through V8's code cache. They answer
+ * exactly as the source does (run by tsx), find knowledge/ and flows/ from the project root
+ * whatever the working directory, and a missing or stale dist/ is built before the command runs,
+ * so it never runs old code.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,18 @@ describe('compiled commands', () => {
     expect(masked(compiled.stdout)).toBe(masked(source.stdout));
   });
 
+  it('npm run chat keeps sessions in a SQLite store across runs (the default kind of store)', () => {
+    const store = `sqlite://${path.join(elsewhere, 'bot.sqlite')}`;
+    const chat = (lines: unknown[]) => {
+      const run = runCompiledSync('chat', ['--jsonl', '--user', 'alice', '--store', store, '--now', NOW], { input: lines.map((l) => `${JSON.stringify(l)}\n`).join(''), env, cwd: elsewhere });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+      return run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ask: { field: string } | null });
+    };
+    expect(chat([{ action: 'interview:start' }, { value: true }, { value: true }]).at(-1)!.ask!.field).toBe('specialty');
+    expect(chat([{ value: 'materials' }])[0]!.ask!.field).toBe('nationality');
+  });
+
   it('npm run assess prints the same assessment and the same errors as the source', () => {
     for (const args of [['examples/profile-eligible.json', '--now', NOW], ['examples/profile-ineligible.json', '--now', NOW], ['--bogus']]) {
       const compiled = runCompiledSync('assess', args.map((a) => (a.endsWith('.json') ? path.join(ROOT, a) : a)), { env, cwd: elsewhere });
@@ -42,7 +55,7 @@ describe('compiled commands', () => {
 
 describe('compiled service', () => {
   it('npm start serves the web page, the health probe and the chat from any working directory, and stops on SIGTERM', async () => {
-    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts/run.mjs'), 'start'], { cwd: elsewhere, env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts/run.cjs'), 'start'], { cwd: elsewhere, env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     try {
@@ -77,7 +90,7 @@ describe('dist/ is never stale', () => {
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   mkdirSync(path.join(copy, 'cache'));
-  const copyEnv = { ...env, ZHICHENG_CACHE_DIR: path.join(copy, 'cache') };
+  const copyEnv = { ...env, ZHICHENG_CACHE_DIR: path.join(copy, 'cache'), ZHICHENG_DEBUG_CACHE: '1' };
   const chat = (line: string) => runCompiledSync('chat', ['--jsonl', '--now', NOW], { input: `${line}\n`, env: copyEnv, root: copy, cwd: elsewhere });
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
@@ -86,9 +99,11 @@ describe('dist/ is never stale', () => {
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/dist\/ has not been built; building dist\//);
     expect(first.stdout).toContain('82313758');
+    expect(first.stderr).toContain('code cache: miss (chat.bundle)');
 
     const again = chat('联系电话是多少');
     expect(again.stderr).not.toMatch(/building/);
+    expect(again.stderr).toContain('code cache: hit (chat.bundle)');
     expect(masked(again.stdout)).toBe(masked(first.stdout));
 
     // Touched, same content: no build.
@@ -102,7 +117,20 @@ describe('dist/ is never stale', () => {
     expect(edited.status, edited.stderr).toBe(0);
     expect(edited.stderr).toMatch(/src\/cli\/chat\.ts changed; building dist\//);
     expect(edited.stderr).toContain('edited-chat-entry');
+    expect(edited.stderr).toContain('code cache: miss (chat.bundle)');
     expect(masked(edited.stdout)).toBe(masked(first.stdout));
+  });
+
+  it('runs through a damaged code cache (V8 rejects it) and writes it again', () => {
+    chat('你好');
+    const v8 = path.join(copy, 'cache', 'v8');
+    const [entry] = readdirSync(v8).filter((f) => f.startsWith('chat.bundle-'));
+    writeFileSync(path.join(v8, entry!), Buffer.alloc(4096, 7));
+    const damaged = chat('联系电话是多少');
+    expect(damaged.status, damaged.stderr).toBe(0);
+    expect(damaged.stderr).toContain('code cache: rejected (chat.bundle)');
+    expect(damaged.stdout).toContain('82313758');
+    expect(chat('联系电话是多少').stderr).toContain('code cache: hit (chat.bundle)');
   });
 
   it('serves edited knowledge and flow files at the next start, without a build', () => {

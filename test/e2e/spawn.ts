@@ -2,7 +2,7 @@
  * The one way the end-to-end tests start the project's commands: node_modules/.bin/tsx directly
  * (no npx, no npm: each would add hundreds of milliseconds and a process), from the project root;
  * or, for the compiled commands that `npm start`, `npm run chat` and `npm run assess` run,
- * `node scripts/run.mjs NAME` (which builds dist/ first when it is missing or stale).
+ * `node scripts/run.cjs NAME` (which builds dist/ first when it is missing or stale).
  * The e2e tier runs one file at a time (see package.json), so only a few processes run at once.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -10,7 +10,7 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const RUN = path.join(ROOT, 'scripts/run.mjs');
+const RUN = path.join(ROOT, 'scripts/run.cjs');
 
 export interface RunOptions {
   input?: string;
@@ -48,7 +48,7 @@ export function startTsx(script: string, args: string[] = [], opts: Omit<RunOpti
 
 /** Runs a compiled command (`chat`, `start`, `assess`) as its npm script does, to its end; `root` is another copy of the project. */
 export function runCompiledSync(name: string, args: string[] = [], opts: RunOptions & { cwd?: string; root?: string } = {}): RunResult {
-  const run = spawnSync(process.execPath, [opts.root ? path.join(opts.root, 'scripts/run.mjs') : RUN, name, ...args], {
+  const run = spawnSync(process.execPath, [opts.root ? path.join(opts.root, 'scripts/run.cjs') : RUN, name, ...args], {
     cwd: opts.cwd ?? opts.root ?? ROOT, input: opts.input ?? '', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...opts.env },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };

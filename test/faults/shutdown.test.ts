@@ -106,10 +106,10 @@ async function exitWithin(s: Service, since: number, ms: number): Promise<{ code
 describe('SIGTERM', () => {
   it('reaches the service itself: npm start runs it in one process, not under the tsx CLI', async () => {
     // `node [FLAGS] FILE ARGS`: node itself (no tsx CLI, npx or shell chain), here the launcher
-    // scripts/run.mjs, which imports the compiled service into its own process.
+    // scripts/run.cjs, which runs the compiled service in its own process.
     const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     const words = scripts.start!.split(/\s+/);
-    expect(scripts.start).toMatch(/^node (--[\w-]+(=\S+)? )*[\w./-]+\.m?js( [\w:-]+)*$/);
+    expect(scripts.start).toMatch(/^node (--[\w-]+(=\S+)? )*[\w./-]+\.[cm]?js( [\w:-]+)*$/);
     expect(scripts.start).not.toMatch(/tsx|npx|npm|&&|\|/);
     // Run exactly that: once ready it has no child process, and SIGTERM makes it stop gracefully, exit 0.
     const proc = spawn(process.execPath, words.slice(1), { cwd: ROOT, env: { ...process.env, PORT: '0', STORE_URL: 'memory://' }, stdio: ['ignore', 'pipe', 'pipe'] });
