@@ -3,6 +3,7 @@
  * whatever the notice says pass through the same function, so they meet in the same form.
  */
 import { Converter } from 'opencc-js/t2cn';
+import { memoize } from './memo.ts';
 
 const toSimplifiedChars = Converter({ from: 'twp', to: 'cn' });
 
@@ -55,14 +56,17 @@ export function chineseNumeralsToDigits(s: string): string {
   });
 }
 
+/** A turn normalises its text and its words 5–10 times: the latest results are kept (pure, bounded). */
+const NORMALIZED = { entries: 4096, chars: 256 * 1024 };
+
 /**
  * The canonical form used for search and for fact checks: Simplified characters, half-width
  * ASCII, lower case, Chinese quantities as digits, whitespace collapsed.
  */
-export function normalize(text: string): string {
+export const normalize: (text: string) => string = memoize((text) => {
   const simplified = toSimplifiedChars(toHalfWidth(text.normalize('NFKC')));
   return chineseNumeralsToDigits(simplified).toLowerCase().replace(/\s+/g, ' ').trim();
-}
+}, NORMALIZED);
 
 /** Traditional → Simplified only, for showing a person's words back to them. */
 export function toSimplified(text: string): string {

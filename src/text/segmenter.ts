@@ -5,7 +5,8 @@
  * nodejieba keeps one dictionary per process: the first `jiebaSegmenter` call loads it and later
  * calls reuse it (a second dictionary choice in the same process is refused, not ignored).
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -14,6 +15,12 @@ export interface Segmenter {
   cut(text: string): string[];
   /** The text's words, each character in exactly one word (for typo repair). */
   words(text: string): string[];
+  /**
+   * What the segmentation depends on, as a hash (the dictionary files' content and every word
+   * added to them in this process): equal fingerprints segment alike. A segmenter without one
+   * is never cached for.
+   */
+  fingerprint?(): string;
 }
 
 export type DictionaryChoice = 'mini' | 'full';
@@ -24,6 +31,7 @@ interface NodeJieba {
   cut(text: string, hmm: boolean): string[];
   insertWord(word: string): boolean;
   DEFAULT_DICT: string;
+  DEFAULT_HMM_DICT: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -40,7 +48,10 @@ export function dictionaryFiles(choice: DictionaryChoice): { dict?: string; user
   return choice === 'mini' ? { ...files, dict: path.join(KNOWLEDGE_DICT, 'mini.dict.utf8') } : files;
 }
 
-let loaded: { choice: DictionaryChoice; jieba: NodeJieba } | undefined;
+let loaded: { choice: DictionaryChoice; jieba: NodeJieba; files: string[]; inserted: Set<string> } | undefined;
+
+/** The hash of the loaded dictionary files' content, worked out once. */
+let filesHash: string | undefined;
 
 /** The jieba segmenter with the chosen dictionary plus the project's own words. */
 export function jiebaSegmenter(choice: DictionaryChoice, extraWords: readonly string[] = []): Segmenter {
@@ -55,9 +66,27 @@ export function jiebaSegmenter(choice: DictionaryChoice, extraWords: readonly st
       if (!existsSync(file)) throw new Error(`jieba dictionary file is missing: ${file}`);
     }
     jieba.load(files);
-    loaded = { choice, jieba };
+    // The HMM model is what cut(…, true) uses for words the dictionaries lack.
+    loaded = { choice, jieba, files: [files.dict ?? jieba.DEFAULT_DICT, files.userDict, jieba.DEFAULT_HMM_DICT], inserted: new Set() };
   }
-  const { jieba } = loaded;
-  for (const word of extraWords) jieba.insertWord(word);
-  return { cut: (text) => jieba.cutForSearch(text, true), words: (text) => jieba.cut(text, true) };
+  const state = loaded;
+  const { jieba } = state;
+  for (const word of extraWords) {
+    jieba.insertWord(word);
+    state.inserted.add(word);
+  }
+  return {
+    cut: (text) => jieba.cutForSearch(text, true),
+    words: (text) => jieba.cut(text, true),
+    fingerprint() {
+      filesHash ??= hash(state.files.map((f) => (existsSync(f) ? readFileSync(f) : '')));
+      return hash([state.choice, filesHash, ...[...state.inserted].sort()]);
+    },
+  };
+}
+
+function hash(parts: readonly (string | Buffer)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex');
 }
