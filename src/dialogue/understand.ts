@@ -458,8 +458,22 @@ function withoutPointers(text: string, env: Env): string {
   return replaceWords(text, [env.knowledge.lexicon.followUp.pointers], () => '');
 }
 
+/** Readings made with each turn's env (its clock, its knowledge), by text: a turn reads the same text several times. */
+const readings = new WeakMap<Env, Map<string, Reading>>();
+
+/** Most readings kept for one env (a turn reads a handful of texts; an env kept by a test for long stays bounded). */
+const READINGS_PER_ENV = 32;
+
+/** The reading of a text with this turn's clock and word tables, made once per turn (readings are never changed after). */
 function read(text: string, env: Env): Reading {
-  return readMessage(text, { lexicon: env.knowledge.lexicon, now: env.now, timeZone: env.timeZone, seasonYear: Number(env.knowledge.params.individualDeadline.value.slice(0, 4)) });
+  let made = readings.get(env);
+  if (!made) readings.set(env, (made = new Map()));
+  const known = made.get(text);
+  if (known) return known;
+  const reading = readMessage(text, { lexicon: env.knowledge.lexicon, now: env.now, timeZone: env.timeZone, seasonYear: Number(env.knowledge.params.individualDeadline.value.slice(0, 4)) });
+  if (made.size >= READINGS_PER_ENV) made.clear();
+  made.set(text, reading);
+  return reading;
 }
 
 // ── replies ──

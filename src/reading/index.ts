@@ -6,10 +6,9 @@
  * Pure: the clock and the word tables come in.
  */
 import type { Focus, Lexicon, SlotGroup } from '../knowledge/lexicon.ts';
-import { dateInZone } from '../rules/months.ts';
 import { normalize } from '../text/normalize.ts';
 import { readFacts, type Facts } from './facts.ts';
-import { digitYears, type Today } from './times.ts';
+import { digitYears, todayIn } from './times.ts';
 
 export type { Facts, FactName, MonthSpan, YearsSpan } from './facts.ts';
 export { isNegated } from './facts.ts';
@@ -53,8 +52,7 @@ export function readMessage(raw: string, ctx: ReadingContext): Reading {
   const text = raw.trim();
   const normalized = normalize(digitYears(text));
   const lex = ctx.lexicon;
-  const [y, m, d] = dateInZone(ctx.now, ctx.timeZone).split('-').map(Number) as [number, number, number];
-  const today: Today = { year: y, month: m, day: d };
+  const today = todayIn(ctx.now, ctx.timeZone);
   const facts = readFacts(normalized, lex, today, ctx.seasonYear);
   const focus = new Set(lex.focus.find(normalized).map((h) => h.label));
   // "够2项了吗", "可以破格吗", "能算进5项条件里吗": can it be done, whatever comes between.
@@ -86,9 +84,14 @@ export function readMessage(raw: string, ctx: ReadingContext): Reading {
 
 /** Mostly Latin letters: an English message. */
 export function isEnglish(text: string): boolean {
-  const latin = (text.match(/[a-z]/gi) ?? []).length;
+  let latin = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 0x20; // A–Z folded onto a–z
+    if (c >= 0x61 && c <= 0x7a) latin++;
+  }
+  if (latin < 6) return false;
   const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
-  return latin >= 6 && latin > han * 3;
+  return latin > han * 3;
 }
 
 /**
