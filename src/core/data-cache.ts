@@ -23,8 +23,16 @@ const FORMAT = 'zhicheng-data-cache/1';
 /** Entries kept per kind; older ones are removed when a new one is written. */
 const KEEP_PER_KIND = 12;
 
-/** What the cache did in this process (for tests and the start-up bench). */
-export const dataCacheStats = { hits: 0, misses: 0, writes: 0, writeFailures: 0, readFailures: 0 };
+type Counts = { hits: number; misses: number; writes: number; writeFailures: number; readFailures: number };
+const zero = (): Counts => ({ hits: 0, misses: 0, writes: 0, writeFailures: 0, readFailures: 0 });
+
+/** What the cache did in this process, in all and by kind (for tests and the start-up bench). */
+export const dataCacheStats: Counts & { byKind: Record<string, Counts> } = { ...zero(), byKind: {} };
+
+function count(kind: string, what: keyof Counts): void {
+  dataCacheStats[what]++;
+  (dataCacheStats.byKind[kind] ??= zero())[what]++;
+}
 
 /** The cache folder, or null when caching is off (ZHICHENG_CACHE_DIR=off). Read at each load. */
 export function dataCacheDir(): string | null {
@@ -94,17 +102,17 @@ export function cachedLoad<T extends object, S = T>(
       const entry = JSON.parse(text) as { format: string; key: string; value: unknown };
       if (entry.format === FORMAT && entry.key === key) {
         const value = codec.decode(decodeGraph(entry.value) as S);
-        dataCacheStats.hits++;
+        count(kind, 'hits');
         keyOfValue.set(value, key);
         return value;
       }
     } catch {
       // A damaged entry is loaded again and overwritten.
     }
-    dataCacheStats.readFailures++;
+    count(kind, 'readFailures');
   }
 
-  dataCacheStats.misses++;
+  count(kind, 'misses');
   const value = load();
   keyOfValue.set(value, key);
   try {
@@ -113,11 +121,11 @@ export function cachedLoad<T extends object, S = T>(
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(tmp, body);
     renameSync(tmp, file);
-    dataCacheStats.writes++;
+    count(kind, 'writes');
     prune(dir, kind, file);
   } catch {
     // Read-only folder, full disk, a value the codec cannot hold: this start runs uncached.
-    dataCacheStats.writeFailures++;
+    count(kind, 'writeFailures');
   }
   return value;
 }

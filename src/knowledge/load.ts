@@ -75,7 +75,9 @@ export function readKnowledgeFiles(root = defaultKnowledgeRoot(), edition?: stri
     if (!existsSync(file)) throw new KnowledgeError(name, null, 'file is missing');
     return readFileSync(file, 'utf8');
   };
-  const chosen = edition ?? parseFile('editions.yaml', read('editions.yaml'), editionsFileSchema).current;
+  // editions.yaml through the data cache too: a cached start parses no YAML at all.
+  const editions = (text: string) => cachedLoad('editions', [text], () => parseFile('editions.yaml', text, editionsFileSchema));
+  const chosen = edition ?? editions(read('editions.yaml')).current;
   const files: KnowledgeFiles = {};
   for (const name of knowledgeFileNames(chosen)) files[name] = read(name);
   return { files, edition: chosen };
