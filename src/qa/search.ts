@@ -3,25 +3,21 @@
  * with IDF weights. A document's similarity to a question combines how much of the question it
  * explains and how much of itself the question covers, both weighted by IDF, so scores lie in
  * 0…1 and one threshold can tell "the notice answers this" from "it does not".
+ *
+ * Terms, documents and units (an FAQ entry with all its documents, or a clause) are numbered:
+ * a search adds weights into typed arrays, with no string built or looked up per posting.
+ * What building works out is plain data (`IndexData`).
  */
 import type { Knowledge } from '../knowledge/load.ts';
+import { memoize } from '../text/memo.ts';
 import { normalize } from '../text/normalize.ts';
 import type { Segmenter } from '../text/segmenter.ts';
 import { terms, type TermRules } from './tokenize.ts';
-import { typoFixer, type TypoFixer } from './typo.ts';
+import { repairCandidates, typoFixer, type Sounds, type TypoFixer } from './typo.ts';
 
 export type Hit =
   | { kind: 'faq'; id: string; score: number }
   | { kind: 'clause'; id: string; score: number };
-
-interface Doc {
-  kind: 'faq' | 'clause';
-  ref: string;
-  /** unique terms */
-  terms: Set<string>;
-  /** multiplier on this document's similarity (answers weigh less than phrasings) */
-  weight: number;
-}
 
 export interface SearchResult {
   /** The question's search terms after typo repair. */
@@ -47,6 +43,39 @@ export interface SearchIndex {
   words(text: string): string[];
 }
 
+/**
+ * What building an index works out from the knowledge and the segmenter, as plain data (JSON
+ * keeps it exactly). Documents are each FAQ phrasing, each FAQ answer (Chinese and English) and
+ * each clause; units are the FAQ entries, then the clauses.
+ */
+export interface IndexData {
+  /** Term id → term, in order of first use by a document. */
+  terms: string[];
+  /** IDF by term id (domain terms boosted). */
+  idf: number[];
+  /** ln(1 + number of units): the rarest term's IDF without the boost. */
+  maxIdf: number;
+  /** The documents of term t: postingDocs[postingStart[t] … postingStart[t + 1]), in order. */
+  postingStart: number[];
+  postingDocs: number[];
+  /** The units of term t, each once, in order of its documents: unitDocs[unitStart[t] … unitStart[t + 1]). */
+  unitStart: number[];
+  unitDocs: number[];
+  /** By document: its unit, its weight (answers weigh less than phrasings), its IDF mass. */
+  docUnit: number[];
+  docWeight: number[];
+  docMass: number[];
+  /** By unit: kind and id. */
+  unitKind: ('faq' | 'clause')[];
+  unitRef: string[];
+  /** Each out-of-scope example's terms, each once, in order. */
+  outOfScopeTerms: string[][];
+  /** What a misspelt word may be repaired into, most frequent first. */
+  repair: string[];
+  /** The repair candidates' sounds, once worked out (pinyin-pro is loaded only for them). */
+  sounds?: Sounds;
+}
+
 /** How many of the latest search results are kept for the same text asked again (more costs peak memory; see npm run bench). */
 const RECENT_SEARCHES = 1;
 
@@ -66,27 +95,43 @@ export const SCORING = {
   otherFocus: 0.8,
 };
 
+/** Per-index memory of segmentations and of "is this word known" (pure for one index). */
+const TEXT_MEMO = { entries: 4096, chars: 256 * 1024 };
+
+/** The search index of the knowledge. */
 export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
+  return indexFrom(compileIndex(k, segmenter), k, segmenter);
+}
+
+/** Works out the index's data: documents, terms, IDF, postings, repair candidates. */
+export function compileIndex(k: Knowledge, segmenter: Segmenter): IndexData {
   const rules: TermRules = { stopwords: k.stopwords, synonyms: k.synonyms };
   const toTerms = (text: string): string[] => terms(text, segmenter, rules);
 
   // Documents: each FAQ phrasing, each FAQ answer, each clause. IDF is counted over units (an
   // FAQ entry with all its phrasings, or a clause), so a topic asked about in many phrasings
   // does not make its own words look common.
-  const docs: Doc[] = [];
+  const docs: { unit: number; terms: Set<string>; weight: number }[] = [];
   const unitTerms: Set<string>[] = [];
+  const unitKind: IndexData['unitKind'] = [];
+  const unitRef: string[] = [];
   for (const f of k.faq) {
     const unit = new Set<string>();
-    for (const q of f.questions) docs.push({ kind: 'faq', ref: f.id, terms: collect(toTerms(q), unit), weight: 1 });
-    docs.push({ kind: 'faq', ref: f.id, terms: collect(toTerms(f.answer), unit), weight: ANSWER_WEIGHT });
+    const u = unitTerms.length;
+    for (const q of f.questions) docs.push({ unit: u, terms: collect(toTerms(q), unit), weight: 1 });
+    docs.push({ unit: u, terms: collect(toTerms(f.answer), unit), weight: ANSWER_WEIGHT });
     // The English answer says the same in the words an English question uses.
-    if (f.answerEn) docs.push({ kind: 'faq', ref: f.id, terms: collect(toTerms(f.answerEn), unit), weight: ANSWER_WEIGHT });
+    if (f.answerEn) docs.push({ unit: u, terms: collect(toTerms(f.answerEn), unit), weight: ANSWER_WEIGHT });
     unitTerms.push(unit);
+    unitKind.push('faq');
+    unitRef.push(f.id);
   }
   for (const c of k.clauses) {
     const unit = new Set(toTerms(`${c.title} ${c.text} ${c.keywords.join(' ')}`));
-    docs.push({ kind: 'clause', ref: c.id, terms: unit, weight: 1 });
+    docs.push({ unit: unitTerms.length, terms: unit, weight: 1 });
     unitTerms.push(unit);
+    unitKind.push('clause');
+    unitRef.push(c.id);
   }
 
   const postings = postingsOf(docs);
@@ -98,25 +143,87 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
   const domain = new Set([...k.clauses.flatMap((c) => c.keywords), ...k.userWords, ...k.synonyms.values()].flatMap(toTerms));
   const idf = new Map<string, number>();
   for (const [t, count] of unitCount) idf.set(t, Math.log(1 + n / count) * (domain.has(t) ? SCORING.domainBoost : 1));
-  const maxIdf = Math.log(1 + n);
-  const docMass = docs.map((d) => sum([...d.terms].map((t) => idf.get(t)!)));
 
-  const vocabulary = new Set(postings.keys());
+  const data: IndexData = {
+    terms: [...postings.keys()], idf: [], maxIdf: Math.log(1 + n), postingStart: [0], postingDocs: [], unitStart: [0], unitDocs: [],
+    docUnit: docs.map((d) => d.unit), docWeight: docs.map((d) => d.weight), docMass: docs.map((d) => sum([...d.terms].map((t) => idf.get(t)!))),
+    unitKind, unitRef,
+    outOfScopeTerms: k.outOfScopeExamples.map((e) => [...new Set(toTerms(e.text))]),
+    repair: repairCandidates(wordFrequencies(k, segmenter)),
+  };
+  for (const [t, list] of postings) {
+    data.idf.push(idf.get(t)!);
+    data.postingDocs.push(...list);
+    data.postingStart.push(data.postingDocs.length);
+    const seen = new Set<number>();
+    for (const d of list) {
+      const u = docs[d]!.unit;
+      if (!seen.has(u)) { seen.add(u); data.unitDocs.push(u); }
+    }
+    data.unitStart.push(data.unitDocs.length);
+  }
+  return data;
+}
+
+/** The search index over built data; `keepSounds` hears of the repair candidates' sounds once worked out. */
+export function indexFrom(data: IndexData, k: Knowledge, segmenter: Segmenter, keepSounds?: (sounds: Sounds) => void): SearchIndex {
+  const rules: TermRules = { stopwords: k.stopwords, synonyms: k.synonyms };
+  const toTerms = (text: string): string[] => terms(text, segmenter, rules);
+  const termId = new Map(data.terms.map((t, i) => [t, i]));
+  const idf = Float64Array.from(data.idf);
+  const { maxIdf } = data;
+  const postingStart = Int32Array.from(data.postingStart);
+  const postingDocs = Int32Array.from(data.postingDocs);
+  const unitStart = Int32Array.from(data.unitStart);
+  const unitDocs = Int32Array.from(data.unitDocs);
+  const docUnit = Int32Array.from(data.docUnit);
+  const docWeight = Float64Array.from(data.docWeight);
+  const docMass = Float64Array.from(data.docMass);
+  const units = data.unitKind.length;
+  const isClause = Uint8Array.from(data.unitKind, (kind) => (kind === 'clause' ? 1 : 0));
+
+  // A search's working arrays, reused: an entry counts only when stamped with the search's number.
+  const docs = docUnit.length;
+  const matched = new Float64Array(docs);
+  const docStamp = new Int32Array(docs);
+  const touched = new Int32Array(docs);
+  const unitMatched = new Float64Array(units);
+  const unitStamp = new Int32Array(units);
+  const best = new Float64Array(units);
+  const bestStamp = new Int32Array(units);
+  const order = new Int32Array(units);
+  let stamp = 0;
+
+  const vocabulary: ReadonlySet<string> = new Set(data.terms);
   // Out-of-scope examples: scored with the same weights, in their own postings, so they never
   // change how the notice's own documents are weighed.
   // Each example's focus: an example asking another thing ("软件著作权怎么登记") is less like a
   // question about the notice's number ("软件著作权要几个才算") than its words say.
   const focusOf = (text: string) => new Set(k.lexicon.focus.find(normalize(text)).map((h) => h.label));
-  const oosDocs = k.outOfScopeExamples.map((e) => ({ ...e, terms: new Set(toTerms(e.text)), focus: focusOf(e.text) }));
-  const oosPostings = postingsOf(oosDocs);
-  const oosVocabulary = new Set(oosPostings.keys());
-  const fixer: TypoFixer = typoFixer(wordFrequencies(k, segmenter), (w) => k.stopwords.has(w) || toTerms(w).every((t) => vocabulary.has(t) || oosVocabulary.has(t)));
+  const oosDocs = k.outOfScopeExamples.map((e, i) => ({ ...e, terms: data.outOfScopeTerms[i]!, focus: undefined as Set<string> | undefined }));
+  const oosPostings = new Map<string, number[]>();
+  oosDocs.forEach((d, i) => {
+    for (const t of d.terms) {
+      const list = oosPostings.get(t);
+      if (list) list.push(i);
+      else oosPostings.set(t, [i]);
+    }
+  });
+  const oosMatched = new Float64Array(oosDocs.length);
+  const oosStamp = new Int32Array(oosDocs.length);
+  const oosTouched = new Int32Array(oosDocs.length);
+  // An example's IDF mass depends on the unknown-word weight (a tuning knob): kept for the weight it was worked out with.
+  let oosMass: { unknownWeight: number; mass: Float64Array } | undefined;
+
+  const wordsOf = memoize((normalized: string) => segmenter.words(normalized), TEXT_MEMO);
+  const isKnown = memoize((w: string) => k.stopwords.has(w) || toTerms(w).every((t) => termId.has(t) || oosPostings.has(t)), TEXT_MEMO);
+  const fixer: TypoFixer = typoFixer(data.repair, isKnown, data.sounds, keepSounds);
   const outOfScope = k.outOfScope.map((r) => ({ id: r.id, terms: r.terms.map(normalize) }));
   const recent = new Map<string, SearchResult>();
 
   return {
     vocabulary,
-    words: (text) => segmenter.words(normalize(text)),
+    words: (text) => [...wordsOf(normalize(text))],
     search(question) {
       // A follow-up is weighed by the plain answer and by the entries near the last subject, both
       // searching the same text at once: the latest result is kept for that.
@@ -131,75 +238,108 @@ export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
 
   function searchOnce(question: string): SearchResult {
     const normalized = normalize(question);
-    const words = segmenter.words(normalized);
+    const words = wordsOf(normalized);
     const fixed = toTerms(fixer.fixWords(words).join(''));
     // A term names the question's topic when it is one of its words; a long term (three or
     // more characters) also inside a word. So 员工资料 does not name 工资.
     const wordSet = new Set(words);
     const namesTerm = (t: string): boolean => wordSet.has(t) || (t.length >= 3 && normalized.includes(t));
     const unique = [...new Set(fixed)];
+    const ids = unique.map((t) => termId.get(t));
     // An unknown word weighs like a rare one: a question mostly about something else scores low.
-    const weightOf = (t: string): number => idf.get(t) ?? SCORING.unknownWeight * maxIdf;
-    const queryMass = sum(unique.map(weightOf));
+    const unknownWeight = SCORING.unknownWeight * maxIdf;
+    const weights = ids.map((id) => (id === undefined ? unknownWeight : idf[id]!));
+    const queryMass = sum(weights);
+    stamp++;
 
-    const matched = new Map<number, number>();
-    const unitMatched = new Map<string, number>();
-    for (const t of unique) {
-      const w = idf.get(t);
-      if (w === undefined) continue;
-      const seen = new Set<string>();
-      for (const d of postings.get(t)!) {
-        matched.set(d, (matched.get(d) ?? 0) + w);
-        const ref = `${docs[d]!.kind}:${docs[d]!.ref}`;
-        if (!seen.has(ref)) { seen.add(ref); unitMatched.set(ref, (unitMatched.get(ref) ?? 0) + w); }
+    // Each document's and each unit's matched mass; documents in the order first matched.
+    let nTouched = 0;
+    ids.forEach((id, j) => {
+      if (id === undefined) return;
+      const w = weights[j]!;
+      for (let p = postingStart[id]!, end = postingStart[id + 1]!; p < end; p++) {
+        const d = postingDocs[p]!;
+        if (docStamp[d] !== stamp) { docStamp[d] = stamp; matched[d] = 0; touched[nTouched++] = d; }
+        matched[d] = matched[d]! + w;
       }
-    }
-    const bestByRef = new Map<string, Hit>();
-    for (const [d, mass] of matched) {
-      const doc = docs[d]!;
-      const key = `${doc.kind}:${doc.ref}`;
+      for (let p = unitStart[id]!, end = unitStart[id + 1]!; p < end; p++) {
+        const u = unitDocs[p]!;
+        if (unitStamp[u] !== stamp) { unitStamp[u] = stamp; unitMatched[u] = 0; }
+        unitMatched[u] = unitMatched[u]! + w;
+      }
+    });
+    // Each unit's best document, units in the order first matched (ties keep that order).
+    let nUnits = 0;
+    const entryBlend = SCORING.entryBlend;
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i]!;
+      const u = docUnit[d]!;
+      const mass = matched[d]!;
       const cq = mass / queryMass;
       const cd = mass / docMass[d]!;
       let score: number;
-      if (doc.kind === 'clause') {
+      if (isClause[u]) {
         // Clauses are long: only how much of the question they explain counts.
         score = cq;
       } else {
         // The best phrasing (F-measure leaning on question coverage), blended with how much of
         // the question the entry as a whole (all phrasings and the answer) covers.
-        const f = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * doc.weight;
-        score = (1 - SCORING.entryBlend) * f + SCORING.entryBlend * (unitMatched.get(key)! / queryMass);
+        const f = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * docWeight[d]!;
+        score = (1 - entryBlend) * f + entryBlend * (unitMatched[u]! / queryMass);
       }
-      if ((bestByRef.get(key)?.score ?? -1) < score) bestByRef.set(key, { kind: doc.kind, id: doc.ref, score });
+      if (bestStamp[u] !== stamp) {
+        if (!(score > -1)) continue;
+        bestStamp[u] = stamp;
+        best[u] = score;
+        order[nUnits++] = u;
+      } else if (best[u]! < score) best[u] = score;
     }
-    const ranked = [...bestByRef.values()].sort((a, b) => b.score - a.score);
+    const faqRanking: Hit[] = [];
+    let clause: Hit | undefined;
+    for (let i = 0; i < nUnits; i++) {
+      const u = order[i]!;
+      const score = best[u]!;
+      if (!isClause[u]) faqRanking.push({ kind: 'faq', id: data.unitRef[u]!, score });
+      else if (!clause || score > clause.score) clause = { kind: 'clause', id: data.unitRef[u]!, score };
+    }
+    faqRanking.sort((a, b) => b.score - a.score);
+
     // The nearest out-of-scope example, by the same F-measure as a phrasing.
-    const oosMatched = new Map<number, number>();
-    for (const t of unique) {
+    let nOos = 0;
+    unique.forEach((t, j) => {
       const list = oosPostings.get(t);
-      if (!list) continue;
-      const w = weightOf(t);
-      for (const d of list) oosMatched.set(d, (oosMatched.get(d) ?? 0) + w);
-    }
+      if (!list) return;
+      const w = weights[j]!;
+      for (const d of list) {
+        if (oosStamp[d] !== stamp) { oosStamp[d] = stamp; oosMatched[d] = 0; oosTouched[nOos++] = d; }
+        oosMatched[d] = oosMatched[d]! + w;
+      }
+    });
     let nearestOutOfScope: SearchResult['nearestOutOfScope'];
-    const asked = focusOf(normalized);
-    for (const [d, mass] of oosMatched) {
-      const doc = oosDocs[d]!;
-      const docMassOos = sum([...doc.terms].map(weightOf));
-      const cq = mass / queryMass;
-      const cd = mass / docMassOos;
-      const otherFocus = asked.size > 0 && doc.focus.size > 0 && ![...asked].some((f) => doc.focus.has(f));
-      const score = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * (otherFocus ? SCORING.otherFocus : 1);
-      if (!nearestOutOfScope || score > nearestOutOfScope.score) nearestOutOfScope = { kind: doc.kind, text: doc.text, score };
+    if (nOos > 0) {
+      const asked = focusOf(normalized);
+      const weightOf = (t: string): number => { const id = termId.get(t); return id === undefined ? unknownWeight : idf[id]!; };
+      if (oosMass?.unknownWeight !== unknownWeight) oosMass = { unknownWeight, mass: Float64Array.from(oosDocs, (d) => sum(d.terms.map(weightOf))) };
+      for (let i = 0; i < nOos; i++) {
+        const d = oosTouched[i]!;
+        const doc = oosDocs[d]!;
+        const mass = oosMatched[d]!;
+        const cq = mass / queryMass;
+        const cd = mass / oosMass.mass[d]!;
+        const focus = (doc.focus ??= focusOf(doc.text));
+        const otherFocus = asked.size > 0 && focus.size > 0 && ![...asked].some((f) => focus.has(f));
+        const score = (((1 + BETA2) * cq * cd) / (BETA2 * cd + cq)) * (otherFocus ? SCORING.otherFocus : 1);
+        if (!nearestOutOfScope || score > nearestOutOfScope.score) nearestOutOfScope = { kind: doc.kind, text: doc.text, score };
+      }
     }
     return {
       terms: fixed,
-      faq: ranked.find((h) => h.kind === 'faq'),
-      clause: ranked.find((h) => h.kind === 'clause'),
-      faqRanking: ranked.filter((h) => h.kind === 'faq'),
+      faq: faqRanking[0],
+      clause,
+      faqRanking,
       outOfScope: outOfScope.find((r) => r.terms.some((t) => namesTerm(t)))?.id,
       nearestOutOfScope,
-      outOfScopeOnly: sum(unique.filter((t) => !idf.has(t) && oosVocabulary.has(t)).map(weightOf)) / (queryMass || 1),
+      outOfScopeOnly: sum(weights.filter((_, j) => ids[j] === undefined && oosPostings.has(unique[j]!))) / (queryMass || 1),
     };
   }
 }
@@ -236,6 +376,8 @@ function collect(terms: string[], unit: Set<string>): Set<string> {
   return new Set(terms);
 }
 
-function sum(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0);
+function sum(xs: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < xs.length; i++) total += xs[i]!;
+  return total;
 }
