@@ -6,12 +6,13 @@
  *
  * Terms, documents and units (an FAQ entry with all its documents, or a clause) are numbered:
  * a search adds weights into typed arrays, with no string built or looked up per posting.
- * What building works out is plain data (`IndexData`).
+ * What building works out is plain data (`IndexData`), which an index cache keeps (index-cache.ts).
  */
 import type { Knowledge } from '../knowledge/load.ts';
 import { memoize } from '../text/memo.ts';
 import { normalize } from '../text/normalize.ts';
 import type { Segmenter } from '../text/segmenter.ts';
+import { cached, codeVersion, hashOf, type IndexCacheOptions } from './index-cache.ts';
 import { terms, type TermRules } from './tokenize.ts';
 import { repairCandidates, typoFixer, type Sounds, type TypoFixer } from './typo.ts';
 
@@ -98,9 +99,27 @@ export const SCORING = {
 /** Per-index memory of segmentations and of "is this word known" (pure for one index). */
 const TEXT_MEMO = { entries: 4096, chars: 256 * 1024 };
 
-/** The search index of the knowledge. */
-export function buildIndex(k: Knowledge, segmenter: Segmenter): SearchIndex {
-  return indexFrom(compileIndex(k, segmenter), k, segmenter);
+/**
+ * The search index of the knowledge. With jieba (a segmenter that has a fingerprint) the
+ * built data comes from the index cache when it holds it for this knowledge, dictionary and
+ * code, and is written there when not (see index-cache.ts; `cache: false` builds it here).
+ */
+export function buildIndex(k: Knowledge, segmenter: Segmenter, cache?: IndexCacheOptions | false): SearchIndex {
+  if (cache === false || !segmenter.fingerprint) return indexFrom(compileIndex(k, segmenter), k, segmenter);
+  const key = hashOf([indexInputs(k), segmenter.fingerprint(), codeVersion()]);
+  const entry = cached('search-index', key, () => compileIndex(k, segmenter), cache);
+  // The repair candidates' sounds are worked out at the first misspelling: kept too, for the next start.
+  return indexFrom(entry.value, k, segmenter, entry.value.sounds ? undefined : (sounds) => entry.update({ ...entry.value, sounds }));
+}
+
+/** Everything `compileIndex` reads of the knowledge, as one text (for the cache's key). */
+export function indexInputs(k: Knowledge): string {
+  return JSON.stringify([
+    k.faq.map((f) => [f.id, f.questions, f.answer, f.answerEn ?? null]),
+    k.clauses.map((c) => [c.id, c.title, c.text, c.keywords]),
+    [...k.stopwords], [...k.synonyms], k.userWords, k.outOfScopeExamples.map((e) => e.text),
+    SCORING.domainBoost,
+  ]);
 }
 
 /** Works out the index's data: documents, terms, IDF, postings, repair candidates. */
