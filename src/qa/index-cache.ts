@@ -4,10 +4,10 @@
  * segments every FAQ phrasing, answer and clause with jieba, which costs far more at start than
  * reading the result back. An entry's key is a hash of what the index is built from: the
  * knowledge it reads, the segmenter's fingerprint (the dictionary chosen and every word added
- * to it) and the code (the sources of src/qa and src/text, and the versions of the packages that
- * segment, convert and spell). Any change gives another key, so an entry is never stale; the
- * newest few are kept. A cache that cannot be read or written is passed over: the index is
- * built as without one.
+ * to it) and the code (the build's id, or the sources of src/qa and src/text; and the versions
+ * of the packages that segment, convert and spell). Any change gives another key, so an entry
+ * is never stale; the newest few are kept. A cache that cannot be read or written is passed
+ * over: the index is built as without one.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -35,27 +35,38 @@ export function defaultCacheDir(): string | null {
   return configured ? path.resolve(configured) : projectPath('node_modules', '.cache', 'zhicheng');
 }
 
-let version: string | undefined;
+/** Set by the build (scripts/build.mjs): a hash of the bundle's code. Undefined when run from source. */
+declare const __ZHICHENG_BUILD_ID__: string | undefined;
+
+let version: string | null | undefined;
 
 /**
- * The code's version: a hash of src/qa's and src/text's sources and of the packages' versions
- * (when the sources are not beside this file, as in a bundle, the running file's own content).
+ * The code's version: the build's id in a bundle, else a hash of src/qa's and src/text's
+ * sources; with the versions of the packages (some stay outside the bundle). Null when it cannot
+ * be told (no cache then).
  */
-export function codeVersion(): string {
-  if (version) return version;
-  const h = createHash('sha256');
-  const root = path.resolve(here, '..');
-  for (const folder of ['qa', 'text']) {
-    const dir = path.join(root, folder);
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).sort() : [];
-    if (!files.length) h.update(readFileSync(fileURLToPath(import.meta.url)));
-    for (const f of files) h.update(f).update('\0').update(readFileSync(path.join(dir, f))).update('\0');
+export function codeVersion(): string | null {
+  if (version !== undefined) return version;
+  try {
+    const h = createHash('sha256');
+    if (typeof __ZHICHENG_BUILD_ID__ === 'string') h.update(`build:${__ZHICHENG_BUILD_ID__}\0`);
+    else {
+      const root = path.resolve(here, '..');
+      for (const folder of ['qa', 'text']) {
+        const dir = path.join(root, folder);
+        const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+        if (!files.length) return (version = null);
+        for (const f of files) h.update(f).update('\0').update(readFileSync(path.join(dir, f))).update('\0');
+      }
+    }
+    for (const name of PACKAGES) {
+      const manifest = projectPath('node_modules', name, 'package.json');
+      h.update(`${name}@${existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version : '?'}\0`);
+    }
+    return (version = h.digest('hex'));
+  } catch {
+    return (version = null);
   }
-  for (const name of PACKAGES) {
-    const manifest = projectPath('node_modules', name, 'package.json');
-    h.update(`${name}@${existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version : '?'}\0`);
-  }
-  return (version = h.digest('hex'));
 }
 
 /** A hash of texts (each kept apart from the next). */

@@ -105,8 +105,9 @@ const TEXT_MEMO = { entries: 4096, chars: 256 * 1024 };
  * code, and is written there when not (see index-cache.ts; `cache: false` builds it here).
  */
 export function buildIndex(k: Knowledge, segmenter: Segmenter, cache?: IndexCacheOptions | false): SearchIndex {
-  if (cache === false || !segmenter.fingerprint) return indexFrom(compileIndex(k, segmenter), k, segmenter);
-  const key = hashOf([indexInputs(k), segmenter.fingerprint(), codeVersion()]);
+  const code = codeVersion();
+  if (cache === false || !segmenter.fingerprint || code === null) return indexFrom(compileIndex(k, segmenter), k, segmenter);
+  const key = hashOf([indexInputs(k), segmenter.fingerprint(), code]);
   const entry = cached('search-index', key, () => compileIndex(k, segmenter), cache);
   // The repair candidates' sounds are worked out at the first misspelling: kept too, for the next start.
   return indexFrom(entry.value, k, segmenter, entry.value.sounds ? undefined : (sounds) => entry.update({ ...entry.value, sounds }));
