@@ -391,21 +391,31 @@ function readHours(facts: Facts, text: string): void {
   if (Object.keys(sum).length) facts.hours = sum;
 }
 
+/** How many of a kind of 二.4 item a text says ("3个实用新型", "软著有2项"), and that it has one ("拿了个发明专利"); compiled once. */
+const ITEM_COUNTS = (() => {
+  const kind = (words: string) => `(?:${words})`;
+  const patterns = (what: string) => ({
+    n: new RegExp(`(\\d+)\\s*(?:项|个|件|篇)?\\s*(?:的)?\\s*${what}|${what}\\s*(?:专利)?\\s*(?:我|我们|目前|现在|一共|总共)?\\s*(?:有|共|拿了|取得了?|授权了?)?\\s*(\\d+)\\s*(?:项|个|件)`),
+    one: new RegExp(`(?:拿了|拿到|有|取得了?|获得了?|获了|授权了?|申请了|下来了?|搞了|弄了|登记了)\\s*(?:1|一)?\\s*(?:个|项|件)\\s*${what}`),
+  });
+  return {
+    inventionPatents: patterns(kind('发明专利|invention patents?')),
+    utilityModels: patterns(kind('实用新型(?:专利)?|utility models?')),
+    softwareCopyrights: patterns(kind('软件著作权|软著|software copyrights?')),
+  };
+})();
+
 function readAchievements(facts: Facts, text: string, lex: Lexicon, negated: (h: { at: number }) => boolean, clauseOf: (at: number) => Clause): void {
-  const count = (re: RegExp): number | undefined => {
+  const n = (re: RegExp): number | undefined => {
     const m = re.exec(text);
     return m ? Number(m[1] ?? m[2]) : undefined;
   };
-  const kind = (words: string) => `(?:${words})`;
-  const INV = kind('发明专利|invention patents?');
-  const UTIL = kind('实用新型(?:专利)?|utility models?');
-  const SOFT = kind('软件著作权|软著|software copyrights?');
-  const n = (what: string) => count(new RegExp(`(\\d+)\\s*(?:项|个|件|篇)?\\s*(?:的)?\\s*${what}|${what}\\s*(?:专利)?\\s*(?:我|我们|目前|现在|一共|总共)?\\s*(?:有|共|拿了|取得了?|授权了?)?\\s*(\\d+)\\s*(?:项|个|件)`));
   // "拿了个发明专利", "有一项软著": one.
-  const one = (what: string) => (new RegExp(`(?:拿了|拿到|有|取得了?|获得了?|获了|授权了?|申请了|下来了?|搞了|弄了|登记了)\\s*(?:1|一)?\\s*(?:个|项|件)\\s*${what}`).test(text) ? 1 : undefined);
-  facts.inventionPatents = n(INV) ?? one(INV) ?? facts.inventionPatents;
-  facts.utilityModels = n(UTIL) ?? one(UTIL) ?? facts.utilityModels;
-  facts.softwareCopyrights = n(SOFT) ?? one(SOFT) ?? facts.softwareCopyrights;
+  const one = (re: RegExp) => (re.test(text) ? 1 : undefined);
+  const { inventionPatents: INV, utilityModels: UTIL, softwareCopyrights: SOFT } = ITEM_COUNTS;
+  facts.inventionPatents = n(INV.n) ?? one(INV.one) ?? facts.inventionPatents;
+  facts.utilityModels = n(UTIL.n) ?? one(UTIL.one) ?? facts.utilityModels;
+  facts.softwareCopyrights = n(SOFT.n) ?? one(SOFT.one) ?? facts.softwareCopyrights;
   for (const key of ['inventionPatents', 'utilityModels', 'softwareCopyrights'] as const) if (facts[key] === undefined) delete facts[key];
   const hits = lex.achievements.find(text);
   for (const h of hits) {
