@@ -1,5 +1,5 @@
 /**
- * The session store: per-user state behind one small interface, on keyv.
+ * The session store: per-user state behind one small interface, in keyv's format (entry.ts).
  *
  * `openStore(url)` picks the backend from STORE_URL (see docs in INTERFACES.md):
  *   memory://                        in-process Map (tests)
@@ -13,11 +13,12 @@
  */
 import type { Backend } from './backend.ts';
 import { randomUUID } from 'node:crypto';
+import { deserializeEntry, isExpired, serializeEntry } from './entry.ts';
 import { keyForLogs, keys, KEYS_VERSION, upgradeUserKey } from './keys.ts';
-import { acquireLease, KeyedQueue, LockTimeoutError } from './lock.ts';
+import { holdLease, KeyedQueue, LockTimeoutError, type LeaseWrite } from './lock.ts';
 import { openMemoryBackend } from './memory.ts';
 
-export { LockTimeoutError } from './lock.ts';
+export { joinInFlight, LockTimeoutError } from './lock.ts';
 
 /** Persistence for the dialogue engine. Values must be JSON-serialisable. */
 export interface Store {
@@ -147,6 +148,10 @@ function makeStore(
   const queue = new KeyedQueue();
   const full = (key: string): string => `${namespace}:${key}`;
   let closed = false;
+  /** The keys this process holds a lease on (by full key): what was read with it, what waits to be written with its release. */
+  const held = new Map<string, HeldKey>();
+  /** Whether a set of a held key can wait for the release (the backend writes both in one step). */
+  const writeWithRelease = backend.leases?.writeAndRelease !== undefined;
 
   /** Runs one backend operation, turning any failure into a StoreError naming the store. */
   async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -176,6 +181,31 @@ function makeStore(
     : undefined;
   timer?.unref();
 
+  /**
+   * The value of a raw entry, undefined when absent or expired. An expired entry is left to the
+   * sweep (keyv deleted it when read, which could delete a value written in between).
+   */
+  const valueOf = (raw: string | undefined): unknown => {
+    const entry = raw === undefined ? undefined : deserializeEntry(raw);
+    return entry && !isExpired(entry, Date.now()) ? entry.value : undefined;
+  };
+  const read = async (fullKey: string): Promise<unknown> => valueOf(await backend.get(fullKey));
+  const write = (fullKey: string, value: unknown, ttlMs?: number): Promise<void> =>
+    backend.set(fullKey, serializeEntry(value, ttlMs === undefined ? undefined : Date.now() + ttlMs), ttlMs);
+
+  /**
+   * Before an operation on `fullKey` other than get, set and delete: forgets what was read with its
+   * lease (the operation may change it) and writes now what waits for the release.
+   */
+  async function flush(fullKey: string): Promise<void> {
+    const h = held.get(fullKey);
+    if (h) h.read = undefined;
+    const pending = h?.write;
+    if (!h || !pending) return;
+    h.write = undefined;
+    await run(`set ${keyForLogs(fullKey)}`, () => backend.set(pending.key, pending.raw, pending.ttlMs));
+  }
+
   const probeKey = keys.healthProbe(randomUUID().slice(0, 8));
   async function health(): Promise<StoreHealth> {
     if (closed) return { ok: false, reason: 'the store is closed' };
@@ -184,10 +214,10 @@ function makeStore(
     try {
       await Promise.race([(async () => {
         const written = Date.now();
-        await run('health probe write', () => backend.keyv.set(full(probeKey), written, 60_000));
-        const read = await run('health probe read', () => backend.keyv.get(full(probeKey)));
-        if (read !== written) throw new Error('the probe written was not read back');
-        await run('health probe delete', () => backend.keyv.delete(full(probeKey)));
+        await run('health probe write', () => write(full(probeKey), written, 60_000));
+        const back = await run('health probe read', () => read(full(probeKey)));
+        if (back !== written) throw new Error('the probe written was not read back');
+        await run('health probe delete', () => backend.delete(full(probeKey)));
       })(), gaveUp]);
       return { ok: true };
     } catch (error) {
@@ -198,47 +228,91 @@ function makeStore(
   }
 
   return {
-    get: <T>(key: string) => run(`get ${keyForLogs(key)}`, async () => (await backend.keyv.get(full(key))) as T | undefined),
+    get: <T>(key: string) => {
+      const h = closed ? undefined : held.get(full(key));
+      if (h?.write) return Promise.resolve(valueOf(h.write.raw) as T | undefined);
+      if (h?.read) {
+        // The value read with the lease, once: a later read asks the store again.
+        const { raw } = h.read;
+        h.read = undefined;
+        return run(`get ${keyForLogs(key)}`, async () => valueOf(raw) as T | undefined);
+      }
+      return run(`get ${keyForLogs(key)}`, async () => (await read(full(key))) as T | undefined);
+    },
 
     async set<T>(key: string, value: T, ttlMs?: number) {
       if (value === undefined) throw new TypeError(`store set ${keyForLogs(key)}: value is undefined (use delete)`);
       if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) {
         throw new RangeError(`store set ${keyForLogs(key)}: ttlMs must be a positive integer (got ${ttlMs})`);
       }
-      await run(`set ${keyForLogs(key)}`, () => backend.keyv.set(full(key), value, ttlMs));
+      const h = writeWithRelease && !closed ? held.get(full(key)) : undefined;
+      if (h) {
+        h.read = undefined;
+        h.write = { key: full(key), raw: serializeEntry(value, ttlMs === undefined ? undefined : Date.now() + ttlMs), ...(ttlMs !== undefined && { ttlMs }) };
+        return;
+      }
+      await run(`set ${keyForLogs(key)}`, () => write(full(key), value, ttlMs));
     },
 
     async addIfAbsent<T>(key: string, value: T, ttlMs: number) {
       if (!(Number.isInteger(ttlMs) && ttlMs > 0)) throw new RangeError(`store addIfAbsent ${keyForLogs(key)}: ttlMs must be a positive integer (got ${ttlMs})`);
+      await flush(full(key));
       return run(`addIfAbsent ${keyForLogs(key)}`, async () => {
         const now = Date.now();
-        const raw = await backend.keyv.serialize!({ value, expires: now + ttlMs });
-        if (typeof raw !== 'string') throw new Error('keyv did not serialise the value to a string');
-        return backend.addIfAbsent(full(key), raw, ttlMs, now);
+        return backend.addIfAbsent(full(key), serializeEntry(value, now + ttlMs), ttlMs, now);
       });
     },
 
-    delete: (key: string) => run(`delete ${keyForLogs(key)}`, () => backend.keyv.delete(full(key))),
+    async delete(key: string) {
+      const h = held.get(full(key));
+      // A write waiting for the release is dropped: it was there, so the key existed.
+      const waiting = h?.write !== undefined;
+      if (h) h.read = h.write = undefined;
+      return (await run(`delete ${keyForLogs(key)}`, () => backend.delete(full(key)))) || waiting;
+    },
 
     async deletePrefix(prefix: string) {
       if (prefix === '') throw new RangeError('store deletePrefix: the prefix must not be empty');
-      return run(`deletePrefix ${keyForLogs(prefix)}`, () => backend.deletePrefix(full(prefix)));
+      const fullPrefix = full(prefix);
+      for (const fullKey of [...held.keys()]) {
+        if (fullKey.startsWith(fullPrefix)) await flush(fullKey); // then deleted with the rest, and counted
+      }
+      return run(`deletePrefix ${keyForLogs(prefix)}`, () => backend.deletePrefix(fullPrefix));
     },
 
     withLock: <T>(key: string, fn: () => Promise<T>) =>
       queue.run(key, async () => {
         const leases = backend.leases;
         if (!leases) return fn();
-        const release = await run(`lock ${keyForLogs(key)}`, () => acquireLease(leases, `lock:${full(key)}`, {
+        const fullKey = full(key);
+        const lease = await run(`lock ${keyForLogs(key)}`, () => holdLease(leases, `lock:${fullKey}`, {
           ttlMs: settings.lockTtlMs,
           timeoutMs: settings.lockTimeoutMs,
           onLost: (lockKey, why) => settings.onError(new Error(`lock ${keyForLogs(lockKey)}: ${why}`)),
+          read: fullKey,
         }));
+        const h: HeldKey = lease.read ? { read: lease.read } : {};
+        held.set(fullKey, h);
+        let outcome: { ok: true; value: T } | { ok: false; error: unknown };
         try {
-          return await fn();
-        } finally {
-          await release();
+          outcome = { ok: true, value: await fn() };
+        } catch (error) {
+          outcome = { ok: false, error };
         }
+        held.delete(fullKey);
+        const pending = h.write;
+        if (pending) {
+          // Written whether fn went on to fail or not, as a set made at once would have been.
+          try {
+            await run(`set ${keyForLogs(key)}`, () => lease.release(pending));
+          } catch (error) {
+            if (outcome.ok) throw error;
+          }
+        } else {
+          await lease.release();
+        }
+        if (!outcome.ok) throw outcome.error;
+        return outcome.value;
       }),
 
     sweepExpired,
@@ -253,6 +327,14 @@ function makeStore(
       await backend.close();
     },
   };
+}
+
+/** What this process knows of a key it holds a lease on. */
+interface HeldKey {
+  /** The raw entry read with the lease, until the first get of the key uses it. */
+  read?: { raw: string | undefined };
+  /** The last set of the key, written with the release. */
+  write?: LeaseWrite;
 }
 
 function messageOf(error: unknown): string {

@@ -34,6 +34,23 @@ export class KeyedQueue {
   }
 }
 
+/** The runs under way of functions given to joinInFlight. */
+const inFlight = new WeakMap<() => Promise<void>, Promise<void>>();
+
+/**
+ * Runs `fn`, or, while a run of it is under way, waits for that run instead of starting another:
+ * callers arriving together share one run (e.g. one read of a version many turns check). A caller
+ * that joins gets what that run saw, which it began before the caller came (by less than one run).
+ */
+export function joinInFlight(fn: () => Promise<void>): Promise<void> {
+  let running = inFlight.get(fn);
+  if (!running) {
+    running = fn().finally(() => inFlight.delete(fn));
+    inFlight.set(fn, running);
+  }
+  return running;
+}
+
 /**
  * A lease on a lock in a shared backend (Redis, or the SQLite file several processes open): taken
  * with a token and a short lifetime, renewed while its holder runs, so a holder that dies frees its
@@ -46,6 +63,31 @@ export interface LeaseOps {
   extend(lockKey: string, token: string, ttlMs: number): Promise<boolean>;
   /** Releases the lock if it still holds our token. */
   release(lockKey: string, token: string): Promise<void>;
+  /**
+   * `take`, and when taken the raw entry under `readKey` read in the same step (a turn's lock and
+   * its session in one round trip). Optional.
+   */
+  takeAndRead?(lockKey: string, token: string, ttlMs: number, readKey: string): Promise<{ taken: false } | { taken: true; raw: string | undefined }>;
+  /**
+   * Writes a raw entry and releases the lock (if still ours) in one step; rejects when the write
+   * failed. The write happens whether or not the lease is still ours, as a plain write would. Optional.
+   */
+  writeAndRelease?(lockKey: string, token: string, write: LeaseWrite): Promise<void>;
+}
+
+/** A write made with the release of a lease. */
+export interface LeaseWrite { key: string; raw: string; ttlMs?: number }
+
+/** A lease held. */
+export interface HeldLease {
+  /** The raw entry under `options.read`, read with the lease (absent: not read, the backend cannot). */
+  read?: { raw: string | undefined };
+  /**
+   * Stops renewing and releases the lease; with `write` (only when the backend has
+   * writeAndRelease), writes it in the same step and rejects if it failed (the lease then released
+   * alone if it can be). Without, never rejects: if the release fails, the lease simply runs out.
+   */
+  release(write?: LeaseWrite): Promise<void>;
 }
 
 export interface LeaseOptions {
@@ -57,6 +99,8 @@ export interface LeaseOptions {
   retryMs?: number;
   /** Told when a renewal found the lease lost or failed (the holder ran longer than the lease while the store was away). */
   onLost?: (lockKey: string, why: string) => void;
+  /** A key to read with the lease when the backend can (LeaseOps.takeAndRead). */
+  read?: string;
 }
 
 /** Thrown when a lock could not be taken within `timeoutMs`. */
@@ -70,10 +114,27 @@ export class LockTimeoutError extends Error {
  * lease simply runs out.
  */
 export async function acquireLease(ops: LeaseOps, lockKey: string, options: LeaseOptions): Promise<() => Promise<void>> {
+  const held = await holdLease(ops, lockKey, options);
+  return () => held.release();
+}
+
+/** acquireLease, with the read and the write that can go with the lease (see HeldLease). */
+export async function holdLease(ops: LeaseOps, lockKey: string, options: LeaseOptions): Promise<HeldLease> {
   const token = randomUUID();
   const retryMs = options.retryMs ?? 20;
   const deadline = Date.now() + options.timeoutMs;
-  while (!(await ops.take(lockKey, token, options.ttlMs))) {
+  const readKey = ops.takeAndRead ? options.read : undefined;
+  let read: HeldLease['read'];
+  for (;;) {
+    if (readKey === undefined) {
+      if (await ops.take(lockKey, token, options.ttlMs)) break;
+    } else {
+      const took = await ops.takeAndRead!(lockKey, token, options.ttlMs, readKey);
+      if (took.taken) {
+        read = { raw: took.raw };
+        break;
+      }
+    }
     if (Date.now() >= deadline) {
       throw new LockTimeoutError(`could not take a lock within ${options.timeoutMs} ms`);
     }
@@ -87,14 +148,28 @@ export async function acquireLease(ops: LeaseOps, lockKey: string, options: Leas
       .finally(() => { renewing = undefined; });
   }, Math.max(1, Math.floor(options.ttlMs / 3)));
   timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await renewing;
-    try {
-      await ops.release(lockKey, token);
-    } catch {
-      // The lease runs out on its own.
-    }
+  return {
+    ...(read && { read }),
+    async release(write) {
+      clearInterval(timer);
+      await renewing;
+      if (write) {
+        if (!ops.writeAndRelease) throw new Error('this store cannot write with a release');
+        try {
+          await ops.writeAndRelease(lockKey, token, write);
+        } catch (error) {
+          // The write failed: the lease is still released if it can be (else it runs out).
+          await ops.release(lockKey, token).catch(() => {});
+          throw error;
+        }
+        return;
+      }
+      try {
+        await ops.release(lockKey, token);
+      } catch {
+        // The lease runs out on its own.
+      }
+    },
   };
 }
 
@@ -109,11 +184,28 @@ const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return red
 /** Extends the lock's lifetime only if it still holds our token. */
 const EXTEND_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
-/** A lease on Redis: `SET key token NX PX ttl`, extended and released by a compare-and-act script. */
+/** Takes the lock as `SET NX PX` does and, when taken, reads a key: {1, value} or {0}. */
+const TAKE_AND_READ_SCRIPT = `if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, redis.call('get', KEYS[2])} else return {0} end`;
+/** Writes a key (with PX when a TTL is given), then deletes the lock if it still holds our token. */
+const WRITE_AND_RELEASE_SCRIPT = `if ARGV[3] == '' then redis.call('set', KEYS[2], ARGV[2]) else redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+return 1`;
+
+/**
+ * A lease on Redis: `SET key token NX PX ttl`, extended and released by a compare-and-act script;
+ * taken with a read, and released with a write, by one script each (one round trip).
+ */
 export function redisLeaseOps(client: LockClient): LeaseOps {
   return {
     take: async (lockKey, token, ttlMs) => (await client.set(lockKey, token, { NX: true, PX: ttlMs })) === 'OK',
     extend: async (lockKey, token, ttlMs) => Number(await client.eval(EXTEND_SCRIPT, { keys: [lockKey], arguments: [token, String(ttlMs)] })) === 1,
     release: async (lockKey, token) => { await client.eval(RELEASE_SCRIPT, { keys: [lockKey], arguments: [token] }); },
+    takeAndRead: async (lockKey, token, ttlMs, readKey) => {
+      const reply = (await client.eval(TAKE_AND_READ_SCRIPT, { keys: [lockKey, readKey], arguments: [token, String(ttlMs)] })) as [number, string | null | undefined];
+      return Number(reply[0]) === 1 ? { taken: true, raw: reply[1] ?? undefined } : { taken: false };
+    },
+    writeAndRelease: async (lockKey, token, write) => {
+      await client.eval(WRITE_AND_RELEASE_SCRIPT, { keys: [lockKey, write.key], arguments: [token, write.raw, write.ttlMs === undefined ? '' : String(write.ttlMs)] });
+    },
   };
 }

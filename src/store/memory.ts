@@ -1,13 +1,14 @@
-/** memory:// — keyv over an in-process Map, for tests and throw-away runs. */
-import { Keyv } from 'keyv';
+/** memory:// — raw entries in an in-process Map, for tests and throw-away runs. */
 import type { Backend } from './backend.ts';
+import { deserializeEntry } from './entry.ts';
 
-/** A Map-backed backend; keyv keeps serialised `{"value":…,"expires":…}` strings in it. */
+/** A Map-backed backend holding the serialised `{"value":…,"expires":…}` strings. */
 export function openMemoryBackend(): Backend {
-  const map = new Map<string, unknown>();
-  const keyv = new Keyv(map, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+  const map = new Map<string, string>();
   return {
-    keyv,
+    get: async (fullKey) => map.get(fullKey),
+    set: async (fullKey, raw) => { map.set(fullKey, raw); },
+    delete: async (fullKey) => map.delete(fullKey),
     ready: async () => {},
     deletePrefix: async (fullPrefix) => {
       let count = 0;
@@ -24,7 +25,8 @@ export function openMemoryBackend(): Backend {
       return count;
     },
     addIfAbsent: async (fullKey, raw, _ttlMs, now) => {
-      if (map.has(fullKey) && expiresOf(map.get(fullKey)) >= now) return false;
+      const there = map.get(fullKey);
+      if (there !== undefined && expiresOf(there) >= now) return false;
       map.set(fullKey, raw);
       return true;
     },
@@ -33,10 +35,10 @@ export function openMemoryBackend(): Backend {
   };
 }
 
-/** The `expires` keyv stored with an entry, or Infinity when it never expires. */
-function expiresOf(raw: unknown): number {
+/** The `expires` of a stored entry, or Infinity when it never expires. */
+function expiresOf(raw: string): number {
   try {
-    const expires: unknown = typeof raw === 'string' ? (JSON.parse(raw) as { expires?: unknown }).expires : undefined;
+    const expires = deserializeEntry(raw)?.expires;
     return typeof expires === 'number' ? expires : Infinity;
   } catch {
     return Infinity;

@@ -1,14 +1,14 @@
 /**
- * redis://host:port — keyv over @keyv/redis, with a client configured not to hang.
+ * redis://host:port — entries as keyv over @keyv/redis wrote them (plain keys, the serialised entry
+ * as a string, `PX` for a TTL), on node-redis's client (from @keyv/redis) configured not to hang.
  *
  * node-redis's `connect()` never settles while the server is down (it keeps reconnecting), and by
  * default queues commands until it is back. So: the client reconnects in the background with a
  * capped backoff, `disableOfflineQueue` makes commands fail at once while it is offline, each
  * operation first waits at most `connectTimeoutMs` for the connection, and every command has a
- * timeout. @keyv/redis also swallows command errors unless its own `throwOnErrors` is set.
+ * timeout.
  */
-import KeyvRedis, { createClient } from '@keyv/redis';
-import { Keyv } from 'keyv';
+import { createClient } from '@keyv/redis';
 import { redisLeaseOps } from './lock.ts';
 import type { Backend } from './backend.ts';
 
@@ -46,9 +46,6 @@ export function openRedisBackend(url: string, options: RedisBackendOptions): Bac
   client.on('ready', () => { reported = false; downSince = undefined; });
   client.connect().catch(() => {}); // settles only when connected or destroyed
 
-  const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
-  const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
-
   /** One shared wait for the next 'ready' (one listener however many callers wait). */
   let nextReady: Promise<void> | undefined;
   const waitForReady = (): Promise<void> =>
@@ -78,7 +75,11 @@ export function openRedisBackend(url: string, options: RedisBackendOptions): Bac
   }
 
   return {
-    keyv,
+    get: async (fullKey) => (await client.get(fullKey)) ?? undefined,
+    set: async (fullKey, raw, ttlMs) => {
+      await (ttlMs ? client.set(fullKey, raw, { PX: ttlMs }) : client.set(fullKey, raw));
+    },
+    delete: async (fullKey) => (await client.unlink(fullKey)) > 0,
     ready,
     deletePrefix: async (fullPrefix) => {
       let count = 0;

@@ -42,8 +42,18 @@ afterAll(async () => {
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`Store on ${backend.name}`, () => {
     // Redis tests share one server: a namespace per test keeps them apart.
-    const open = (options: StoreOptions = {}): Promise<Store> =>
-      openStore(backend.url(), { ...quiet, namespace: `t${++counter}`, ...options });
+    const urls = new WeakMap<Store, { url: string; namespace: string }>();
+    const open = async (options: StoreOptions = {}): Promise<Store> => {
+      const at = { url: backend.url(), namespace: `t${++counter}` };
+      const store = await openStore(at.url, { ...quiet, namespace: at.namespace, ...options });
+      urls.set(store, at);
+      return store;
+    };
+    /** The same store opened again (as another process would), or undefined for memory:// (one process's alone). */
+    const openAgain = async (store: Store): Promise<Store | undefined> => {
+      const at = urls.get(store)!;
+      return at.url === 'memory://' ? undefined : openStore(at.url, { ...quiet, namespace: at.namespace });
+    };
 
     it('round-trips JSON values, overwrites and deletes', async () => {
       const store = await open();
@@ -124,6 +134,63 @@ for (const backend of backends) {
         ),
       );
       expect(await store.get('counter')).toEqual({ n: 20 });
+      await store.close();
+    });
+
+    it('withLock: a set of the locked key is read back inside, stored once the lock is released, and a later get asks the store', async () => {
+      const store = await open();
+      await store.set('session:u1', { step: 1 });
+      const other = await openAgain(store);
+      await store.withLock('session:u1', async () => {
+        expect(await store.get('session:u1')).toEqual({ step: 1 });
+        await store.set('session:u1', { step: 2 }, 60_000);
+        expect(await store.get('session:u1')).toEqual({ step: 2 });
+        await store.set('session:u1', { step: 3 });
+        expect(await store.get('session:u1')).toEqual({ step: 3 });
+      });
+      expect(await store.get('session:u1')).toEqual({ step: 3 });
+      if (other) expect(await other.get('session:u1')).toEqual({ step: 3 }); // another process sees it
+      // Changed outside the lock, then read inside it: the value read with the lease is the new one.
+      await store.set('session:u1', { step: 4 });
+      await store.withLock('session:u1', async () => {
+        expect(await store.get('session:u1')).toEqual({ step: 4 });
+        await (other ?? store).set('session:u1', { step: 5 }); // a writer ignoring the lock
+        expect(await store.get('session:u1')).toEqual({ step: 5 }); // the second read asks the store
+      });
+      await other?.close();
+      await store.close();
+    });
+
+    it('withLock: a set then a delete or deletePrefix of the locked key leaves nothing, and says it was there', async () => {
+      const store = await open();
+      await store.withLock('user:a:session', async () => {
+        await store.set('user:a:session', { n: 1 });
+        expect(await store.delete('user:a:session')).toBe(true);
+        expect(await store.get('user:a:session')).toBeUndefined();
+      });
+      expect(await store.get('user:a:session')).toBeUndefined();
+      await store.set('user:b:other', 1);
+      await store.withLock('user:b:session', async () => {
+        await store.set('user:b:session', { n: 1 });
+        expect(await store.deletePrefix('user:b:')).toBe(2);
+      });
+      expect(await store.get('user:b:session')).toBeUndefined();
+      // addIfAbsent sees a set made under the lock.
+      await store.withLock('claim', async () => {
+        await store.set('claim', 'mine', 60_000);
+        expect(await store.addIfAbsent('claim', 'theirs', 60_000)).toBe(false);
+      });
+      expect(await store.get('claim')).toBe('mine');
+      await store.close();
+    });
+
+    it('withLock: a set made before fn fails is still stored, and fn\'s error is the one thrown', async () => {
+      const store = await open();
+      await expect(store.withLock('k', async () => {
+        await store.set('k', 'written');
+        throw new Error('boom');
+      })).rejects.toThrow('boom');
+      expect(await store.get('k')).toBe('written');
       await store.close();
     });
 

@@ -70,6 +70,32 @@ describe.skipIf(!hasRedisServer)(title, () => {
     expect(await store.deletePrefix('k:')).toBe(1); // only k:kept was still there
   });
 
+  it('stores entries as keyv over @keyv/redis did (plain key, the entry text, PX for a TTL), and reads theirs', async () => {
+    const server = await start();
+    const store = await open(server.url, { namespace: 'ns' });
+    const client = createClient({ url: server.url });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      await store.set('user:a:session', { s: ':colon' }, 60_000);
+      expect(await client.get('ns:user:a:session')).toMatch(/^\{"value":\{"s":"::colon"\},"expires":\d+\}$/);
+      expect(await client.pTTL('ns:user:a:session')).toBeGreaterThan(50_000);
+      await client.set('ns:old', '{"value":["::x",2]}');
+      expect(await store.get('old')).toEqual([':x', 2]);
+      // A turn's lock: taken with a read, released with the write (one script each).
+      await store.withLock('old', async () => {
+        expect(await client.exists('lock:ns:old')).toBe(1);
+        expect(await store.get('old')).toEqual([':x', 2]);
+        await store.set('old', 'new', 60_000);
+      });
+      expect(await client.exists('lock:ns:old')).toBe(0);
+      expect(await client.get('ns:old')).toMatch(/^\{"value":"new","expires":\d+\}$/);
+      expect(await client.pTTL('ns:old')).toBeGreaterThan(50_000);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('keeps namespaces apart on one server', async () => {
     const server = await start();
     const a = await open(server.url, { namespace: 'a' });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, StoreError, type StoreOptions } from '../../src/store/index.ts';
 
@@ -52,6 +53,61 @@ describe('sqlite files', () => {
     expect(await b.get('user:1:session')).toBe('from b');
     await a.close();
     await b.close();
+  });
+});
+
+/** Runs SQL on a file with its own connection (as another program, or the keyv-based store, would). */
+async function sql(file: string, text: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+  const db = await new Promise<sqlite3.Database>((resolve, reject) => { const d: sqlite3.Database = new sqlite3.Database(file, (e) => (e ? reject(e) : resolve(d))); });
+  try {
+    return await new Promise((resolve, reject) => db.all(text, params, (e: Error | null, rows: Array<Record<string, unknown>>) => (e ? reject(e) : resolve(rows))));
+  } finally {
+    await new Promise<void>((resolve) => db.close(() => resolve()));
+  }
+}
+
+describe('sqlite file format (as keyv over @keyv/sqlite wrote it)', () => {
+  it('stores keyv\'s entries: {"value":…,"expires":…} text, strings starting with ":" escaped', async () => {
+    const file = join(dir, 'format.sqlite');
+    const store = await openStore(`sqlite://${file}`, { ...quiet, namespace: 'ns' });
+    await store.set('plain', { a: 'x', n: [1, null] });
+    await store.set('colons', { s: ':colon', list: [':a', '::b'] }, 60_000);
+    await store.close();
+    const rows = await sql(file, 'SELECT key, value FROM keyv ORDER BY key');
+    expect(rows[1]).toEqual({ key: 'ns:plain', value: '{"value":{"a":"x","n":[1,null]}}' });
+    expect(rows[0]!.key).toBe('ns:colons');
+    expect(String(rows[0]!.value)).toMatch(/^\{"value":\{"s":"::colon","list":\["::a",":::b"\]\},"expires":\d+\}$/);
+  });
+
+  it('reads a file written by the keyv-based store: its table, escaped strings and expiry', async () => {
+    const file = join(dir, 'keyv-written.sqlite');
+    await sql(file, 'CREATE TABLE keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )');
+    const rows: Array<[string, string]> = [
+      ['zhicheng:user:a:session', '{"value":{"step":"years","tags":["::x"]}}'],
+      ['zhicheng:kept', `{"value":"::start","expires":${Date.now() + 60_000}}`],
+      ['zhicheng:gone', `{"value":1,"expires":${Date.now() - 1}}`],
+    ];
+    for (const row of rows) await sql(file, 'INSERT INTO keyv (key, value) VALUES (?, ?)', row);
+    const store = await openStore(`sqlite://${file}`, quiet);
+    expect(await store.get('user:a:session')).toEqual({ step: 'years', tags: [':x'] });
+    expect(await store.get('kept')).toBe(':start');
+    expect(await store.get('gone')).toBeUndefined();
+    expect(await store.addIfAbsent('gone', 2, 60_000)).toBe(true);
+    await store.close();
+  });
+
+  it('holds a lease in keyv_locks while withLock runs, and adds nothing else to the file', async () => {
+    const file = join(dir, 'lease.sqlite');
+    const store = await openStore(`sqlite://${file}`, { ...quiet, namespace: 'ns' });
+    await store.withLock('k', async () => {
+      expect(await sql(file, 'SELECT key FROM keyv_locks')).toEqual([{ key: 'lock:ns:k' }]);
+      await store.set('k', 1);
+    });
+    expect(await sql(file, 'SELECT key FROM keyv_locks')).toEqual([]);
+    expect(await sql(file, "SELECT key, value FROM keyv WHERE key = 'ns:k'")).toEqual([{ key: 'ns:k', value: '{"value":1}' }]);
+    // The write-and-release view and trigger are the connection's own (TEMP): not in the file.
+    expect((await sql(file, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger') ORDER BY name")).map((r) => r.name)).toEqual(['keyv', 'keyv_locks']);
+    await store.close();
   });
 });
 
