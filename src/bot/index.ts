@@ -17,7 +17,7 @@ import { activeChanges, changeLog, describeChange, knowledgeWith, type ChangeLog
 import { buildIndex, type SearchIndex } from '../qa/search.ts';
 import { CALENDAR_YEARS, yearCovered } from '../rules/working-days.ts';
 import { createOfficeLog, type LogEvent, type OfficeLog } from '../office/log.ts';
-import { joinInFlight, LockTimeoutError, openStore, StoreError, type Store } from '../store/index.ts';
+import { LockTimeoutError, openStore, StoreError, type Store } from '../store/index.ts';
 import { keys, userPrefix } from '../store/keys.ts';
 import { sharedSecret } from '../store/secret.ts';
 import { jiebaSegmenter, type DictionaryChoice } from '../text/segmenter.ts';
@@ -203,9 +203,8 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     flow, interview, hr, clock, store, office, changes, timeZone, env, candidate, syncKnowledge, logId,
     async handle(user, input) {
       const key = keys.session(user);
-      // The store down: the office's changes already in force stay in force. Turns arriving
-      // together share one read of the changes' version.
-      await joinInFlight(syncKnowledge).catch((err: unknown) => { if (!isStoreFault(err)) throw err; });
+      // The store down: the office's changes already in force stay in force.
+      await syncKnowledge().catch((err: unknown) => { if (!isStoreFault(err)) throw err; });
       let answered: StepResult | undefined;
       try {
         return await store.withLock(key, async () => {

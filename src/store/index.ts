@@ -18,7 +18,7 @@ import { keyForLogs, keys, KEYS_VERSION, upgradeUserKey } from './keys.ts';
 import { holdLease, KeyedQueue, LockTimeoutError, type LeaseWrite } from './lock.ts';
 import { openMemoryBackend } from './memory.ts';
 
-export { joinInFlight, LockTimeoutError } from './lock.ts';
+export { LockTimeoutError } from './lock.ts';
 
 /** Persistence for the dialogue engine. Values must be JSON-serialisable. */
 export interface Store {

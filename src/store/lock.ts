@@ -34,23 +34,6 @@ export class KeyedQueue {
   }
 }
 
-/** The runs under way of functions given to joinInFlight. */
-const inFlight = new WeakMap<() => Promise<void>, Promise<void>>();
-
-/**
- * Runs `fn`, or, while a run of it is under way, waits for that run instead of starting another:
- * callers arriving together share one run (e.g. one read of a version many turns check). A caller
- * that joins gets what that run saw, which it began before the caller came (by less than one run).
- */
-export function joinInFlight(fn: () => Promise<void>): Promise<void> {
-  let running = inFlight.get(fn);
-  if (!running) {
-    running = fn().finally(() => inFlight.delete(fn));
-    inFlight.set(fn, running);
-  }
-  return running;
-}
-
 /**
  * A lease on a lock in a shared backend (Redis, or the SQLite file several processes open): taken
  * with a token and a short lifetime, renewed while its holder runs, so a holder that dies frees its

@@ -1,7 +1,7 @@
-/** STORE_URL parsing, the in-process per-key queue and shared runs. */
+/** STORE_URL parsing and the in-process per-key queue. */
 import { describe, expect, it } from 'vitest';
 import { openStore, parseStoreUrl, redact } from '../../src/store/index.ts';
-import { joinInFlight, KeyedQueue } from '../../src/store/lock.ts';
+import { KeyedQueue } from '../../src/store/lock.ts';
 
 describe('parseStoreUrl', () => {
   it.each([
@@ -68,33 +68,5 @@ describe('KeyedQueue', () => {
     await expect(first).rejects.toThrow('boom');
     await expect(second).resolves.toBe('ok');
     expect(queue.size).toBe(0);
-  });
-});
-
-describe('joinInFlight', () => {
-  it('lets callers arriving during a run share it, and starts a new run after it', async () => {
-    let runs = 0;
-    let release!: () => void;
-    const check = async () => {
-      runs += 1;
-      await new Promise<void>((resolve) => { release = resolve; });
-    };
-    const together = [joinInFlight(check), joinInFlight(check), joinInFlight(check)];
-    expect(runs).toBe(1);
-    release();
-    await Promise.all(together);
-    const later = joinInFlight(check);
-    expect(runs).toBe(2); // a caller after the run ended sees a fresh one
-    release();
-    await later;
-  });
-
-  it('passes a failure to every caller of that run, and runs again after it', async () => {
-    let runs = 0;
-    const failing = async () => { runs += 1; throw new Error('store down'); };
-    const results = await Promise.allSettled([joinInFlight(failing), joinInFlight(failing)]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    await expect(joinInFlight(failing)).rejects.toThrow('store down');
-    expect(runs).toBe(2);
   });
 });
