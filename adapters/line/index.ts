@@ -18,6 +18,7 @@ import type { Channel, ChannelSpec } from '../shared/contract.ts';
 import { header, json, type RawRequest, type RawResponse } from '../shared/http.ts';
 import type { ChannelKit } from '../shared/kit.ts';
 import { raceTimer, TimeoutError, withTimeout } from '../shared/time.ts';
+import { lineMessaging } from './api.ts';
 import { parseEvent, parseWebhook, verify, type LineEvent } from './parse.ts';
 import { LINE_LIMITS, renderReplies, retryKeyOf } from './render.ts';
 
@@ -52,7 +53,7 @@ export const DEFAULT_PUSH_QUOTA = 200;
 const QUOTA_WARN_SHARE = 0.8;
 /** A reply token is used only while younger than this (LINE keeps it valid for about a minute). */
 const REPLY_TOKEN_FRESH_MS = 50_000;
-/** No single API call may hold a user's queue longer than this (the SDK's fetch has no timeout). */
+/** No single API call may hold a user's queue longer than this (the SDK's blob client has no timeout of its own). */
 const CALL_TIMEOUT_MS = 10_000;
 /** A reply's push is retried for up to a minute in all. (Reminders are retried by the runner, with its own backoff.) */
 const DEFAULT_PUSH_RETRY: PushRetry = { withinMs: 60_000, baseDelayMs: 250, maxDelayMs: 8000 };
@@ -76,7 +77,8 @@ export const lineSpec: ChannelSpec = {
 /** The LINE channel on route /webhooks/line. */
 export function createLine(kit: ChannelKit, opts: LineOptions): Channel {
   const log = kit.log.child({ channel: 'line' });
-  const client = new messagingApi.MessagingApiClient({ channelAccessToken: opts.channelAccessToken, baseURL: origin(opts.apiBaseUrl) });
+  // Reply and push on a keep-alive agent (api.ts: the SDK's client can only use the global fetch).
+  const client = lineMessaging({ channelAccessToken: opts.channelAccessToken, baseURL: origin(opts.apiBaseUrl), timeoutMs: CALL_TIMEOUT_MS });
   const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: opts.channelAccessToken, baseURL: origin(opts.dataApiBaseUrl) });
   const ackWithinMs = opts.ackWithinMs ?? 2000;
   const quota = opts.pushQuota ?? DEFAULT_PUSH_QUOTA;

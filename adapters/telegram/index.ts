@@ -16,6 +16,7 @@ import { header, json, type RawRequest, type RawResponse } from '../shared/http.
 import type { ChannelKit } from '../shared/kit.ts';
 import { CallbackKeys, renderReply } from './render.ts';
 import { connectionErrorCode, retryNetworkErrors } from './retry.ts';
+import { agentFor, call } from '../shared/keep-alive.ts';
 
 export { CallbackKeys, inlineKeyboard, MAX_CALLBACK_DATA, MAX_MESSAGE, renderReply } from './render.ts';
 
@@ -65,7 +66,9 @@ export function createTelegram(kit: ChannelKit, opts: TelegramOptions): Channel 
   const apiRoot = (opts.apiRoot ?? 'https://api.telegram.org').replace(/\/+$/, '');
   const log = kit.log.child({ channel: 'telegram' });
   const t = kit.flow.texts;
-  const tg = new GrammyBot(opts.token, { botInfo: opts.botInfo ?? DEFAULT_BOT_INFO, client: { apiRoot, timeoutSeconds: 60 } });
+  // grammY keeps connections alive by itself; given the channels' shared agent, its idle
+  // connections are closed as the others are (shared/keep-alive.ts).
+  const tg = new GrammyBot(opts.token, { botInfo: opts.botInfo ?? DEFAULT_BOT_INFO, client: { apiRoot, timeoutSeconds: 60, baseFetchConfig: { agent: agentFor(apiRoot) } } });
   const botId = opts.token.split(':')[0]!;
   // A dropped or refused connection is retried a few times (retry.ts); installed first, so it runs
   // beneath auto-retry, which retries 429 (retry_after) and 5xx a few times. auto-retry rethrows
@@ -136,13 +139,11 @@ export function createTelegram(kit: ChannelKit, opts: TelegramOptions): Channel 
     const file = await tg.api.getFile(fileId);
     if (!file.file_path) throw new Error('getFile returned no file_path');
     if (file.file_size !== undefined && file.file_size > max) return tooBig;
-    const res = await fetch(`${apiRoot}/file/bot${opts.token}/${file.file_path}`, { signal: AbortSignal.timeout(30_000) });
+    const res = await call(`${apiRoot}/file/bot${opts.token}/${file.file_path}`, { timeoutMs: 30_000, maxBytes: max });
     // The URL holds the token: say only the status.
-    if (!res.ok) throw new Error(`file download failed: HTTP ${res.status}`);
-    if (Number(res.headers.get('content-length') ?? 0) > max) return tooBig;
-    const data = new Uint8Array(await res.arrayBuffer());
-    if (data.length > max) return tooBig;
-    return { kind: 'photo', data };
+    if (res.status < 200 || res.status >= 300) throw new Error(`file download failed: HTTP ${res.status}`);
+    if (!res.body) return tooBig;
+    return { kind: 'photo', data: new Uint8Array(res.body) };
   }
 
   // Counts every update from arrival (queued behind its chat included), so stop() can wait.

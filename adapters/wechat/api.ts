@@ -4,9 +4,11 @@
  * with its expiry, so every instance uses one token, and fetched again by one instance at a time
  * (under the store's lock; each fetch of the plain endpoint makes the previous token invalid); a
  * call answered 40001/42001/40014 (token invalid or expired) gets a fresh token and is tried once
- * more. Every call is bounded in time.
+ * more. Every call is bounded in time, and goes through the channels' keep-alive agents
+ * (shared/keep-alive.ts).
  */
 import type { Store } from '../../src/store/index.ts';
+import { call, type CallOptions } from '../shared/keep-alive.ts';
 
 export interface WxApiOptions {
   /** Origin of the API, e.g. https://api.weixin.qq.com (tests: a fake server). */
@@ -45,12 +47,11 @@ export function wxApi(opts: WxApiOptions): WxApi {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const base = opts.baseUrl.replace(/\/$/, '');
 
-  async function fetchJson(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    const text = await res.text();
-    if (!res.ok) throw new WxApiError(-res.status, `HTTP ${res.status}`, new URL(url).pathname);
+  async function fetchJson(url: string, init?: Pick<CallOptions, 'method' | 'headers' | 'body'>): Promise<Record<string, unknown>> {
+    const res = await call(url, { ...init, timeoutMs });
+    if (!ok(res.status)) throw new WxApiError(-res.status, `HTTP ${res.status}`, new URL(url).pathname);
     try {
-      return JSON.parse(text) as Record<string, unknown>;
+      return JSON.parse(res.body!.toString('utf8')) as Record<string, unknown>;
     } catch {
       throw new WxApiError(-1, 'answer is not JSON', new URL(url).pathname);
     }
@@ -109,18 +110,16 @@ export function wxApi(opts: WxApiOptions): WxApi {
       return answer as T;
     }),
     download: (path, maxBytes) => withFreshToken(async (t) => {
-      const res = await fetch(withToken(path, t), { signal: AbortSignal.timeout(timeoutMs) });
-      const type = res.headers.get('content-type') ?? '';
-      if (!res.ok) throw new WxApiError(-res.status, `HTTP ${res.status}`, path);
+      const res = await call(withToken(path, t), { timeoutMs, maxBytes });
+      const type = String(res.headers['content-type'] ?? '');
+      if (!ok(res.status)) throw new WxApiError(-res.status, `HTTP ${res.status}`, path);
       if (type.includes('json') || type.startsWith('text/plain')) {
-        const answer = JSON.parse(await res.text()) as Record<string, unknown>;
+        if (!res.body) throw new WxApiError(-1, 'no media in the answer', path);
+        const answer = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>;
         check(answer, path);
         throw new WxApiError(-1, 'no media in the answer', path);
       }
-      const length = Number(res.headers.get('content-length') ?? 0);
-      if (length > maxBytes) { await res.body?.cancel(); return null; }
-      const data = Buffer.from(await res.arrayBuffer());
-      return data.length > maxBytes ? null : data;
+      return res.body;
     }),
   };
 }
@@ -133,6 +132,9 @@ export function wxApi(opts: WxApiOptions): WxApi {
 export function isRefusal(err: unknown): err is WxApiError {
   return err instanceof WxApiError && err.errcode > 0;
 }
+
+/** A 2xx status. */
+const ok = (status: number): boolean => status >= 200 && status < 300;
 
 /** What a log may say about an error: its kind and code, never a body that may quote a user. */
 export function errInfo(err: unknown): { name: string; errcode?: number } {
