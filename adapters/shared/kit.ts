@@ -19,6 +19,14 @@ export const DELIVERY_TTL_MS = 24 * 3600 * 1000;
 const OUTBOX_TTL_MS = 30 * 24 * 3600 * 1000;
 /** How long buttons shown as numbered lines can be pressed by typing their number. */
 const NUMBERED_TTL_MS = 24 * 3600 * 1000;
+/**
+ * An outbox found empty is not read again for this long, unless this process queued into it: a
+ * message another instance queues (a reminder, hours or days ahead) goes out with an answer at
+ * most this much later.
+ */
+export const OUTBOX_RECHECK_MS = 10_000;
+/** Outboxes remembered as empty at most (then all are forgotten and read again). */
+const EMPTY_OUTBOXES_KEPT = 50_000;
 
 export interface TurnOutcome {
   replies: Reply[];
@@ -72,6 +80,10 @@ const TRANSCRIPT_TURNS = 30;
 export function createKit(bot: Bot, log: Logger): ChannelKit {
   const queue = new KeyedQueue();
   const logId = bot.logId;
+  /** Users whose outbox was found empty, and when (this process queued nothing for them since). */
+  const emptyOutbox = new Map<string, number>();
+  /** Counts this process's outbox additions (started and ended): a read that saw it move may have missed one. */
+  let outboxAdds = 0;
   return {
     bot,
     log,
@@ -81,15 +93,36 @@ export function createKit(bot: Bot, log: Logger): ChannelKit {
     firstDelivery: (channel, id) => bot.store.addIfAbsent(keys.delivery(channel, id), 1, DELIVERY_TTL_MS),
     inOrder: (user, task) => queue.run(user, task),
     outbox: {
-      add: (user, text) => bot.store.withLock(keys.outbox(user), async () => {
-        const waiting = (await bot.store.get<string[]>(keys.outbox(user))) ?? [];
-        await bot.store.set(keys.outbox(user), [...waiting, text], OUTBOX_TTL_MS);
-      }),
-      take: (user) => bot.store.withLock(keys.outbox(user), async () => {
-        const waiting = (await bot.store.get<string[]>(keys.outbox(user))) ?? [];
-        if (waiting.length) await bot.store.delete(keys.outbox(user));
-        return waiting;
-      }),
+      async add(user, text) {
+        outboxAdds++;
+        emptyOutbox.delete(user);
+        try {
+          await bot.store.withLock(keys.outbox(user), async () => {
+            const waiting = (await bot.store.get<string[]>(keys.outbox(user))) ?? [];
+            await bot.store.set(keys.outbox(user), [...waiting, text], OUTBOX_TTL_MS);
+          });
+        } finally {
+          outboxAdds++;
+        }
+      },
+      async take(user) {
+        const emptyAt = emptyOutbox.get(user);
+        if (emptyAt !== undefined && Date.now() - emptyAt < OUTBOX_RECHECK_MS) return [];
+        // Read first without the lock (one read, the usual answer: nothing waits); taken under it.
+        const [checkedAt, addsBefore] = [Date.now(), outboxAdds];
+        if (!(await bot.store.get<string[]>(keys.outbox(user)))?.length) {
+          if (outboxAdds === addsBefore) {
+            if (emptyOutbox.size >= EMPTY_OUTBOXES_KEPT) emptyOutbox.clear();
+            emptyOutbox.set(user, checkedAt);
+          }
+          return [];
+        }
+        return bot.store.withLock(keys.outbox(user), async () => {
+          const waiting = (await bot.store.get<string[]>(keys.outbox(user))) ?? [];
+          if (waiting.length) await bot.store.delete(keys.outbox(user));
+          return waiting;
+        });
+      },
     },
     transcript: {
       add: (user, entry) => bot.store.withLock(keys.transcript(user), async () => {

@@ -116,11 +116,13 @@ export function createWeb(kit: ChannelKit, opts: WebOptions = {}): Channel {
     if (!out.result) return json(500, { error: 'internal error', replies: out.replies, user });
     // Kept for a reload; after 删除我的数据 there is nothing left to show.
     // With the store down the answer is still given (the turn said it was not saved).
-    if (!out.result.effects.some((e) => e.kind === 'forget')) {
-      await kit.transcript.add(`web:${user}`, { me: shown, replies: out.result.replies, ask: out.result.ask })
+    const kept = out.result.effects.some((e) => e.kind === 'forget')
+      ? undefined
+      : kit.transcript.add(`web:${user}`, { me: shown, replies: out.result.replies, ask: out.result.ask })
         .catch((err: unknown) => kit.log.warn({ err: (err as Error).name }, 'transcript not kept'));
-    }
-    const pushed = (await kit.outbox.take(`web:${user}`).catch(() => [])).map((text) => ({ user, text }));
+    // Both at once: they touch different keys.
+    const [waiting] = await Promise.all([kit.outbox.take(`web:${user}`).catch(() => []), kept]);
+    const pushed = waiting.map((text) => ({ user, text }));
     return json(200, { ...toProtocolOutput(out.result), pushed, user });
   }
 
