@@ -314,15 +314,30 @@ export function indexFrom(data: IndexData, k: Knowledge, segmenter: Segmenter, k
         order[nUnits++] = u;
       } else if (best[u]! < score) best[u] = score;
     }
-    const faqRanking: Hit[] = [];
+    // The best FAQ entry and the best clause (the first of equals); the FAQ ranking is sorted when first asked for.
+    let faq: Hit | undefined;
+    let faqUnit = -1;
     let clause: Hit | undefined;
+    const faqUnits: number[] = [];
+    const faqScores: number[] = [];
     for (let i = 0; i < nUnits; i++) {
       const u = order[i]!;
       const score = best[u]!;
-      if (!isClause[u]) faqRanking.push({ kind: 'faq', id: data.unitRef[u]!, score });
-      else if (!clause || score > clause.score) clause = { kind: 'clause', id: data.unitRef[u]!, score };
+      if (isClause[u]) {
+        if (!clause || score > clause.score) clause = { kind: 'clause', id: data.unitRef[u]!, score };
+        continue;
+      }
+      faqUnits.push(u);
+      faqScores.push(score);
+      if (!faq || score > faq.score) { faq = { kind: 'faq', id: data.unitRef[u]!, score }; faqUnit = u; }
     }
-    faqRanking.sort((a, b) => b.score - a.score);
+    let faqRanking: Hit[] | undefined;
+    const ranking = (): Hit[] => {
+      faqRanking ??= faqUnits
+        .map((u, i): Hit => (u === faqUnit ? faq! : { kind: 'faq', id: data.unitRef[u]!, score: faqScores[i]! }))
+        .sort((a, b) => b.score - a.score);
+      return faqRanking;
+    };
 
     // The nearest out-of-scope example, by the same F-measure as a phrasing.
     let nOos = 0;
@@ -354,9 +369,9 @@ export function indexFrom(data: IndexData, k: Knowledge, segmenter: Segmenter, k
     }
     return {
       terms: fixed,
-      faq: faqRanking[0],
+      faq,
       clause,
-      faqRanking,
+      get faqRanking() { return ranking(); },
       outOfScope: outOfScope.find((r) => r.terms.some((t) => namesTerm(t)))?.id,
       nearestOutOfScope,
       outOfScopeOnly: sum(weights.filter((_, j) => ids[j] === undefined && oosPostings.has(unique[j]!))) / (queryMass || 1),
