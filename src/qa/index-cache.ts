@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataCacheDir } from '../core/data-cache.ts';
 import { projectPath } from '../core/paths.ts';
 
 export interface IndexCacheOptions {
@@ -27,13 +28,6 @@ const KEEP = 8;
 const PACKAGES = ['nodejieba', 'opencc-js', 'pinyin-pro', 'fuse.js'];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** The cache folder (the one the data loads use too), or null when caching is off. */
-export function defaultCacheDir(): string | null {
-  const configured = process.env.ZHICHENG_CACHE_DIR;
-  if (configured === 'off') return null;
-  return configured ? path.resolve(configured) : projectPath('node_modules', '.cache', 'zhicheng');
-}
 
 /** Set by the build (scripts/build.mjs): a hash of the bundle's code. Undefined when run from source. */
 declare const __ZHICHENG_BUILD_ID__: string | undefined;
@@ -89,7 +83,7 @@ export interface Cached<T> {
  * everything the value depends on.
  */
 export function cached<T>(kind: string, key: string, build: () => T, options: IndexCacheOptions = {}): Cached<T> {
-  const dir = options.dir ?? defaultCacheDir();
+  const dir = options.dir ?? dataCacheDir();
   if (dir === null) return { value: build(), hit: false, update: () => undefined };
   const file = path.join(dir, `${kind}-${key.slice(0, 40)}.json`);
   const read = readEntry<T>(file, key);
