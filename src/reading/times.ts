@@ -4,6 +4,7 @@
  * and "干了快11年", "十几年", "两年多". Relative expressions count from the bot's clock; dates
  * without a year take the season's year. Positions are kept, so facts can be tied to their words.
  */
+import { dayFormat } from '../rules/months.ts';
 
 export interface Today { year: number; month: number; day: number }
 
@@ -17,20 +18,13 @@ export interface Times { months: MonthMention[]; dates: DateMention[]; spans: Sp
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** One formatter per time zone: building an Intl.DateTimeFormat costs about 0.1 ms, more than the rest of a reading. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
 let lastDay: { time: number; timeZone: string; today: Today } | undefined;
 
-/** The calendar day of an instant in a time zone, as rules/months.ts `dateInZone` gives it, with the formatter kept. */
+/** The calendar day of an instant in a time zone, as rules/months.ts `dateInZone` gives it, remembered for the turn's instant. */
 export function todayIn(instant: Date, timeZone: string): Today {
   // A turn reads several texts at one instant.
   if (lastDay && lastDay.time === instant.getTime() && lastDay.timeZone === timeZone) return { ...lastDay.today };
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(instant);
+  const parts = dayFormat(timeZone).formatToParts(instant);
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '');
   const today = { year: get('year'), month: get('month'), day: get('day') };
   lastDay = { time: instant.getTime(), timeZone, today };
