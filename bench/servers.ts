@@ -3,6 +3,8 @@
  * does not share its CPU. `tsx bench/servers.ts <kind> [api origin] [store url]` prints its port on
  * stdout, then serves until killed. The kinds:
  *
+ *   fake-api        the platforms' side: takes LINE's reply calls and the Bot API's sendMessage, counts
+ *                   them (GET /counts), answers at once
  *   bare            node:http: reads the body, parses the JSON, answers 200 (the floor of any webhook)
  *   json-bare       node:http answering a JSON body with a JSON body (the reference of POST /api/chat)
  *   line-minimal    a minimal LINE bot: the SDK's signature check, then the same reply call this
@@ -35,7 +37,7 @@ const readBody = (req: IncomingMessage) => new Promise<Buffer>((resolve, reject)
 function serve(handler: (req: IncomingMessage, body: Buffer) => Promise<{ status: number; body: string }>): void {
   const server = createServer((req, res) => {
     readBody(req).then((body) => handler(req, body)).then(
-      (out) => res.writeHead(out.status, { 'content-type': 'application/json' }).end(out.body),
+      (out) => res.writeHead(out.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out.body) }).end(out.body),
       () => res.writeHead(500).end('{}'),
     );
   });
@@ -43,7 +45,27 @@ function serve(handler: (req: IncomingMessage, body: Buffer) => Promise<{ status
   server.listen(0, '127.0.0.1', () => console.log((server.address() as AddressInfo).port));
 }
 
-if (kind === 'bare') {
+if (kind === 'fake-api') {
+  // The platforms' side: LINE's reply call (counted by reply token) and the Bot API (sendMessage
+  // counted by chat), answered at once; GET /counts hands the counts to the generator.
+  const counts = new Map<string, number>();
+  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  serve(async (req, body) => {
+    const url = req.url ?? '';
+    if (req.method === 'GET' && url === '/counts') return { status: 200, body: JSON.stringify(Object.fromEntries(counts)) };
+    if (url.startsWith('/v2/bot/message/reply')) {
+      count((JSON.parse(body.toString('utf8')) as { replyToken: string }).replyToken);
+      return { status: 200, body: '{}' };
+    }
+    const method = url.slice(url.lastIndexOf('/') + 1);
+    if (method === 'sendMessage') {
+      const chat = (JSON.parse(body.toString('utf8')) as { chat_id: number }).chat_id;
+      count(`chat:${chat}`);
+      return { status: 200, body: JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: chat, type: 'private' }, text: '' } }) };
+    }
+    return { status: 200, body: '{"ok":true,"result":true}' };
+  });
+} else if (kind === 'bare') {
   serve(async (_req, body) => {
     JSON.parse(body.toString('utf8'));
     return { status: 200, body: '{"ok":true}' };
