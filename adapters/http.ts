@@ -70,8 +70,11 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: rea
   for (const r of [...channels.flatMap((c) => c.routes), ...extra]) routes.set(`${r.method} ${r.path}`, r);
   const paths = new Set([...routes.values()].map((r) => r.path).concat('/healthz'));
   /**
-   * Webhook posts a client address may make at once, then per second: the platforms post from a
-   * few addresses and a busy season stays far below this (1000 users at once came to ~300/s).
+   * Webhook posts an address may have refused (bad signature, unreadable body) at once, then per
+   * second; past that, its posts are answered 429 before any signature check or decryption. Only
+   * refused posts count: a platform posts every user's messages from a few addresses, and a limit
+   * on all its posts would turn away a busy hour's genuine messages (1000 LINE users at once come
+   * to over 1000 posts a second on the memory store), which LINE does not send again.
    */
   const webhookFlood = rateLimit({ burst: 2000, perSecond: 500 });
   let server: Server | undefined;
@@ -110,9 +113,13 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: rea
     }
     const r = routes.get(`${req.method} ${req.path}`);
     if (r && req.path.startsWith('/webhooks/')) {
-      // A flood from one address is turned away before its signature is checked or its body decrypted.
-      const wait = webhookFlood.take(clientOf(req.remote));
+      // A flood of refused posts from one address is turned away before its signature is checked or its body decrypted.
+      const client = clientOf(req.remote);
+      const wait = webhookFlood.peek(client);
       if (wait) return json(429, { error: 'too many requests; try again later' }, { 'retry-after': String(wait) });
+      const res = await r.handle(req);
+      if (res.status >= 400 && res.status < 500) webhookFlood.take(client);
+      return res;
     }
     if (r) return r.handle(req);
     if (paths.has(req.path)) return json(405, { error: `method ${req.method} not allowed here` });

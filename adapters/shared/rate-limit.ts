@@ -5,25 +5,27 @@
 export interface RateLimit {
   /** 0 when the request may go ahead (and is counted); else the seconds to wait (Retry-After). */
   take(key: string): number;
+  /** What `take` would answer, without counting anything. */
+  peek(key: string): number;
 }
 
 export function rateLimit(opts: { burst: number; perSecond: number; now?: () => number }): RateLimit {
   const now = opts.now ?? (() => Date.now());
   const buckets = new Map<string, { tokens: number; at: number }>();
+  const refill = (key: string, t: number): number => {
+    const b = buckets.get(key);
+    return b ? Math.min(opts.burst, b.tokens + ((t - b.at) / 1000) * opts.perSecond) : opts.burst;
+  };
+  const waitFor = (tokens: number): number => (tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / opts.perSecond)));
   return {
     take(key) {
       const t = now();
-      const b = buckets.get(key) ?? { tokens: opts.burst, at: t };
-      b.tokens = Math.min(opts.burst, b.tokens + ((t - b.at) / 1000) * opts.perSecond);
-      b.at = t;
+      const tokens = refill(key, t);
       if (buckets.size > 50_000) buckets.clear(); // forget everyone rather than grow without bound
-      buckets.set(key, b);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return 0;
-      }
-      return Math.max(1, Math.ceil((1 - b.tokens) / opts.perSecond));
+      buckets.set(key, { tokens: tokens >= 1 ? tokens - 1 : tokens, at: t });
+      return waitFor(tokens);
     },
+    peek: (key) => waitFor(refill(key, now())),
   };
 }
 

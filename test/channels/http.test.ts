@@ -163,4 +163,23 @@ describe('webhooks flooded from one address', () => {
     expect((await hit('198.51.100.9')).status).toBe(401); // another address is not held up
     expect((await hit('2001:db8:1:2::5')).status).toBe(401);
   });
+
+  it('never turn away posts the channel accepts: a platform posts everyone\'s messages from one address', async () => {
+    const log = pino({ level: 'silent' });
+    let handled = 0;
+    const hooks = createApp(bot, [], log, [{ method: 'POST', path: '/webhooks/test', handle: async (req) => {
+      handled++;
+      return req.body.toString() === 'bad' ? { status: 401, headers: {}, body: '{"error":"bad signature"}' } : { status: 200, headers: {}, body: '{}' };
+    } }]);
+    const post = (body: string) => hooks.request({ method: 'POST', path: '/webhooks/test', query: new URLSearchParams(), headers: {}, body: Buffer.from(body), remote: '203.0.113.8', receivedAt: Date.now() });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6000; i++) statuses.push((await post('{}')).status);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(handled).toBe(6000);
+    // Refused posts from the same address do count, and then everything from it waits.
+    let refused = await post('bad');
+    for (let i = 0; i < 10_000 && refused.status !== 429; i++) refused = await post('bad');
+    expect(refused.status).toBe(429);
+    expect((await post('{}')).status).toBe(429);
+  });
 });
