@@ -4,7 +4,7 @@
  * and "干了快11年", "十几年", "两年多". Relative expressions count from the bot's clock; dates
  * without a year take the season's year. Positions are kept, so facts can be tied to their words.
  */
-import { dayFormat } from '../rules/months.ts';
+import { dayInZone } from '../rules/months.ts';
 
 export interface Today { year: number; month: number; day: number }
 
@@ -24,9 +24,7 @@ let lastDay: { time: number; timeZone: string; today: Today } | undefined;
 export function todayIn(instant: Date, timeZone: string): Today {
   // A turn reads several texts at one instant.
   if (lastDay && lastDay.time === instant.getTime() && lastDay.timeZone === timeZone) return { ...lastDay.today };
-  const parts = dayFormat(timeZone).formatToParts(instant);
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '');
-  const today = { year: get('year'), month: get('month'), day: get('day') };
+  const today = dayInZone(instant, timeZone);
   lastDay = { time: instant.getTime(), timeZone, today };
   return { ...today };
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { daysBetween, dateInZone, formatMonth, fullYears, isIsoDate, isMonth, monthIndex, monthYearsMet } from '../../src/rules/months.ts';
 
@@ -29,5 +30,17 @@ describe('month and date forms', () => {
     expect(dateInZone(new Date('2023-09-07T17:00:00Z'), 'UTC')).toBe('2023-09-07');
     expect(daysBetween('2023-08-01', '2023-09-08')).toBe(38);
     expect(daysBetween('2023-09-10', '2023-09-08')).toBe(-2);
+  });
+
+  it('works out Asia/Shanghai days without Intl, as Intl gives them, from 1992 on', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+    fc.assert(fc.property(fc.date({ min: new Date('1992-01-01T00:00:00Z'), max: new Date('2100-12-31T23:59:59Z'), noInvalidDate: true }), (instant) => {
+      expect(dateInZone(instant, 'Asia/Shanghai')).toBe(intl.format(instant));
+    }), { numRuns: 2000 });
+    // Around midnight in Shanghai: 15:59:59.999 UTC is still the day before.
+    expect(dateInZone(new Date('2026-12-31T15:59:59.999Z'), 'Asia/Shanghai')).toBe('2026-12-31');
+    expect(dateInZone(new Date('2026-12-31T16:00:00Z'), 'Asia/Shanghai')).toBe('2027-01-01');
+    // Before 1992 (China kept daylight saving time until 1991) Intl decides.
+    expect(dateInZone(new Date('1990-07-01T15:30:00Z'), 'Asia/Shanghai')).toBe('1990-07-02');
   });
 });
