@@ -432,25 +432,6 @@ describe('reminders by push', () => {
     await own.close();
   });
 
-  it('retries a reminder through 10 s of 500s with the same retry key on every try: delivered exactly once', async () => {
-    const own = await createBot({ storeUrl: 'memory://', now: new Date('2023-08-01T09:00:00+08:00'), log: () => {} });
-    channel({}, own);
-    await own.handle('line:U-outage', { kind: 'action', action: 'remind:applicant' });
-    const since = fake.calls.length;
-    fake.failPushesFor(10_000, 500);
-    const started = Date.now();
-    // The bot's default retry policy: tries for up to a minute.
-    expect(await own.runDue(NINE)).toEqual({ sent: 1, failed: 0, waiting: 0 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
-    const pushes = fake.calls.slice(since).filter((c) => c.body.to === 'U-outage');
-    expect(pushes.length).toBeGreaterThanOrEqual(5);
-    expect(pushes.slice(0, -1).every((p) => p.status === 500)).toBe(true);
-    expect(pushes.at(-1)!.status).toBe(200);
-    expect(new Set(pushes.map((p) => p.headers['x-line-retry-key']))).toEqual(new Set([retryKeyOf(`${await claimOf(own, 'line:U-outage')}#0`)]));
-    expect(pushes.filter((p) => p.delivered)).toHaveLength(1);
-    await own.close();
-  }, 40_000);
-
   it('sends no more than the monthly quota: 12 due, quota 5, exactly 5 sent, the rest wait (not failed), one log line', async () => {
     const logs: string[] = [];
     const log = pino({ level: 'warn' }, { write: (l: string) => void logs.push(l) });
