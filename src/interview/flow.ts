@@ -169,7 +169,7 @@ export function parseInterviewFlow(logicSource: string, textsSource: string, k: 
  * (labels from parameters.specialties) or the rows of 附件4 ("<row> <label>", value the row).
  * A word an edition's choice claims is dropped from the set's other options.
  */
-function editionChoices(set: InterviewFlowData['optionSets'][string], k: Knowledge): Option[] {
+export function editionChoices(set: InterviewFlowData['optionSets'][string], k: Knowledge): Option[] {
   const fromEdition = (which: 'specialties' | 'honourCategories'): Option[] => which === 'specialties'
     ? Object.entries(k.params.specialties.value).map(([value, label]) => ({ value, label, words: k.choices.specialties[value]!.words }))
     : k.choices.honourCategories.map((row, i) => ({ value: String(i + 1), label: `${i + 1} ${row.label}`, words: row.words }));
