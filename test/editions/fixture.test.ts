@@ -69,7 +69,7 @@ describe('the 2024 fixture edition', () => {
 
   it.each(EDITIONS)('%s: the interview offers the edition\'s specialties and 附件4 rows, "other" and "none" last', (edition) => {
     const k = editionKnowledge(edition);
-    // The option sets alone: the whole interview of 2024 loads once interview-texts.yaml states no year (see interview.test.ts).
+    // The option sets alone: the whole interview of 2024 loads once interview-texts.yaml states no year (see bot.test.ts).
     const { optionSets } = parseDataFile('flows/interview.yaml', flows('interview.yaml'), interviewFlowSchema);
     const specialty = editionChoices(optionSets.specialty!, k);
     expect(specialty.map((o) => o.value)).toEqual([...Object.keys(k.params.specialties.value), 'other']);
