@@ -204,7 +204,7 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
           if (f.inWindow === false) parts.push(say('honourWindowOut', { ...window, issued: issuedText(f, lang) }));
           if (f.inWindow === null && issuedText(f, lang)) parts.push(say('honourWindowDay', { ...window, issued: issuedText(f, lang) }));
           if (f.listed === false) parts.push(say('honourNotListed', { rows: p.honourCategories.value }));
-          if (f.listed && f.category !== null && !f.personal) parts.push(say('honourListed', { name: k.clauseById.get(`a4-${f.category}`)?.text ?? String(f.category), row: f.category }));
+          if (f.listed && f.category !== null && !f.personal) parts.push(say('honourListed', { name: k.clauseById.get(k.choices.honourCategories[f.category - 1]?.clause ?? '')?.text ?? String(f.category), row: f.category }));
           if (f.hasEducation && f.education) parts.push(say('honourEducation', { prescribed: education(prescribedEducation(p) as Education), education: education(f.education) }));
           if (f.hasAssistant) parts.push(T.honourAssistant);
           if (f.mainTechLead === false || (f.personal && f.mainTechLead === null)) parts.push(T.honourLead);

@@ -37,6 +37,9 @@ const condition: z.ZodType<Condition> = z.lazy(() => z.union([
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
 const option = z.strictObject({ value: z.string().min(1), label: z.string().min(1).max(20), words: z.array(z.string().min(1)).default([]) });
+/** Stands for the notice's own choices, taken from the edition (knowledge/<edition>/choices.yaml). */
+const editionOptions = z.strictObject({ edition: z.enum(['specialties', 'honourCategories']) });
+export type Option = z.infer<typeof option>;
 
 export const stepSchema = z.strictObject({
   id,
@@ -52,7 +55,7 @@ export const stepSchema = z.strictObject({
 });
 
 export const interviewFlowSchema = z.strictObject({
-  optionSets: z.record(z.string(), z.array(option).min(2)),
+  optionSets: z.record(z.string(), z.array(z.union([option, editionOptions])).min(2)),
   phases: z.array(z.strictObject({
     id,
     if: condition.optional(),
@@ -90,7 +93,9 @@ export const interviewTextsSchema = z.strictObject({
 
 export type Step = z.infer<typeof stepSchema>;
 export type InterviewFlowData = z.infer<typeof interviewFlowSchema>;
-export interface InterviewFlow extends InterviewFlowData {
+export interface InterviewFlow extends Omit<InterviewFlowData, 'optionSets'> {
+  /** The option sets, the edition's choices in place of their `{ edition: … }` entries. */
+  optionSets: Record<string, Option[]>;
   /** A hash of both files: stored sessions of another version are migrated (see dialogue/session.ts). */
   version: string;
   texts: z.infer<typeof interviewTextsSchema>;
@@ -155,7 +160,22 @@ export function parseInterviewFlow(logicSource: string, textsSource: string, k: 
   for (const [section, keys] of [['questions', Object.keys(texts.questions)], ['labels', Object.keys(texts.labels)], ['unsure', Object.keys(texts.unsure)]] as const) {
     for (const key of keys) if (!stepById.has(key)) fail('flows/interview-texts.yaml', `${section}.${key}`, 'no step has this id');
   }
-  return { ...logic, version: contentHash([logicSource, textsSource]), texts, stepById, steps };
+  const optionSets = Object.fromEntries(Object.entries(logic.optionSets).map(([name, set]) => [name, editionChoices(set, k)]));
+  return { ...logic, optionSets, version: contentHash([logicSource, textsSource]), texts, stepById, steps };
+}
+
+/**
+ * An option set with the edition's choices in place of `{ edition: … }`: the specialties of 一
+ * (labels from parameters.specialties) or the rows of 附件4 ("<row> <label>", value the row).
+ * A word an edition's choice claims is dropped from the set's other options.
+ */
+export function editionChoices(set: InterviewFlowData['optionSets'][string], k: Knowledge): Option[] {
+  const fromEdition = (which: 'specialties' | 'honourCategories'): Option[] => which === 'specialties'
+    ? Object.entries(k.params.specialties.value).map(([value, label]) => ({ value, label, words: k.choices.specialties[value]!.words }))
+    : k.choices.honourCategories.map((row, i) => ({ value: String(i + 1), label: `${i + 1} ${row.label}`, words: row.words }));
+  const expanded = set.flatMap((o) => ('edition' in o ? fromEdition(o.edition) : []));
+  const claimed = new Set(expanded.flatMap((o) => o.words));
+  return set.flatMap((o) => ('edition' in o ? fromEdition(o.edition) : [{ ...o, words: o.words.filter((w) => !claimed.has(w)) }]));
 }
 
 function checkCondition(c: Condition, file: string, where: string, fail: (f: string, e: string, d: string) => never): void {

@@ -8,7 +8,6 @@ import { labelledList, wordList, type LabelledList, type WordList } from '../tex
 
 const words = z.array(z.string().min(1)).min(1);
 const EDUCATIONS = ['doctorate', 'master', 'bachelor', 'college', 'secondary', 'tech-intermediate', 'tech-advanced', 'tech-technician', 'none'] as const;
-const SPECIALTIES = ['petrochemical', 'pharmaceutical', 'materials', 'light-textile'] as const;
 export const EVENTS = ['graduated', 'workStart', 'assistantEngineerSince', 'technicianSince', 'honourIssued', 'patentGranted', 'hoursYear', 'today', 'smsReceived'] as const;
 export const FOCUSES = ['can-i', 'years', 'deadline', 'days-left', 'short-by', 'where', 'how-many', 'materials', 'what-if', 'how', 'amount', 'who', 'why'] as const;
 export const SLOT_GROUPS = ['education', 'party', 'origin', 'course', 'level', 'deadline', 'patent', 'route'] as const;
@@ -35,7 +34,8 @@ export const readingFileSchema = z.strictObject({
   checkMe: words,
   eligibilityWords: words,
   focus: keyed(FOCUSES),
-  specialties: keyed(SPECIALTIES),
+  /** Words of fields of work by specialty id; which ids a notice covers is its parameter `specialties`. */
+  specialties: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/).refine((s) => s !== 'other', '"other" is otherFields'), words),
   otherFields: words,
   notFields: words,
   documentAreas: z.strictObject({ degree: words, insurance: words, identity: words }),
@@ -88,7 +88,7 @@ export interface Lexicon {
   eligibilityWords: ReadonlySet<string>;
   focus: LabelledList<Focus>;
   /** Fields of work: a covered-looking specialty id, or 'other'. */
-  fields: LabelledList<(typeof SPECIALTIES)[number] | 'other'>;
+  fields: LabelledList<string>;
   /** Words containing a field's word that are not a field ("市政府", "电子版"). */
   notFields: WordList;
   /** The areas of the documents a situation adds. */

@@ -10,9 +10,9 @@ import { cachedLoad } from '../core/data-cache.ts';
 import { DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
 import {
-  clauseTitlesEnglishFileSchema, clausesFileSchema, editionsFileSchema, faqEnglishFileSchema, faqFileSchema, noticeSchema,
+  choicesFileSchema, clauseTitlesEnglishFileSchema, clausesFileSchema, editionsFileSchema, faqEnglishFileSchema, faqFileSchema, noticeSchema,
   outOfScopeExamplesFileSchema, outOfScopeFileSchema, parametersFileSchema, synonymsFileSchema,
-  type Clause, type FaqEntry, type Notice, type Parameters, type Topic,
+  type Choices, type Clause, type FaqEntry, type Notice, type Parameters, type Topic,
 } from './schema.ts';
 import { normalize } from '../text/normalize.ts';
 import { compileLexicon, readingFileSchema, type Lexicon, type ReadingFile } from './lexicon.ts';
@@ -26,6 +26,8 @@ export interface Knowledge {
   clauses: Clause[];
   clauseById: Map<string, Clause>;
   params: Parameters;
+  /** How the notice's specialties and 附件4 rows are offered and recognised (<edition>/choices.yaml). */
+  choices: Choices;
   topics: Topic[];
   faq: FaqEntry[];
   faqById: Map<string, FaqEntry>;
@@ -59,6 +61,7 @@ export function knowledgeFileNames(edition: string): string[] {
   return [
     'editions.yaml', 'synonyms.yaml', 'out-of-scope.yaml', 'out-of-scope-examples.yaml', 'reading.yaml', 'stopwords.txt', 'dict/user.dict.utf8',
     `${edition}/notice.yaml`, `${edition}/clauses.yaml`, `${edition}/parameters.yaml`, `${edition}/faq.yaml`, `${edition}/faq-en.yaml`, `${edition}/clause-titles-en.yaml`,
+    `${edition}/choices.yaml`,
   ];
 }
 
@@ -156,6 +159,16 @@ function checkKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
     checkNumbers(paramsFile, `parameters.${name}`, numbersInValue(p.value), p.clauses);
   }
 
+  const choicesFile = `${edition}/choices.yaml`;
+  const choices = parseFile(choicesFile, get(choicesFile), choicesFileSchema);
+  const covered = Object.keys(params.specialties.value);
+  for (const s of covered) if (!Object.hasOwn(choices.specialties, s)) throw new KnowledgeError(choicesFile, `specialties.${s}`, 'a specialty of parameters.specialties has no words');
+  for (const s of Object.keys(choices.specialties)) if (!covered.includes(s)) throw new KnowledgeError(choicesFile, `specialties.${s}`, 'not a specialty of parameters.specialties');
+  if (choices.honourCategories.length !== params.honourCategories.value) {
+    throw new KnowledgeError(choicesFile, 'honourCategories', `lists ${choices.honourCategories.length} rows, parameters.honourCategories says ${params.honourCategories.value}`);
+  }
+  choices.honourCategories.forEach((row, i) => checkCitations(choicesFile, `honourCategories[${i + 1}]`, [row.clause]));
+
   const faqFile = `${edition}/faq.yaml`;
   const { topics, faq } = parseFile(faqFile, get(faqFile), faqFileSchema);
   uniqueById(topics, faqFile, 'topic');
@@ -215,18 +228,37 @@ function checkKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
   // would make it cut "documents" into "document" + "s".
   ].map(normalize).filter((w) => w.length > 1 && !/\s/.test(w) && !/^[\x00-\x7f]+$/.test(w)))];
 
-  const reading = parseFile('reading.yaml', get('reading.yaml'), readingFileSchema);
+  const reading = withEditionWords(parseFile('reading.yaml', get('reading.yaml'), readingFileSchema), choices);
   const lexicon = compileLexicon(reading);
   const { kinds } = parseFile('out-of-scope-examples.yaml', get('out-of-scope-examples.yaml'), outOfScopeExamplesFileSchema);
   uniqueById(kinds, 'out-of-scope-examples.yaml', 'kind');
   const outOfScopeExamples = kinds.flatMap((k) => k.examples.map((text) => ({ kind: k.id, text })));
 
   const knowledge: Knowledge = {
-    edition, notice, clauses, clauseById, params, topics, faq, faqById,
+    edition, notice, clauses, clauseById, params, choices, topics, faq, faqById,
     synonyms, outOfScope, outOfScopeExamples, clauseTitleEn, stopwords, userWords, lexicon,
   };
   readingOf.set(knowledge, reading);
   return knowledge;
+}
+
+/**
+ * The reading tables with the words an edition adds for its own choices (a specialty or a 附件4
+ * row that reading.yaml does not know yet); a word the edition gives a specialty leaves otherFields.
+ */
+function withEditionWords(reading: ReadingFile, choices: Choices): ReadingFile {
+  const specialties = { ...reading.specialties };
+  const claimed = new Set<string>();
+  for (const [s, c] of Object.entries(choices.specialties)) {
+    if (!c.reading) continue;
+    specialties[s] = [...(specialties[s] ?? []), ...c.reading];
+    for (const w of c.reading) claimed.add(normalize(w));
+  }
+  const honourCategories = { ...reading.honourCategories };
+  choices.honourCategories.forEach((row, i) => {
+    if (row.reading) honourCategories[String(i + 1)] = [...(honourCategories[String(i + 1)] ?? []), ...row.reading];
+  });
+  return { ...reading, specialties, honourCategories, otherFields: reading.otherFields.filter((w) => !claimed.has(normalize(w))) };
 }
 
 function parseFile<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {

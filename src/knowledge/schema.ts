@@ -30,7 +30,8 @@ const param = <T extends z.ZodType>(value: T) =>
   z.strictObject({ value, clauses: clauseRefs, note: z.string().optional() });
 
 const count = z.number().int().nonnegative();
-const specialty = z.enum(['petrochemical', 'pharmaceutical', 'materials', 'light-textile']);
+/** A specialty's id: data of the edition (its parameter `specialties`), not a list fixed in code. */
+const specialty = id.refine((s) => s !== 'other', '"other" is the choice of a field the notice does not cover');
 const nationality = z.enum(['mainland', 'hk-macau-taiwan', 'foreign-permanent-resident', 'foreign-talent-permit']);
 const plainEducation = z.enum(['doctorate', 'master', 'bachelor', 'college', 'secondary']);
 
@@ -116,9 +117,27 @@ export const outOfScopeExamplesFileSchema = z.strictObject({
 /** Questions the notice does not cover, recognised by their words (other title levels, small talk). */
 export const outOfScopeFileSchema = z.strictObject({ outOfScope: z.array(z.strictObject({ id, terms: z.array(z.string().min(1)).min(1), note: z.string() })) });
 
+const words = z.array(z.string().min(1)).min(1);
+/**
+ * How a notice's own choices are offered and recognised (knowledge/<edition>/choices.yaml): its
+ * specialties (一; their names are the parameter `specialties`) and the rows of 附件4 (二.5), in
+ * order (row 1 first). `words` are what a person may answer the interview's choice with;
+ * `reading` adds words the fact reader maps to the choice, beyond knowledge/reading.yaml's.
+ */
+export const choicesFileSchema = z.strictObject({
+  specialties: z.record(specialty, z.strictObject({ words, reading: words.optional() })),
+  honourCategories: z.array(z.strictObject({
+    clause: id,
+    label: z.string().min(1).max(16),
+    words,
+    reading: words.optional(),
+  })).min(1),
+});
+
 export const editionsFileSchema = z.strictObject({ current: z.string().regex(/^\d{4}$/), editions: z.array(z.string().regex(/^\d{4}$/)).min(1) });
 
 export type Notice = z.infer<typeof noticeSchema>;
+export type Choices = z.infer<typeof choicesFileSchema>;
 export type Clause = z.infer<typeof clauseSchema>;
 export type Parameters = z.infer<typeof parametersSchema>;
 export type Topic = z.infer<typeof topicSchema>;

@@ -8,13 +8,13 @@ import { z } from 'zod';
 import { isIsoDate, isMonth } from './months.ts';
 import { err, ok, type Result } from './result.ts';
 
-export const SPECIALTIES = ['petrochemical', 'pharmaceutical', 'materials', 'light-textile', 'other'] as const;
 export const NATIONALITIES = ['mainland', 'hk-macau-taiwan', 'foreign-permanent-resident', 'foreign-talent-permit', 'foreign-other'] as const;
 export const EDUCATIONS = ['doctorate', 'master', 'bachelor', 'college', 'secondary', 'tech-intermediate', 'tech-advanced', 'tech-technician', 'none'] as const;
 export const EDUCATION_ORIGINS = ['domestic', 'foreign', 'hk-macau-taiwan'] as const;
 export const HONOUR_LEVELS = ['national', 'provincial'] as const;
 
-export type Specialty = (typeof SPECIALTIES)[number];
+/** A specialty of the edition's parameter `specialties` (一), by its id, or 'other': ids are data of the notice. */
+export type Specialty = string;
 export type Nationality = (typeof NATIONALITIES)[number];
 export type Education = (typeof EDUCATIONS)[number];
 
@@ -44,7 +44,7 @@ const socialInsuranceShape = { consistent: z.boolean().default(true), outOfProvi
 const profileShape = {
   employerInZone: z.boolean(),
   employerPrivate: z.boolean(),
-  specialty: z.enum(SPECIALTIES),
+  specialty: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   nationality: z.enum(NATIONALITIES),
   education: z.enum(EDUCATIONS),
   educationRelevant: z.boolean().default(true),
@@ -80,7 +80,7 @@ const objectOf = (shape: object, orNull = false): string => `an object {${Object
 export const EXPECTED_FORM: Readonly<Record<string, string>> = {
   employerInZone: BOOLEAN,
   employerPrivate: BOOLEAN,
-  specialty: oneOf(SPECIALTIES),
+  specialty: "a specialty id of the notice's parameters.specialties (e.g. petrochemical), or other",
   nationality: oneOf(NATIONALITIES),
   education: oneOf(EDUCATIONS),
   educationRelevant: BOOLEAN,

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { assess, BLOCKER_CODES, EDUCATIONS, NATIONALITIES, parseProfile, ROUTES, SPECIALTIES, type Profile } from '../../src/rules/index.ts';
+import { assess, BLOCKER_CODES, EDUCATIONS, NATIONALITIES, parseProfile, ROUTES, type Profile } from '../../src/rules/index.ts';
 import { formatMonth, monthIndex } from '../../src/rules/months.ts';
 import { editionWith, knowledge, NOW } from './helpers.ts';
 
@@ -15,7 +15,7 @@ const hours = fc.integer({ min: 0, max: 300 });
 const profileInput = fc.record({
   employerInZone: fc.boolean(),
   employerPrivate: fc.boolean(),
-  specialty: fc.constantFrom(...SPECIALTIES),
+  specialty: fc.constantFrom(...Object.keys(knowledge.params.specialties.value), 'other'),
   nationality: fc.constantFrom(...NATIONALITIES),
   education: fc.constantFrom(...EDUCATIONS),
   educationRelevant: fc.boolean(),

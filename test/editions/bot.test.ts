@@ -1,0 +1,119 @@
+/**
+ * The bot on both editions: the interview, the HR track, the deadlines screen and questions in
+ * the chat, each served from the edition in force, with its clock inside that edition's season.
+ * What a reply must state is read from the edition's parameters, never written for one year.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bot } from '../../src/bot/index.ts';
+import type { Knowledge } from '../../src/knowledge/load.ts';
+import { answerFields, text } from '../kit.ts';
+import { editionBot, EDITIONS, SEASON_DAYS_BEFORE, seasonConversation, type EditionId } from '../editions.ts';
+
+/**
+ * Editions whose bot cannot start on this branch yet: flows/interview-texts.yaml states 2023's
+ * 考核 and 继续教育 years in its questions and flows/hr.yaml has a sample honour dated inside
+ * 2023's window only, so the 2024 fixture fails the flows' load. Issue 14, part 1 makes both
+ * year-neutral; take 2024 out of this set once that is merged.
+ */
+const WAITING_FOR_YEAR_NEUTRAL_FLOWS = new Set<EditionId>(['2024']);
+
+const cn = (iso: string) => `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+
+/** The answers of a 本科 applicant whose years are exactly enough by the edition's cut-off, with its exact hours, in its last-listed specialty. */
+function applicantAnswers(k: Knowledge): Record<string, unknown> {
+  const p = k.params;
+  const ce = p.continuingEducation.value;
+  const start = `${Number(p.cutoff.value.slice(0, 4)) - p.educationWorkYears.value.bachelor! + 1}-01`;
+  return {
+    employerInZone: true, employerPrivate: true, specialty: Object.keys(p.specialties.value).at(-1), nationality: 'mainland',
+    annualReviewsPassed: true, continuingEducation: { professional: ce.professional, public: ce.public, other: ce.total - ce.professional - ce.public },
+    education: 'bachelor', workStart: start, educationRelevant: true, graduated: `${Number(start.slice(0, 4)) - 1}-06`,
+    educationOrigin: 'domestic', degreeAutoVerified: true, 'socialInsurance.consistent': true, 'socialInsurance.outOfProvince': false,
+  };
+}
+
+for (const edition of EDITIONS) {
+  (WAITING_FOR_YEAR_NEUTRAL_FLOWS.has(edition) ? describe.skip : describe)(`the bot serving the ${edition} edition`, () => {
+    let bot: Bot;
+    beforeAll(async () => { bot = await editionBot(edition); });
+    afterAll(async () => { await bot.close(); });
+
+    it('serves this edition, its clock inside its season', () => {
+      expect(bot.knowledge.edition).toBe(edition);
+      expect(bot.env().now < new Date(`${bot.knowledge.params.individualDeadline.value}T00:00:00+08:00`)).toBe(true);
+      expect(bot.env().now > new Date(`${bot.knowledge.notice.issued}T00:00:00+08:00`)).toBe(true);
+    });
+
+    it('interview: offers this edition\'s specialties and asks of its years', () => {
+      const p = bot.knowledge.params;
+      const c = seasonConversation(bot);
+      c.action('interview:start');
+      const r = answerFields(c, { employerInZone: true, employerPrivate: true, specialty: undefined });
+      expect(r.ask?.field).toBe('specialty');
+      const labels = r.replies.at(-1)!.buttons.map((b) => b.label);
+      for (const label of Object.values(p.specialties.value)) expect(labels, label).toContain(label);
+      const review = answerFields(c, { specialty: Object.keys(p.specialties.value).at(-1), nationality: 'mainland', annualReviewsPassed: undefined });
+      expect(text(review)).toContain(`${p.annualReview.value.fromYear}`);
+      expect(text(review)).not.toMatch(new RegExp(`${p.annualReview.value.fromYear - 1}\\D`));
+      const hours = answerFields(c, { annualReviewsPassed: true, continuingEducation: undefined });
+      expect(text(hours)).toContain(`${p.continuingEducation.value.fromYear}—${p.continuingEducation.value.toYear}`);
+    });
+
+    it('interview: an applicant exactly at this edition\'s cut-off is eligible, with its deadlines', () => {
+      const p = bot.knowledge.params;
+      const c = seasonConversation(bot);
+      c.action('interview:start');
+      const review = answerFields(c, applicantAnswers(bot.knowledge));
+      expect(review.ask).toBeNull();
+      const v = c.action('interview:confirm');
+      expect(v.assessment).toMatchObject({ eligible: true, routes: ['education-years'], workYears: p.educationWorkYears.value.bachelor });
+      expect(text(v)).toContain(`还有${SEASON_DAYS_BEFORE}天`);
+      expect(text(v)).toContain(cn(p.individualDeadline.value));
+    });
+
+    it('interview: a month short of this edition\'s cut-off is not yet eligible', () => {
+      const p = bot.knowledge.params;
+      const c = seasonConversation(bot);
+      c.action('interview:start');
+      const answers = applicantAnswers(bot.knowledge);
+      const start = `${Number(p.cutoff.value.slice(0, 4)) - p.educationWorkYears.value.bachelor! + 1}-02`;
+      const review = answerFields(c, { ...answers, workStart: start, assistantEngineerSince: null, technicianSince: null,
+        'achievements.innovationLead': false, 'achievements.inventionPatents': 0, 'achievements.softwareCopyrights': 0, 'achievements.utilityModelsFirst': 0,
+        'achievements.techHeadYears': 0, 'achievements.innovationTeamOrCountyLeader': false, 'achievements.governmentAward': false });
+      const v = review.ask ? review : c.action('interview:confirm');
+      expect(v.assessment?.eligible ?? false).toBe(false);
+    });
+
+    it('HR track: the quota and deadline steps answer this edition\'s quota and date; the 破格 kind\'s checklist is computed', () => {
+      const p = bot.knowledge.params;
+      const c = seasonConversation(bot);
+      const hr = c.action('hr');
+      const quota = hr.replies.at(-1)!.buttons.find((b) => b.action === 'faq:exceptional-quota')!;
+      expect(quota).toBeDefined();
+      expect(text(c.action(quota.action))).toContain(`不超过${p.honourQuota.value.national}人`);
+      expect(bot.hr.kinds.find((k) => k.id === 'exceptional')!.checklist.length).toBeGreaterThan(0);
+      const unit = hr.replies.at(-1)!.buttons.find((b) => b.action === 'faq:unit-deadline')!;
+      expect(text(c.action(unit.action))).toContain(cn(p.unitDeadline.value));
+    });
+
+    it('deadlines screen: this edition\'s dates and the days left', () => {
+      const p = bot.knowledge.params;
+      const r = seasonConversation(bot).action('deadlines');
+      expect(text(r)).toContain(cn(p.individualDeadline.value));
+      expect(text(r)).toContain(cn(p.unitDeadline.value));
+      expect(text(r)).toContain(String(SEASON_DAYS_BEFORE));
+    });
+
+    it('questions in the chat: the changed facts come from this edition', () => {
+      const p = bot.knowledge.params;
+      const c = seasonConversation(bot);
+      expect(text(c.send('继续教育一共要多少学时'))).toContain(`${p.continuingEducation.value.total}学时`);
+      expect(text(c.send('纸质材料送到哪里'))).toContain(p.paperAddress.value.replace(/^杭州湾上虞经济技术开发区/, ''));
+      expect(text(c.send('破格名额有几个'))).toContain(`不超过${p.honourQuota.value.national}人`);
+      expect(text(c.send('附件4荣誉项目清单有哪些'))).toContain(`共${p.honourCategories.value}类`);
+      const specialties = text(c.send('可以评哪些专业'));
+      for (const label of Object.values(p.specialties.value)) expect(specialties).toContain(label);
+      expect(text(c.send('个人申报什么时候截止'))).toContain(cn(p.individualDeadline.value));
+    });
+  });
+}
