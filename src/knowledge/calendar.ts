@@ -28,8 +28,9 @@ const yearOf = (date: string): number => Number(date.slice(0, 4));
  *    unit deadline (the 年度 evaluation; its years are counted to 12-31, 三(四)). So every year
  *    from the notice's issue to the unit deadline's is needed. An SMS in the last days of that year
  *    has its due date in the next January; that year is not required here, because the State
- *    Council publishes its holidays only in November or December, months after a notice comes out
- *    (July in 2023): requiring it would refuse every new notice until then. Such an answer is
+ *    Council publishes a year's holidays only between October and December of the year before
+ *    (2024's on 2023-10-25, 2026's in November 2025), months after a notice comes out (July in
+ *    2023): requiring it would refuse every new notice until then. Such an answer is
  *    labelled as counted Monday–Friday at run time instead.
  *
  * The individual deadline needs no working-day arithmetic of its own.
