@@ -15,7 +15,8 @@ import { loadInterviewFlow, type InterviewFlow } from '../interview/flow.ts';
 import { parseKnowledge, readKnowledgeFiles, type Knowledge } from '../knowledge/load.ts';
 import { activeChanges, changeLog, describeChange, knowledgeWith, type ChangeLog, type KnowledgeChange } from '../office/changes.ts';
 import { buildIndex, type SearchIndex } from '../qa/search.ts';
-import { CALENDAR_YEARS, yearCovered } from '../rules/working-days.ts';
+import { calendarCoverage, yearCovered } from '../core/working-days.ts';
+import { dateInZone } from '../rules/months.ts';
 import { createOfficeLog, type LogEvent, type OfficeLog } from '../office/log.ts';
 import { LockTimeoutError, openStore, StoreError, type Store } from '../store/index.ts';
 import { keys, userPrefix } from '../store/keys.ts';
@@ -115,10 +116,11 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, personal, index });
   const channels = new Map<string, ChannelRegistration>();
   let running: Promise<unknown> = Promise.resolve();
-  // chinese-days knows holidays for 2004–2026 only; later years count weekends alone.
-  const years = [knowledge.params.individualDeadline.value, knowledge.params.unitDeadline.value].map((d) => Number(d.slice(0, 4)));
-  for (const year of new Set(years.filter((y) => !yearCovered(y)))) {
-    log(`[reminders] the working-day calendar has no holiday data for ${year} (covered: ${CALENDAR_YEARS.from}–${CALENDAR_YEARS.to}); working days of that year count weekends only`);
+  // The edition's own working-day dates are checked by the loader; a date a user gives ("今天收到短信")
+  // in a year past the calendar's data is counted Monday–Friday and labelled so in the answer.
+  const clockYear = Number(dateInZone(clock.now(), timeZone).slice(0, 4));
+  if (!yearCovered(clockYear)) {
+    log(`[calendar] ${calendarCoverage()}: working days of ${clockYear} (the clock's year) are counted Monday–Friday, and answers say so; update it: npm install chinese-days@latest`);
   }
 
   /** The knowledge with the office's changes `active` applied, checked by the loader, and its index (not installed). */

@@ -8,7 +8,7 @@ import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
 import { cnDate } from '../rules/index.ts';
 import { isIsoDate } from '../rules/months.ts';
-import { addWorkingDays, CALENDAR_YEARS } from '../rules/working-days.ts';
+import { addWorkingDays, calendarYears, type CalendarDate } from '../core/working-days.ts';
 import { say, type ChatFlow } from './flow.ts';
 
 /** A date in the text: 2023年9月27日, 9月27日 / 9月27号, 2023-09-27, 9/27; the year defaults to the edition's. */
@@ -42,10 +42,22 @@ export function paperDeadlineFrom(received: string, knowledge: Knowledge, flow: 
   const { params } = knowledge;
   const days = params.paperWorkingDays.value;
   const due = addWorkingDays(received, days);
-  const lines = [say(flow, 'paperDeadline', { date: cnDate(received), paperDays: days, deadline: cnDate(due.date) })];
-  if (!due.covered) {
-    const year = [received, due.date].map((d) => Number(d.slice(0, 4))).find((y) => y < CALENDAR_YEARS.from || y > CALENDAR_YEARS.to)!;
-    lines.push(say(flow, 'calendarNotCovered', { from: CALENDAR_YEARS.from, to: CALENDAR_YEARS.to, year }));
-  }
+  const vars = { date: cnDate(received), paperDays: days, deadline: workingDayDate(flow, due) };
+  const lines = [say(flow, due.covered ? 'paperDeadline' : 'paperDeadlineWeekdays', vars)];
+  if (!due.covered) lines.push(calendarNote(flow, due.uncoveredYear!));
   return { text: lines.join('\n'), citations: cite(knowledge, params.paperWorkingDays.clauses) };
+}
+
+/**
+ * A date computed in working days as the chat states it: the date, and for a year the holiday
+ * calendar does not cover (its schedule not yet published) a label saying it counted Monday–Friday.
+ */
+export function workingDayDate(flow: ChatFlow, d: CalendarDate): string {
+  return d.covered ? cnDate(d.date) : say(flow, 'weekdaysDate', { date: cnDate(d.date) });
+}
+
+/** The note that goes with a date labelled by `workingDayDate`: `year`'s holidays are not known, Monday–Friday was counted. */
+export function calendarNote(flow: ChatFlow, year: number): string {
+  const { from, to } = calendarYears();
+  return say(flow, 'calendarNotCovered', { from, to, year });
 }

@@ -8,13 +8,13 @@ import type { Button, Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
 import { cnDate } from '../rules/index.ts';
-import { CALENDAR_YEARS } from '../rules/working-days.ts';
 import {
   deadlinesFor, REMINDER_OFFSETS, REMINDER_TIME, schedule, seasonOver, upcoming,
   type DeadlineId, type Reminder, type Role, type SubscriptionRole,
 } from '../reminders/schedule.ts';
 import type { Env } from './env.ts';
 import { say, type ChatFlow } from './flow.ts';
+import { calendarNote, workingDayDate } from './paper-deadline.ts';
 import { activeSubscription, type Session } from './session.ts';
 import type { Effect } from './types.ts';
 
@@ -103,10 +103,10 @@ export function reminderText(reminder: Reminder, knowledge: Knowledge, flow: Cha
   const { params } = knowledge;
   const d = reminder.deadline;
   const days = reminder.offset > 0 ? say(flow, 'daysLeft', { days: reminder.offset }) : t.today;
-  const out = [say(flow, 'reminder', { what: deadlineName(flow, d.id), date: cnDate(d.date), days })];
+  const out = [say(flow, 'reminder', { what: deadlineName(flow, d.id), date: workingDayDate(flow, d), days })];
   if (d.id === 'publicity') {
     out.push(say(flow, 'reminderPublicity', { publicityDays: params.publicityWorkingDays.value, deadline: cnDate(params.unitDeadline.value) }));
-    if (!d.covered) out.push(say(flow, 'calendarNotCovered', { from: CALENDAR_YEARS.from, to: CALENDAR_YEARS.to, year: d.date.slice(0, 4) }));
+    if (!d.covered) out.push(calendarNote(flow, d.uncoveredYear!));
   }
   if (checklist.length > 0) out.push(t.reminderChecklist, ...checklist.map((item, i) => `${i + 1}. ${item}`));
   out.push(t.reminderFooter);
@@ -129,11 +129,14 @@ function remindIntroWith(env: Env, session: Session, first: string): ReminderOut
 
 function lines(env: Env, reminders: readonly Reminder[]): string[] {
   if (reminders.length === 0) return [env.flow.texts.noMoreReminders];
-  return reminders.map((r) => say(env.flow, 'reminderLine', {
+  const out = reminders.map((r) => say(env.flow, 'reminderLine', {
     when: `${cnDate(r.date).replace(/^\d+年/, '')} ${REMINDER_TIME}`,
     what: deadlineName(env.flow, r.deadline.id),
-    date: cnDate(r.deadline.date),
+    date: workingDayDate(env.flow, r.deadline),
   }));
+  const uncovered = reminders.find((r) => !r.deadline.covered);
+  if (uncovered) out.push(calendarNote(env.flow, uncovered.deadline.uncoveredYear!));
+  return out;
 }
 
 /** The clauses of a role's deadlines (五(四), and 五(一) for the publicity). */

@@ -9,6 +9,8 @@ import type { z } from 'zod';
 import { cachedLoad } from '../core/data-cache.ts';
 import { DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
+import { calendarCoverage } from '../core/working-days.ts';
+import { calendarGap } from './calendar.ts';
 import {
   choicesFileSchema, clauseTitlesEnglishFileSchema, clausesFileSchema, editionsFileSchema, faqEnglishFileSchema, faqFileSchema, noticeSchema,
   outOfScopeExamplesFileSchema, outOfScopeFileSchema, parametersFileSchema, synonymsFileSchema,
@@ -157,6 +159,12 @@ function checkKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
   for (const [name, p] of Object.entries(params)) {
     checkCitations(paramsFile, `parameters.${name}`, p.clauses);
     checkNumbers(paramsFile, `parameters.${name}`, numbersInValue(p.value), p.clauses);
+  }
+  // Every date the edition counts in working days is in a year the holiday calendar covers.
+  const gap = calendarGap(notice, params);
+  if (gap) {
+    throw new KnowledgeError(paramsFile, `parameters.${gap.parameter}`,
+      `${gap.what} needs the working-day calendar of ${gap.year}; ${calendarCoverage()} (update it: npm install chinese-days@latest)`);
   }
 
   const choicesFile = `${edition}/choices.yaml`;

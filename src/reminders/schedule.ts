@@ -9,7 +9,7 @@
  */
 import type { Parameters } from '../knowledge/schema.ts';
 import { dateInZone, daysBetween } from '../rules/months.ts';
-import { lastPublicityStart } from '../rules/working-days.ts';
+import { lastPublicityStart } from '../core/working-days.ts';
 
 /** Who subscribed: an applicant, a unit's HR, or (after the season) a wait for the next notice. */
 export type Role = 'applicant' | 'hr';
@@ -28,8 +28,10 @@ export interface Deadline {
   date: string;
   /** Clauses it comes from. */
   clauses: string[];
-  /** false when the working-day calendar has no holiday data for its year (publicity only). */
+  /** false when the working-day calendar has no holiday data for a year it counted (publicity only). */
   covered: boolean;
+  /** When not covered, the first year counted Monday–Friday. */
+  uncoveredYear?: number;
 }
 
 /** One reminder of a deadline: `individual:7` is 7 days before the individual deadline. */
@@ -50,7 +52,7 @@ export function deadlinesFor(params: Parameters, role: Role): Deadline[] {
   const list = [individual, unit];
   if (role === 'hr') {
     const start = lastPublicityStart(params.unitDeadline.value, params.publicityWorkingDays.value);
-    list.push({ id: 'publicity', date: start.date, clauses: [...new Set([...params.publicityWorkingDays.clauses, ...params.unitDeadline.clauses])], covered: start.covered });
+    list.push({ id: 'publicity', date: start.date, clauses: [...new Set([...params.publicityWorkingDays.clauses, ...params.unitDeadline.clauses])], covered: start.covered, uncoveredYear: start.uncoveredYear });
   }
   return list.sort((a, b) => a.date.localeCompare(b.date));
 }

@@ -4,6 +4,11 @@ import { step } from '../../src/dialogue/step.ts';
 import type { Input } from '../../src/dialogue/types.ts';
 import { AUG, envAt as envOf, greeted as greetedOf, testBot } from '../kit.ts';
 import { findDate } from '../../src/dialogue/paper-deadline.ts';
+import { addWorkingDays, calendarYears, lastPublicityStart } from '../../src/core/working-days.ts';
+import { reminderText } from '../../src/dialogue/reminders.ts';
+import type { Knowledge } from '../../src/knowledge/load.ts';
+import { schedule } from '../../src/reminders/schedule.ts';
+import { cnDate } from '../../src/rules/index.ts';
 
 let bot: Bot;
 beforeAll(async () => { bot = await testBot(); });
@@ -26,9 +31,64 @@ describe('the paper deadline after the approval SMS', () => {
     expect(step(greeted(), text('9月28号收到审核通过的短信，最晚什么时候交纸质材料'), envAt(AUG)).replies[0]!.text).toContain('2023年10月11日');
   });
 
-  it('says when the year is outside the calendar data', () => {
-    const r = step(greeted(), text('2027年3月1日收到审核通过短信，纸质材料最晚哪天交？'), envAt(AUG));
-    expect(r.replies[0]!.text).toContain('2027年只按周末计算');
+  // A year whose holiday schedule the calendar does not have: the date is labelled as counted
+  // Monday–Friday, the note says the schedule is not yet published, and nothing claims holidays were counted.
+  const next = calendarYears().to + 1;
+  const weekdaysOnly = (reply: string, year: number) => {
+    expect(reply).toMatch(/\d+年\d+月\d+日（按周一至周五推算）/);
+    expect(reply).toContain(`${year}年的安排尚未公布`);
+    expect(reply).toContain(`${year}年的工作日是按周一至周五计算的，没有计入节假日和调休`);
+    expect(reply).not.toContain('按中国大陆的节假日和调休安排计算');
+  };
+
+  it('labels a date in a year outside the calendar data as counted Monday–Friday', () => {
+    const r = step(greeted(), text(`${next}年3月1日收到审核通过短信，纸质材料最晚哪天交？`), envAt(AUG));
+    weekdaysOnly(r.replies[0]!.text, next);
+    expect(r.replies[0]!.text).toContain(cnDate(addWorkingDays(`${next}-03-01`, 5).date));
+    expect(r.replies[0]!.citations.map((c) => c.id)).toContain('s5-4');
+  });
+
+  it('labels it when the bot\'s clock is past the calendar data ("今天收到")', () => {
+    const r = step(greeted(), text('今天收到审核通过短信了，纸质材料最晚哪天交？'), envAt(`${next}-03-01T10:00:00+08:00`));
+    weekdaysOnly(r.replies[0]!.text, next);
+  });
+
+  it('labels a count that runs from the last covered year into the next', () => {
+    const last = next - 1;
+    const r = step(greeted(), text(`${last}年12月30日收到审核通过短信，纸质材料最晚哪天交？`), envAt(AUG));
+    weekdaysOnly(r.replies[0]!.text, next);
+  });
+
+  // The publicity start HR are reminded of, for deadlines in such a year (an edition the loader
+  // would refuse, given here directly): the list and the pushed reminder label it too.
+  const movedTo = (year: number): Knowledge => {
+    const { params } = bot.knowledge;
+    return { ...bot.knowledge, params: { ...params, unitDeadline: { ...params.unitDeadline, value: `${year}-09-21` }, individualDeadline: { ...params.individualDeadline, value: `${year}-09-08` } } };
+  };
+
+  it('labels the publicity start in the reminder list and in the pushed reminder', () => {
+    const knowledge = movedTo(next);
+    const env = { ...envAt(`${next}-08-01T09:00:00+08:00`), knowledge };
+    const list = step(greeted(), action('remind:hr'), env).replies[0]!.text;
+    expect(list).toContain(`单位公示最晚开始日（${cnDate(lastPublicityStart(`${next}-09-21`, 5).date)}（按周一至周五推算））`);
+    weekdaysOnly(list, next);
+    expect(list).toContain(`单位推荐截止（${next}年9月21日）`);
+    const publicity = schedule(knowledge.params, 'hr', 'Asia/Shanghai').find((r) => r.id === 'publicity:0')!;
+    weekdaysOnly(reminderText(publicity, knowledge, env.flow), next);
+    const unit = schedule(knowledge.params, 'hr', 'Asia/Shanghai').find((r) => r.id === 'unit:0')!;
+    expect(reminderText(unit, knowledge, env.flow)).not.toContain('按周一至周五');
+  });
+
+  it('does not label the publicity start of the 2023 edition', () => {
+    const list = step(greeted(), action('remind:hr'), envAt(AUG)).replies[0]!.text;
+    expect(list).toContain('单位公示最晚开始日（2023年9月14日）');
+    expect(list).not.toContain('按周一至周五');
+  });
+
+  it('does not label a date in a covered year', () => {
+    const r = step(greeted(), text('我9月27日收到审核通过短信，纸质材料最晚哪天交？'), envAt(AUG));
+    expect(r.replies[0]!.text).toContain('按中国大陆的节假日和调休安排计算');
+    expect(r.replies[0]!.text).not.toContain('按周一至周五');
   });
 
   it('reads dates', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dueReminders, REMINDER_OFFSETS, schedule, seasonOver, shiftDate, upcoming, deadlinesFor } from '../../src/reminders/schedule.ts';
-import { isWorkingDay } from '../../src/rules/working-days.ts';
+import { isWorkingDay } from '../../src/core/working-days.ts';
 import { editionKnowledge, EDITIONS, inSeason } from '../editions.ts';
 
 const TZ = 'Asia/Shanghai';

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import chineseDays from 'chinese-days';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledge, type Knowledge } from '../../src/knowledge/load.ts';
-import { addWorkingDays, isWorkingDay, lastPublicityStart, yearCovered } from '../../src/rules/working-days.ts';
+import { addWorkingDays, calendarCoverage, calendarYears, isWorkingDay, lastPublicityStart, yearCovered } from '../../src/core/working-days.ts';
 import { deadlinesFor, dueReminders, schedule, seasonOver, upcoming, zonedInstant } from '../../src/reminders/schedule.ts';
 
 let k: Knowledge;
@@ -12,7 +15,7 @@ describe('working days on the mainland calendar (chinese-days)', () => {
   it('counts the National Day holiday out and the make-up workdays in', () => {
     for (const d of ['2023-09-29', '2023-10-02', '2023-10-06']) expect(isWorkingDay(d)).toBe(false);
     for (const d of ['2023-10-07', '2023-10-08', '2023-09-28']) expect(isWorkingDay(d)).toBe(true);
-    expect(addWorkingDays('2023-09-27', 5)).toEqual({ date: '2023-10-10', covered: true });
+    expect(addWorkingDays('2023-09-27', 5)).toStrictEqual({ date: '2023-10-10', covered: true });
     expect(addWorkingDays('2023-09-01', 5).date).toBe('2023-09-08');
   });
 
@@ -20,11 +23,42 @@ describe('working days on the mainland calendar (chinese-days)', () => {
     expect(lastPublicityStart('2023-09-21', 5)).toEqual({ date: '2023-09-14', covered: true });
   });
 
-  it('says when a year is outside the calendar data (2004–2026)', () => {
-    expect(yearCovered(2026)).toBe(true);
-    expect(yearCovered(2027)).toBe(false);
-    expect(yearCovered(2003)).toBe(false);
-    expect(addWorkingDays('2027-03-01', 5).covered).toBe(false);
+  it('says when a year is outside the calendar data, and which year', () => {
+    const { from, to } = calendarYears();
+    expect(yearCovered(to)).toBe(true);
+    expect(yearCovered(to + 1)).toBe(false);
+    expect(yearCovered(from - 1)).toBe(false);
+    expect(addWorkingDays(`${to + 1}-03-01`, 5)).toMatchObject({ covered: false, uncoveredYear: to + 1 });
+    // A count that starts in the last covered year and ends in the next one.
+    expect(addWorkingDays(`${to}-12-24`, 10)).toMatchObject({ covered: false, uncoveredYear: to + 1 });
+    expect(addWorkingDays(`${to}-12-01`, 5)).toStrictEqual({ date: expect.stringMatching(new RegExp(`^${to}-12-`)), covered: true });
+    expect(lastPublicityStart(`${from}-01-05`, 5)).toMatchObject({ covered: false, uncoveredYear: from - 1 });
+  });
+
+  // The covered years are read from the package, so updating it is all a new year needs; these
+  // check that reading against the package's whole holiday table and against its JSON copy.
+  const requireCd = createRequire(import.meta.url);
+  const table = JSON.parse(readFileSync(requireCd.resolve('chinese-days/dist/chinese-days.json'), 'utf8')) as Record<'holidays' | 'workdays', Record<string, string>>;
+
+  it('reads the covered years from the package: the years its holiday table has any entry in', () => {
+    const withHolidays = (y: number) => chineseDays.getHolidaysInRange(`${y}-01-01`, `${y}-12-31`, false).length > 0;
+    const { from, to } = calendarYears();
+    for (let y = 1949; y <= Math.max(2100, to + 5); y++) expect(yearCovered(y), String(y)).toBe(withHolidays(y));
+    const jsonYears = [...new Set([...Object.keys(table.holidays), ...Object.keys(table.workdays)].map((d) => Number(d.slice(0, 4))))].sort((a, b) => a - b);
+    expect(jsonYears).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
+  });
+
+  it('names the package, its installed version and the years in messages', () => {
+    const { version } = requireCd('chinese-days/package.json') as { version: string };
+    const { from, to } = calendarYears();
+    expect(calendarCoverage()).toBe(`chinese-days ${version} covers ${from}–${to}`);
+  });
+
+  it('counts Monday–Friday in a year it does not cover (what the labels warn of)', () => {
+    const next = calendarYears().to + 1;
+    const jan1 = new Date(Date.UTC(next, 0, 1)).getUTCDay();
+    // 1 January is a holiday every year; without the schedule it is a working day when a weekday.
+    expect(isWorkingDay(`${next}-01-01`)).toBe(jan1 >= 1 && jan1 <= 5);
   });
 });
 
