@@ -483,7 +483,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   }
   const daysLeft = closed ? '' : tf(env, 'daysLeftLead', { date: cnDate(personal), days: daysBetween(today, personal) });
   if (a.eligible) {
-    const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
+    const routes = a.routes.map((r) => routeTitle(r, k)).join('；');
     const profile = profileFromAnswers(state.answers, k.params);
     const flags = { mismatch: !profile.educationRelevant && profile.education !== 'none', techSchool: profile.education.startsWith('tech-') };
     const clauses = a.routes.flatMap((r) => routeClauses(r, k.params, flags));
@@ -492,7 +492,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     replies.push({ text: [lead, ...a.notes.slice(2), sourceOf(citations, env)].join('\n'), buttons: [], citations });
   } else if (onlyFixable(a, k)) {
     // Only what can still be done before the deadline is missing: the route holds once it is done.
-    const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
+    const routes = a.routes.map((r) => routeTitle(r, k)).join('；');
     const lead = closed ? tf(env, 'fixableNextSeason', { routes }) : `${tf(env, 'fixable', { routes, deadline: cnDate(personal) })}${daysLeft}`;
     const citations = cite(k, unique([...a.blockers.flatMap((b) => b.clauses), ...k.params.fixableBlockers.clauses]));
     const lines = [lead, ...a.blockers.map((b) => `• ${b.message}`), sourceOf(citations, env)];
@@ -500,7 +500,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   } else {
     const lines = [t(env, 'notEligible'), ...a.blockers.map((b) => `• ${b.message}`)];
     if (!requiredAnswered(state.answers)) lines.push(t(env, 'earlyStop'));
-    for (const m of a.nearMiss) lines.push(tf(env, 'nearMiss', { route: routeTitle(m.route, k.params), short: m.short }));
+    for (const m of a.nearMiss) lines.push(tf(env, 'nearMiss', { route: routeTitle(m.route, k), short: m.short }));
     lines.push(...a.notes.slice(2));
     const citations = cite(k, unique(a.blockers.flatMap((b) => b.clauses)));
     if (citations.length) lines.push(sourceOf(citations, env));
@@ -508,7 +508,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   }
   if (a.checklist.length > 0) {
     // What everyone does, then what this person's situation adds.
-    const common = baseChecklist(k.params).length;
+    const common = baseChecklist(k).length;
     const mine = a.checklist.slice(common);
     const items = [
       t(env, 'checklistCommon'), ...a.checklist.slice(0, common).map((c, i) => `${i + 1}. ${c.item}`),
@@ -541,7 +541,7 @@ function onlyFixable(a: Assessment, k: Knowledge): boolean {
 function shareText(state: InterviewState, env: InterviewEnv): Reply {
   const a = interviewAssessment(state, env);
   const k = env.knowledge;
-  const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
+  const routes = a.routes.map((r) => routeTitle(r, k)).join('；');
   const verdict = a.eligible ? tf(env, 'eligible', { routes }) : onlyFixable(a, k) ? tf(env, 'fixable', { routes, deadline: cnDate(k.params.individualDeadline.value) }) : t(env, 'notEligible');
   const lines = [
     tf(env, 'shareTitle', { title: k.notice.title }),
@@ -566,7 +566,7 @@ function sourceOf(citations: readonly Citation[], env: InterviewEnv): string {
 function describeChange(before: VerdictDigest, after: VerdictDigest, a: Assessment, env: InterviewEnv): string {
   const changes: string[] = [];
   if (before.eligible !== after.eligible) changes.push(t(env, after.eligible ? 'changeEligible' : 'changeIneligible'));
-  if (before.routes.join() !== after.routes.join() && after.routes.length) changes.push(tf(env, 'changeRoutes', { routes: a.routes.map((r) => routeTitle(r, env.knowledge.params)).join('；') }));
+  if (before.routes.join() !== after.routes.join() && after.routes.length) changes.push(tf(env, 'changeRoutes', { routes: a.routes.map((r) => routeTitle(r, env.knowledge)).join('；') }));
   if (before.blockers.join() !== after.blockers.join() && after.blockers.length) changes.push(tf(env, 'changeBlockers', { blockers: a.blockers.map((b) => b.message).join('；') }));
   const diff = after.checklist.filter((x) => !before.checklist.includes(x)).length + before.checklist.filter((x) => !after.checklist.includes(x)).length;
   if (diff > 0) changes.push(tf(env, 'changeChecklist', { n: diff }));
