@@ -13,7 +13,7 @@ import { dateInZone, daysBetween } from '../rules/months.ts';
 import { baseChecklist } from '../rules/wording.ts';
 import { routeClauses } from '../rules/routes.ts';
 import { parseAnswer, type ChoiceOption, type Hours } from './answers.ts';
-import type { Condition, INTERVIEW_TEXTS, InterviewFlow, InterviewTextKey, Step } from './flow.ts';
+import { questionVars, type Condition, type INTERVIEW_TEXTS, type InterviewFlow, type InterviewTextKey, type Step } from './flow.ts';
 import { GUARDS, type GuardContext } from './guards.ts';
 import { isAnswered, profileFromAnswers, readField, requiredAnswered, type Answers } from './profile-answers.ts';
 
@@ -87,7 +87,7 @@ export function startInterview(): InterviewState {
 export function beginInterview(env: InterviewEnv, known: Answers = {}): InterviewTurn {
   const { state, recorded: told } = applyAnswers(startInterview(), known, undefined, false, env);
   const turn = advance(state, null, env);
-  const intro = [plain(t(env, 'start'))];
+  const intro = [plain(tf(env, 'start', { reviewYears: env.knowledge.params.annualReview.value.recentYears }))];
   if (told.length) intro.push(plain(tf(env, 'prefilled', { answers: toldText(state, told, env) })));
   return { ...turn, replies: [...intro, ...turn.replies] };
 }
@@ -295,10 +295,6 @@ export function questionText(step: Step, env: InterviewEnv): string {
   return fill(env.flow.texts.questions[step.id]!, questionVars(env.knowledge));
 }
 
-/** The placeholders interview questions may use, from the parameters. */
-export function questionVars(k: Knowledge): Record<string, string | number> {
-  return { zone: k.params.zone.value };
-}
 
 /** A question's number: its place among the answers when it is being changed, else the next one. */
 function questionNumber(state: InterviewState, step: Step): number {

@@ -119,6 +119,8 @@ export const wordingFileSchema = z.strictObject({
   readings: keyed(keysOf(READING_TEXTS), cited),
   /** The clause of each annex printed as a blank form (its fields follow "表内栏目："). */
   forms: z.strictObject({ annualReview: id }),
+  /** Example answers the interview shows and the HR track's samples use, checked against the edition. */
+  examples: z.strictObject({ honourIssued: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD') }),
 });
 export type Wording = z.infer<typeof wordingFileSchema>;
 
@@ -186,9 +188,24 @@ export function checkWording(w: Wording, c: WordingChecks): void {
     if (bad) c.fail(`foreignDocuments.${key}`, bad[1]);
   }
   for (const [key, ref] of Object.entries(w.forms)) c.checkCitations(`forms.${key}`, [ref]);
+  const window = honourWindowOf(c.params);
+  const issued = w.examples.honourIssued;
+  if (issued < window.from || issued > window.to) c.fail('examples.honourIssued', `${issued} is outside the edition's honour window (${window.from} to ${window.to})`);
   for (const key of keysOf(DEADLINE_SOURCES)) {
     const d = w.deadlines[key];
     const date = (DEADLINE_DATES as Partial<Record<string, ParamName>>)[key];
     citedTexts(`deadlines.${key}`, { what: d.what }, d.clauses, DEADLINE_SOURCES[key], date ? [date] : []);
   }
+}
+
+/**
+ * The window an honour must be issued in (二.5: 上一年度7月1日至当年度6月30日), from the edition's
+ * `honourWindow` and its cut-off year: it ends on `to` of the cut-off year and starts at the last
+ * `from` before that (the year before when `from` falls after `to` in the calendar).
+ */
+export function honourWindowOf(params: Parameters): { from: string; to: string } {
+  const year = Number(params.cutoff.value.slice(0, 4));
+  const { from, to } = params.honourWindow.value;
+  const fromYear = from > to ? year - 1 : year;
+  return { from: `${fromYear}-${from}`, to: `${year}-${to}` };
 }

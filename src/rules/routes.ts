@@ -4,7 +4,7 @@
  * would be made up, and the clauses it rests on. Every number comes from the edition's parameters.
  */
 import type { Parameters } from '../knowledge/schema.ts';
-import { ROUTE_IDS } from '../knowledge/wording.ts';
+import { honourWindowOf, ROUTE_IDS } from '../knowledge/wording.ts';
 import { atLeast, educationWorkYears, isTechSchool, lowest, plainEducation, prescribedEducation, type PlainEducation } from './education.ts';
 import { formatMonth, fullYears, monthIndex, monthsThrough, monthYearsMet, type MonthIndex } from './months.ts';
 import type { Education, Profile } from './profile.ts';
@@ -202,17 +202,8 @@ function exceptional(profile: Profile, ctx: RuleContext): RouteOutcome {
   return outcome('exceptional', profile, ctx, shortfalls, null, honour === null ? [] : ['exceptional']);
 }
 
-/**
- * The window an honour must be issued in (二.5: 上一年度7月1日至当年度6月30日), from the edition's
- * `honourWindow` and its cut-off year: it ends on `to` of the cut-off year and starts at the last
- * `from` before that (the year before when `from` falls after `to` in the calendar).
- */
-export function honourWindow(params: Parameters): { from: string; to: string } {
-  const year = Number(params.cutoff.value.slice(0, 4));
-  const { from, to } = params.honourWindow.value;
-  const fromYear = from > to ? year - 1 : year;
-  return { from: `${fromYear}-${from}`, to: `${year}-${to}` };
-}
+/** The window an honour must be issued in (二.5), from the edition's parameters (knowledge/wording.ts, which checks the examples against it). */
+export const honourWindow = honourWindowOf;
 
 /** Removes repeats, keeping the first occurrence. */
 export function unique<T>(items: readonly T[]): T[] {
