@@ -97,6 +97,12 @@ export const DEADLINE_DATES = { individual: 'individualDeadline', unit: 'unitDea
  */
 const CALENDAR_NUMBERS: Readonly<Record<string, readonly string[]>> = { 'readings.month-count': ['1', '2', '12'] };
 
+/** Placeholders of what each photo rule asks (the photo parameter's values). */
+const PHOTO_VALUES = ['formats', 'minKB', 'maxMB', 'minWidth', 'minHeight', 'ratioMin', 'ratioMax'] as const;
+export const PHOTO_TEXTS = {
+  image: PHOTO_VALUES, format: PHOTO_VALUES, size: PHOTO_VALUES, pixels: PHOTO_VALUES, ratio: PHOTO_VALUES, background: PHOTO_VALUES,
+} as const satisfies PlaceholderTable;
+
 /** Placeholders of the readings and of the note that holds them. */
 export const READING_TEXTS = {
   'month-count': ['cutoff'], 'mismatch-scope': ['extra'], 'higher-education': [], exceptional: ['prescribed', 'from', 'to'], note: ['readings', 'phone'],
@@ -114,6 +120,7 @@ export const wordingFileSchema = z.strictObject({
   blockers: keyed(keysOf(BLOCKER_TEXTS), cited),
   checklist: z.array(entry.extend({ id, for: z.enum(['id-card', 'no-id-card']).optional() })).min(1),
   personal: keyed(PERSONAL_ROW_KINDS, entry),
+  photo: keyed(keysOf(PHOTO_TEXTS), cited),
   foreignDocuments: z.strictObject({ 'foreign-permanent-resident': z.string().min(1), 'foreign-talent-permit': z.string().min(1), other: z.string().min(1) }),
   deadlines: keyed(keysOf(DEADLINE_SOURCES), z.strictObject({ what: z.string().min(1), clauses: z.array(id).min(1, 'cite at least one clause') })),
   readings: keyed(keysOf(READING_TEXTS), cited),
@@ -154,6 +161,7 @@ export function checkWording(w: Wording, c: WordingChecks): void {
   texts('shortfalls', w.shortfalls, SHORTFALL_TEXTS);
   texts('blockers', w.blockers, BLOCKER_TEXTS);
   texts('readings', w.readings, READING_TEXTS);
+  texts('photo', w.photo, PHOTO_TEXTS);
 
   /** Texts whose clauses are cited: placeholders, clauses, numbers, and the clauses of each source. */
   const citedTexts = (where: string, parts: Record<string, string>, clauses: string[], sources: Sources, extra: ParamName[] = []): void => {
