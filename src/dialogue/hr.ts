@@ -26,18 +26,25 @@ const hrSchema = z.strictObject({
 });
 
 /**
- * What a kind's label and sample profile may name of the edition: {honourIssued}, the edition's
+ * What the samples and the kinds' labels may name of the edition: {honourIssued}, the edition's
  * example honour date (inside its honour window, checked by the knowledge loader); {autoYear},
- * the year before which degrees are not extracted automatically (五(二)).
+ * the year before which degrees are not extracted automatically (五(二)); {hoursProfessional},
+ * {hoursPublic}, {hoursOther}: continuing-education hours that just meet 三(三).
  */
-export const SAMPLE_PLACEHOLDERS = ['honourIssued', 'autoYear'] as const;
+export const SAMPLE_PLACEHOLDERS = ['honourIssued', 'autoYear', 'hoursProfessional', 'hoursPublic', 'hoursOther'] as const;
 
 function sampleVars(k: Knowledge): Record<(typeof SAMPLE_PLACEHOLDERS)[number], string | number> {
-  return { honourIssued: k.wording.examples.honourIssued, autoYear: k.params.degreeAutoExtractYear.value };
+  const ce = k.params.continuingEducation.value;
+  return {
+    honourIssued: k.wording.examples.honourIssued, autoYear: k.params.degreeAutoExtractYear.value,
+    hoursProfessional: ce.professional, hoursPublic: ce.public, hoursOther: Math.max(0, ce.total - ce.professional - ce.public),
+  };
 }
 
-/** Every string of a sample filled (after its placeholders were checked). */
+/** Every string of a sample filled (after its placeholders were checked); a lone placeholder keeps its value's type. */
 function fillSample(value: unknown, vars: Readonly<Record<string, string | number>>): unknown {
+  const lone = typeof value === 'string' ? /^\{(\w+)\}$/.exec(value) : null;
+  if (lone && Object.hasOwn(vars, lone[1]!)) return vars[lone[1]!];
   if (typeof value === 'string') return fill(value, vars);
   if (Array.isArray(value)) return value.map((v) => fillSample(v, vars));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, fillSample(v, vars)]));
@@ -80,6 +87,10 @@ export function parseHrTrack(source: string, k: Knowledge): HrTrack {
     if (!k.faqById.has(step.faq)) throw new DataError(file, `step "${step.label}"`, `FAQ entry "${step.faq}" does not exist`);
   }
   const vars = sampleVars(k);
+  const baseStrings = sampleStrings(hr.base, 'base');
+  const badBase = checkPlaceholders(baseStrings, Object.fromEntries(Object.keys(baseStrings).map((key) => [key, SAMPLE_PLACEHOLDERS])));
+  if (badBase) throw new DataError(file, badBase[0], badBase[1]);
+  const base = fillSample(hr.base, vars) as Record<string, unknown>;
   const kinds = hr.kinds.map((kind) => {
     const strings = { ...sampleStrings(kind.label, `kinds.${kind.id}.label`), ...sampleStrings(kind.profile, `kinds.${kind.id}.profile`) };
     const badSample = checkPlaceholders(strings, Object.fromEntries(Object.keys(strings).map((key) => [key, SAMPLE_PLACEHOLDERS])));
@@ -87,7 +98,7 @@ export function parseHrTrack(source: string, k: Knowledge): HrTrack {
     const label = fill(kind.label, vars);
     if (label.length > 20) throw new DataError(file, `kinds.${kind.id}.label`, `"${label}" is ${label.length} characters, at most 20`);
     const profile = fillSample(kind.profile, vars) as Record<string, unknown>;
-    const r = parseProfile({ ...hr.base, ...profile }, `kinds.${kind.id}.profile`);
+    const r = parseProfile({ ...base, ...profile }, `kinds.${kind.id}.profile`);
     if (!r.ok) throw new DataError(file, null, r.error.message);
     // The cut-off and routes do not depend on the clock; the checklist is what the rules give.
     const a = assess(r.value, k, new Date(`${k.params.cutoff.value}T00:00:00Z`));

@@ -48,11 +48,11 @@ describe('flow loaders', () => {
 });
 
 describe('flows name no year: the edition\'s facts fill them', () => {
-  /** The 2023 knowledge a year later: 考核 2021–2023, 继续教育 2022–2024, cut-off 2024-12-31, an example honour date in the new window. */
+  /** The 2023 knowledge a year later: 考核 2021–2023, 继续教育 2022–2024 with more hours, cut-off 2024-12-31, an example honour date in the new window. */
   const later: Knowledge = { ...k, params: structuredClone(k.params), wording: structuredClone(k.wording) };
   later.params.cutoff.value = '2024-12-31';
   later.params.annualReview.value = { ...k.params.annualReview.value, fromYear: 2021, toYear: 2023 };
-  later.params.continuingEducation.value = { ...k.params.continuingEducation.value, fromYear: 2022, toYear: 2024 };
+  later.params.continuingEducation.value = { ...k.params.continuingEducation.value, fromYear: 2022, toYear: 2024, total: 300, professional: 200 };
   later.wording.examples.honourIssued = '2024-03-15';
 
   it('the interview asks about the edition\'s years', () => {
