@@ -146,13 +146,14 @@ export function createWeb(kit: ChannelKit, opts: WebOptions = {}): Channel {
 
   /** 附件5 专业技术人员年度考核登记表（范本） as a blank form to print: its fields as the notice lists them. */
   async function annualReviewForm(): Promise<RawResponse> {
-    const clause = kit.bot.knowledge.clauseById.get('a5')!;
+    const k = kit.bot.knowledge;
+    const clause = k.clauseById.get(k.wording.forms.annualReview)!;
     const fields = (clause.text.split('表内栏目：')[1] ?? '').replace(/。$/, '').split('、').filter(Boolean);
     const rows = fields.map((f) => {
       const tall = /总结|意见|备注/.test(f);
       return `<tr class="${tall ? 'tall' : ''}"><th>${escapeHtml(f)}</th><td></td></tr>`;
     }).join('');
-    return printable(clause.title.replace(/^附件5\s*/, ''), `<p class="year">（&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年度）</p><table class="form">${rows}</table>`);
+    return printable(clause.title.replace(/^附件\d+\s*/, ''), `<p class="year">（&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年度）</p><table class="form">${rows}</table>`);
   }
 
   function printable(title: string, content: string): RawResponse {

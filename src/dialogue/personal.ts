@@ -91,7 +91,7 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
   const p = k.params;
   const date = (iso: string) => (lang === 'zh' ? cnDate(iso) : enDate(iso));
   const month = (ym: string) => (lang === 'zh' ? cnMonth(ym) : enMonth(ym));
-  const route = (r: RouteId) => (lang === 'zh' ? routeTitle(r, p) : all.en.routes[r]);
+  const route = (r: RouteId) => (lang === 'zh' ? routeTitle(r, k) : all.en.routes[r]);
   const education = (e: Education) => (lang === 'zh' ? educationPhrase(e, plainEducation(e, p)) : all.en.educations[e]);
   const cutoff = date(p.cutoff.value);
   const lines: string[] = [];

@@ -423,6 +423,6 @@ function feedbackComment(session: Session, qid: string, raw: string, env: Env): 
 
 /** The photo rules of 附件1 二.1 applied to a sent photo: what passes and exactly what to fix. */
 function photoReply(data: Uint8Array, env: Env): Reply {
-  const lines = photoResultLines(env, checkPhoto(photoFacts(data), env.knowledge.params), false);
+  const lines = photoResultLines(env, checkPhoto(photoFacts(data), env.knowledge), false);
   return answerReply(env, lines.join('\n'), cite(env.knowledge, env.knowledge.params.photo.clauses), [backButton(env)]);
 }

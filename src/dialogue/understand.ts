@@ -496,8 +496,8 @@ export function fallbackReply(env: Env, lang: Language, session?: Session): Repl
 /** The photo rules checked on what the person said of their photo; the rules it did not say, listed. */
 function describedPhotoReply(photo: NonNullable<Facts['photo']>, env: Env, lang: Language): Reply {
   const k = env.knowledge;
-  const results = photoRules(photo, k.params);
-  const rest = Object.entries(photoRuleNeeds(k.params)).filter(([rule]) => !results.some((x) => x.rule === rule)).map(([, need]) => need);
+  const results = photoRules(photo, k);
+  const rest = Object.entries(photoRuleNeeds(k)).filter(([rule]) => !results.some((x) => x.rule === rule)).map(([, need]) => need);
   const lines = [...photoResultLines(env, results, true), say(env.flow, 'describedPhotoRest', { rules: rest.join('，') })];
   const citations = cite(k, k.params.photo.clauses);
   return { text: `${lines.join('\n')}\n${sourceLine(env, lang, citations)}`, buttons: [backButton(env)], citations };

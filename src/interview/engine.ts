@@ -13,7 +13,7 @@ import { dateInZone, daysBetween } from '../rules/months.ts';
 import { baseChecklist } from '../rules/wording.ts';
 import { routeClauses } from '../rules/routes.ts';
 import { parseAnswer, type ChoiceOption, type Hours } from './answers.ts';
-import type { Condition, INTERVIEW_TEXTS, InterviewFlow, InterviewTextKey, Step } from './flow.ts';
+import { questionVars, type Condition, type INTERVIEW_TEXTS, type InterviewFlow, type InterviewTextKey, type Step } from './flow.ts';
 import { GUARDS, type GuardContext } from './guards.ts';
 import { isAnswered, profileFromAnswers, readField, requiredAnswered, type Answers } from './profile-answers.ts';
 
@@ -87,7 +87,7 @@ export function startInterview(): InterviewState {
 export function beginInterview(env: InterviewEnv, known: Answers = {}): InterviewTurn {
   const { state, recorded: told } = applyAnswers(startInterview(), known, undefined, false, env);
   const turn = advance(state, null, env);
-  const intro = [plain(t(env, 'start'))];
+  const intro = [plain(tf(env, 'start', { reviewYears: env.knowledge.params.annualReview.value.recentYears }))];
   if (told.length) intro.push(plain(tf(env, 'prefilled', { answers: toldText(state, told, env) })));
   return { ...turn, replies: [...intro, ...turn.replies] };
 }
@@ -295,10 +295,6 @@ export function questionText(step: Step, env: InterviewEnv): string {
   return fill(env.flow.texts.questions[step.id]!, questionVars(env.knowledge));
 }
 
-/** The placeholders interview questions may use, from the parameters. */
-export function questionVars(k: Knowledge): Record<string, string | number> {
-  return { zone: k.params.zone.value };
-}
 
 /** A question's number: its place among the answers when it is being changed, else the next one. */
 function questionNumber(state: InterviewState, step: Step): number {
@@ -483,7 +479,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   }
   const daysLeft = closed ? '' : tf(env, 'daysLeftLead', { date: cnDate(personal), days: daysBetween(today, personal) });
   if (a.eligible) {
-    const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
+    const routes = a.routes.map((r) => routeTitle(r, k)).join('；');
     const profile = profileFromAnswers(state.answers, k.params);
     const flags = { mismatch: !profile.educationRelevant && profile.education !== 'none', techSchool: profile.education.startsWith('tech-') };
     const clauses = a.routes.flatMap((r) => routeClauses(r, k.params, flags));
@@ -492,7 +488,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
     replies.push({ text: [lead, ...a.notes.slice(2), sourceOf(citations, env)].join('\n'), buttons: [], citations });
   } else if (onlyFixable(a, k)) {
     // Only what can still be done before the deadline is missing: the route holds once it is done.
-    const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
+    const routes = a.routes.map((r) => routeTitle(r, k)).join('；');
     const lead = closed ? tf(env, 'fixableNextSeason', { routes }) : `${tf(env, 'fixable', { routes, deadline: cnDate(personal) })}${daysLeft}`;
     const citations = cite(k, unique([...a.blockers.flatMap((b) => b.clauses), ...k.params.fixableBlockers.clauses]));
     const lines = [lead, ...a.blockers.map((b) => `• ${b.message}`), sourceOf(citations, env)];
@@ -500,7 +496,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   } else {
     const lines = [t(env, 'notEligible'), ...a.blockers.map((b) => `• ${b.message}`)];
     if (!requiredAnswered(state.answers)) lines.push(t(env, 'earlyStop'));
-    for (const m of a.nearMiss) lines.push(tf(env, 'nearMiss', { route: routeTitle(m.route, k.params), short: m.short }));
+    for (const m of a.nearMiss) lines.push(tf(env, 'nearMiss', { route: routeTitle(m.route, k), short: m.short }));
     lines.push(...a.notes.slice(2));
     const citations = cite(k, unique(a.blockers.flatMap((b) => b.clauses)));
     if (citations.length) lines.push(sourceOf(citations, env));
@@ -508,7 +504,7 @@ function verdict(state: InterviewState, env: InterviewEnv): InterviewTurn {
   }
   if (a.checklist.length > 0) {
     // What everyone does, then what this person's situation adds.
-    const common = baseChecklist(k.params).length;
+    const common = baseChecklist(k).length;
     const mine = a.checklist.slice(common);
     const items = [
       t(env, 'checklistCommon'), ...a.checklist.slice(0, common).map((c, i) => `${i + 1}. ${c.item}`),
@@ -541,7 +537,7 @@ function onlyFixable(a: Assessment, k: Knowledge): boolean {
 function shareText(state: InterviewState, env: InterviewEnv): Reply {
   const a = interviewAssessment(state, env);
   const k = env.knowledge;
-  const routes = a.routes.map((r) => routeTitle(r, k.params)).join('；');
+  const routes = a.routes.map((r) => routeTitle(r, k)).join('；');
   const verdict = a.eligible ? tf(env, 'eligible', { routes }) : onlyFixable(a, k) ? tf(env, 'fixable', { routes, deadline: cnDate(k.params.individualDeadline.value) }) : t(env, 'notEligible');
   const lines = [
     tf(env, 'shareTitle', { title: k.notice.title }),
@@ -566,7 +562,7 @@ function sourceOf(citations: readonly Citation[], env: InterviewEnv): string {
 function describeChange(before: VerdictDigest, after: VerdictDigest, a: Assessment, env: InterviewEnv): string {
   const changes: string[] = [];
   if (before.eligible !== after.eligible) changes.push(t(env, after.eligible ? 'changeEligible' : 'changeIneligible'));
-  if (before.routes.join() !== after.routes.join() && after.routes.length) changes.push(tf(env, 'changeRoutes', { routes: a.routes.map((r) => routeTitle(r, env.knowledge.params)).join('；') }));
+  if (before.routes.join() !== after.routes.join() && after.routes.length) changes.push(tf(env, 'changeRoutes', { routes: a.routes.map((r) => routeTitle(r, env.knowledge)).join('；') }));
   if (before.blockers.join() !== after.blockers.join() && after.blockers.length) changes.push(tf(env, 'changeBlockers', { blockers: a.blockers.map((b) => b.message).join('；') }));
   const diff = after.checklist.filter((x) => !before.checklist.includes(x)).length + before.checklist.filter((x) => !after.checklist.includes(x)).length;
   if (diff > 0) changes.push(tf(env, 'changeChecklist', { n: diff }));

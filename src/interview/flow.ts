@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Knowledge } from '../knowledge/load.ts';
-import { EXPECTED_FORM } from '../rules/index.ts';
+import { cnDate, EXPECTED_FORM } from '../rules/index.ts';
 import { numbersIn } from '../text/numbers.ts';
 import { cachedLoad, dataCacheKeyOf } from '../core/data-cache.ts';
 import { contentHash, DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
-import { checkPlaceholders, type PlaceholderTable } from '../core/template.ts';
+import { checkPlaceholders, fill, type PlaceholderTable } from '../core/template.ts';
 import { GUARDS } from './guards.ts';
 
 export type Condition =
@@ -67,7 +67,7 @@ export const interviewFlowSchema = z.strictObject({
 
 /** The interview's wording keys and the placeholders the engine supplies for each. */
 export const INTERVIEW_TEXTS = {
-  start: [], prefilled: ['answers'], learned: ['answers'], noted: ['answers'], amended: ['changes'], changedAnswer: ['field', 'before', 'after'], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
+  start: ['reviewYears'], prefilled: ['answers'], learned: ['answers'], noted: ['answers'], amended: ['changes'], changedAnswer: ['field', 'before', 'after'], progress: ['n', 'question'], resume: ['n', 'question'], yes: [], no: [], none: [], skip: [], back: [], restart: [], exit: [],
   help: [], hint: ['hint'], notSkippable: ['hint'], skipped: ['answer'], backTo: ['answer'], editing: ['answer'], nothingToGoBack: [],
   stale: [], exited: [], review: [], reviewGroup: ['title'], whichItem: [], backToReview: [], reviewLine: ['n', 'field', 'answer'], confirm: [], change: ['n'],
   eligible: ['routes'], eligibleNextSeason: ['routes'], fixable: ['routes', 'deadline'], fixableNextSeason: ['routes'], seasonClosed: ['year', 'date', 'today', 'unitOpen'], seasonUnitOpen: ['date', 'days'], daysLeftLead: ['date', 'days'], nextSeason: [], notEligible: [], earlyStop: [], nearMiss: ['route', 'short'], checklistTitle: [], checklistCommon: [], checklistMine: [], shareTitle: ['title'], nextStep: [], source: ['titles'], shareContact: ['contactName', 'phone'], share: [], deadlinesTitle: [],
@@ -76,14 +76,29 @@ export const INTERVIEW_TEXTS = {
 } as const satisfies PlaceholderTable;
 export type InterviewTextKey = keyof typeof INTERVIEW_TEXTS;
 
-/** The placeholders every question may use: facts of the edition (see `questionVars`). */
-export const QUESTION_PLACEHOLDERS = ['zone'] as const;
+/** The placeholders every question and label may use: facts of the edition (see `questionVars`). */
+export const QUESTION_PLACEHOLDERS = [
+  'zone', 'reviewYears', 'reviewFrom', 'reviewTo', 'minGrade', 'hoursYears', 'hoursFrom', 'hoursTo', 'insuranceYears', 'patentYears', 'honourExample',
+] as const;
 /** The placeholders the "where to find out" hints may use. */
-export const UNSURE_PLACEHOLDERS = ['zone', 'site', 'contactName', 'phone'] as const;
+export const UNSURE_PLACEHOLDERS = [...QUESTION_PLACEHOLDERS, 'site', 'contactName', 'phone'] as const;
+
+/** The values of the question placeholders: the edition's parameters, and its example honour date. */
+export function questionVars(k: Knowledge): Record<(typeof QUESTION_PLACEHOLDERS)[number], string | number> {
+  const p = k.params;
+  const a = p.annualReview.value;
+  const ce = p.continuingEducation.value;
+  return {
+    zone: p.zone.value, reviewYears: a.recentYears, reviewFrom: a.fromYear, reviewTo: a.toYear, minGrade: a.minGrade,
+    hoursYears: ce.toYear - ce.fromYear + 1, hoursFrom: ce.fromYear, hoursTo: ce.toYear,
+    insuranceYears: p.socialInsuranceYears.value, patentYears: p.patents.value.recentYears, honourExample: cnDate(k.wording.examples.honourIssued),
+  };
+}
 
 export const interviewTextsSchema = z.strictObject({
   questions: z.record(z.string(), z.string().min(1)),
-  labels: z.record(z.string(), z.string().min(1).max(20)),
+  /** At most 20 characters once filled (checked at load). */
+  labels: z.record(z.string(), z.string().min(1)),
   /** Where to find out, for a step the person does not know the answer to ("不知道"); `texts.unsureDefault` otherwise. */
   unsure: z.record(z.string(), z.string().min(1)).default({}),
   /** Headings of the review, by phase id. */
@@ -138,6 +153,8 @@ export function parseInterviewFlow(logicSource: string, textsSource: string, k: 
     for (const c of step.clauses) if (!k.clauseById.has(c)) fail(L, where, `cites clause "${c}", which does not exist`);
     if (step.if) checkCondition(step.if, L, where, fail);
     if (texts.labels[step.id] === undefined) fail('flows/interview-texts.yaml', `labels.${step.id}`, 'the step has no label');
+    const badLabel = checkPlaceholders({ [step.id]: texts.labels[step.id]! }, { [step.id]: QUESTION_PLACEHOLDERS });
+    if (badLabel) fail('flows/interview-texts.yaml', `labels.${step.id}`, badLabel[1]);
     const question = texts.questions[step.id];
     if (question === undefined) fail('flows/interview-texts.yaml', `questions.${step.id}`, 'the step has no question text');
     const badQuestion = checkPlaceholders({ [step.id]: question! }, { [step.id]: QUESTION_PLACEHOLDERS });
@@ -160,8 +177,14 @@ export function parseInterviewFlow(logicSource: string, textsSource: string, k: 
   for (const [section, keys] of [['questions', Object.keys(texts.questions)], ['labels', Object.keys(texts.labels)], ['unsure', Object.keys(texts.unsure)]] as const) {
     for (const key of keys) if (!stepById.has(key)) fail('flows/interview-texts.yaml', `${section}.${key}`, 'no step has this id');
   }
+  // Labels name the edition's facts ("近3年年度考核合格"): filled once, for this knowledge.
+  const vars = questionVars(k);
+  const labels = Object.fromEntries(Object.entries(texts.labels).map(([id, label]) => [id, fill(label, vars)]));
+  for (const [id, label] of Object.entries(labels)) {
+    if (label.length > 20) fail('flows/interview-texts.yaml', `labels.${id}`, `"${label}" is ${label.length} characters, at most 20`);
+  }
   const optionSets = Object.fromEntries(Object.entries(logic.optionSets).map(([name, set]) => [name, editionChoices(set, k)]));
-  return { ...logic, optionSets, version: contentHash([logicSource, textsSource]), texts, stepById, steps };
+  return { ...logic, optionSets, version: contentHash([logicSource, textsSource]), texts: { ...texts, labels }, stepById, steps };
 }
 
 /**

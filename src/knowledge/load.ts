@@ -1,7 +1,8 @@
 /**
  * Loads knowledge/ and checks it whole: schema (zod, strict), unique ids, every reference, and
  * that every number a parameter or an FAQ answer states is in the clauses it cites. A failure
- * stops the load with one message naming the file and the entry.
+ * stops the load with one message naming the file and the entry. The notice's sentences
+ * (wording.yaml) are checked the same way, and their placeholders against src/knowledge/wording.ts.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import {
 import { normalize } from '../text/normalize.ts';
 import { compileLexicon, readingFileSchema, type Lexicon, type ReadingFile } from './lexicon.ts';
 import { numbersIn, numbersInValue } from '../text/numbers.ts';
+import { checkWording, wordingFileSchema, type Wording } from './wording.ts';
 
 export interface OutOfScopeRule { id: string; terms: string[]; note: string }
 
@@ -30,6 +32,8 @@ export interface Knowledge {
   params: Parameters;
   /** How the notice's specialties and 附件4 rows are offered and recognised (<edition>/choices.yaml). */
   choices: Choices;
+  /** The notice's sentences the rules say, as templates (<edition>/wording.yaml). */
+  wording: Wording;
   topics: Topic[];
   faq: FaqEntry[];
   faqById: Map<string, FaqEntry>;
@@ -62,7 +66,7 @@ export class KnowledgeError extends DataError {
 export function knowledgeFileNames(edition: string): string[] {
   return [
     'editions.yaml', 'synonyms.yaml', 'out-of-scope.yaml', 'out-of-scope-examples.yaml', 'reading.yaml', 'stopwords.txt', 'dict/user.dict.utf8',
-    `${edition}/notice.yaml`, `${edition}/clauses.yaml`, `${edition}/parameters.yaml`, `${edition}/faq.yaml`, `${edition}/faq-en.yaml`, `${edition}/clause-titles-en.yaml`,
+    `${edition}/notice.yaml`, `${edition}/clauses.yaml`, `${edition}/parameters.yaml`, `${edition}/wording.yaml`, `${edition}/faq.yaml`, `${edition}/faq-en.yaml`, `${edition}/clause-titles-en.yaml`,
     `${edition}/choices.yaml`,
   ];
 }
@@ -177,6 +181,15 @@ function checkKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
   }
   choices.honourCategories.forEach((row, i) => checkCitations(choicesFile, `honourCategories[${i + 1}]`, [row.clause]));
 
+  const wordingFile = `${edition}/wording.yaml`;
+  const wording = parseFile(wordingFile, get(wordingFile), wordingFileSchema);
+  checkWording(wording, {
+    params,
+    checkCitations: (entry, ids) => checkCitations(wordingFile, entry, ids),
+    checkNumbers: (entry, stated, ids) => checkNumbers(wordingFile, entry, stated, ids),
+    fail: (entry, detail) => { throw new KnowledgeError(wordingFile, entry, detail); },
+  });
+
   const faqFile = `${edition}/faq.yaml`;
   const { topics, faq } = parseFile(faqFile, get(faqFile), faqFileSchema);
   uniqueById(topics, faqFile, 'topic');
@@ -243,7 +256,7 @@ function checkKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
   const outOfScopeExamples = kinds.flatMap((k) => k.examples.map((text) => ({ kind: k.id, text })));
 
   const knowledge: Knowledge = {
-    edition, notice, clauses, clauseById, params, choices, topics, faq, faqById,
+    edition, notice, clauses, clauseById, params, choices, wording, topics, faq, faqById,
     synonyms, outOfScope, outOfScopeExamples, clauseTitleEn, stopwords, userWords, lexicon,
   };
   readingOf.set(knowledge, reading);

@@ -55,6 +55,9 @@ export const parametersSchema = z.strictObject({
   assistantEngineerEducation: param(z.array(plainEducation).min(1)),
   technicianYears: param(count),
   twoOfFive: param(z.strictObject({ itemsRequired: count, itemsTotal: count })),
+  /** 二.4 items (1) and (5), which state no number: the item's number, and its clause. */
+  innovationItem: param(z.literal(1)),
+  awardItem: param(z.literal(5)),
   patents: param(z.strictObject({ recentYears: count, inventionPatents: count, softwareCopyrights: count, utilityModelsFirst: count })),
   techHeadYears: param(count),
   longServiceYears: param(count),

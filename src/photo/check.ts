@@ -1,12 +1,17 @@
 /**
- * The notice's photo rules (附件1 二.1): JPG or JPEG, larger than 30K and smaller than 1M, larger
- * than 215×300 pixels (width × height), width/height between 0.65 and 0.8. `photoFacts` reads an
- * image's facts (image-size); `checkPhoto` compares them with the edition's parameters.
+ * The notice's photo rules (附件1 二.1; in 2023: JPG or JPEG, larger than 30K and smaller than 1M,
+ * larger than 215×300 pixels (width × height), width/height between 0.65 and 0.8). `photoFacts`
+ * reads an image's facts (image-size); `checkPhoto` compares them with the edition's parameters
+ * and says what each rule asks in the edition's wording.
  */
 import { createRequire } from 'node:module';
 import type { imageSize as ImageSize } from 'image-size';
 import type JpegJs from 'jpeg-js';
-import type { Parameters } from '../knowledge/schema.ts';
+import { fill } from '../core/template.ts';
+import type { Knowledge } from '../knowledge/load.ts';
+
+/** What the photo check needs of an edition: the photo parameter and the wording of its rules. */
+export type PhotoEdition = Pick<Knowledge, 'params' | 'wording'>;
 
 /**
  * The image decoders, loaded on the first photo (most starts never see one). A synchronous
@@ -83,34 +88,34 @@ function whiteBorder(data: Uint8Array): number | null {
 /** One rule's result: what it asks, what the photo has, whether it passes. */
 export interface PhotoRuleResult { rule: 'image' | 'format' | 'size' | 'pixels' | 'ratio' | 'background'; pass: boolean; need: string; have: string }
 
-export function checkPhoto(f: PhotoFacts, params: Parameters): PhotoRuleResult[] {
-  const p = params.photo.value;
+export function checkPhoto(f: PhotoFacts, ed: PhotoEdition): PhotoRuleResult[] {
   if (f.type === null || f.width === null || f.height === null) {
-    return [{ rule: 'image', pass: false, need: `${p.formats.join('或')}格式的照片`, have: '这不是能识别的图片文件' }];
+    return [{ rule: 'image', pass: false, need: photoText(ed, 'image'), have: '这不是能识别的图片文件' }];
   }
-  const results = photoRules({ type: f.type, bytes: f.bytes, width: f.width, height: f.height }, params);
+  const results = photoRules({ type: f.type, bytes: f.bytes, width: f.width, height: f.height }, ed);
   // 白底: checked when the image could be decoded.
   if (f.whiteBorder !== undefined && f.whiteBorder !== null) {
-    results.push({ rule: 'background', pass: f.whiteBorder >= WHITE_BORDER_SHARE, need: '白底（背景为白色）', have: f.whiteBorder >= WHITE_BORDER_SHARE ? '背景是白色' : '背景不是白色（偏深或有颜色）' });
+    results.push({ rule: 'background', pass: f.whiteBorder >= WHITE_BORDER_SHARE, need: photoText(ed, 'background'), have: f.whiteBorder >= WHITE_BORDER_SHARE ? '背景是白色' : '背景不是白色（偏深或有颜色）' });
   }
   return results;
 }
 
+/** What a rule asks, in the edition's words (wording.yaml `photo`), with the photo parameter's values. */
+function photoText(ed: PhotoEdition, rule: PhotoRuleResult['rule']): string {
+  const p = ed.params.photo.value;
+  const { formats: _list, ...numbers } = p;
+  return fill(ed.wording.photo[rule].text, { ...numbers, formats: p.formats.join('或') });
+}
+
 /** What each rule asks, in words. */
-export function photoRuleNeeds(params: Parameters): Record<Exclude<PhotoRuleResult['rule'], 'image' | 'background'>, string> {
-  const p = params.photo.value;
-  return {
-    format: `${p.formats.join('或')}格式`,
-    size: `大于${p.minKB}K且小于${p.maxMB}M`,
-    pixels: `大于${p.minWidth}x${p.minHeight}像素（宽x高）`,
-    ratio: `宽高比大于等于${p.ratioMin}且小于等于${p.ratioMax}`,
-  };
+export function photoRuleNeeds(ed: PhotoEdition): Record<Exclude<PhotoRuleResult['rule'], 'image' | 'background'>, string> {
+  return { format: photoText(ed, 'format'), size: photoText(ed, 'size'), pixels: photoText(ed, 'pixels'), ratio: photoText(ed, 'ratio') };
 }
 
 /** The rules that what is known of a photo decides (a photo described in words: "350×400的jpg，500K"). */
-export function photoRules(f: { type?: string; bytes?: number; width?: number; height?: number }, params: Parameters): PhotoRuleResult[] {
-  const p = params.photo.value;
-  const need = photoRuleNeeds(params);
+export function photoRules(f: { type?: string; bytes?: number; width?: number; height?: number }, ed: PhotoEdition): PhotoRuleResult[] {
+  const p = ed.params.photo.value;
+  const need = photoRuleNeeds(ed);
   const out: PhotoRuleResult[] = [];
   const formats = p.formats.map((x) => x.toLowerCase());
   if (f.type !== undefined) out.push({ rule: 'format', pass: formats.includes(f.type === 'jpg' ? 'jpg' : f.type), need: need.format, have: `${f.type.toUpperCase()}格式` });

@@ -208,7 +208,7 @@ export function personalFindings(q: PersonalQuestion, k: Knowledge): Finding[] {
 
   // 五(二), 五(三): the documents the person's situation adds.
   if (q.focus.has('materials') || q.focus.has('how')) {
-    const entries = documents(f, p);
+    const entries = documents(f, k);
     if (entries.length) out.push({ kind: 'documents', entries, clauses: entries.flatMap((e) => e.clauses) });
   }
 
@@ -258,7 +258,8 @@ function itemsOf(f: Facts, p: Knowledge["params"], extra: number, cutoff: number
 }
 
 /** The checklist rows the facts call for (degree verification, social insurance, a foreigner's card). */
-function documents(f: Facts, p: Knowledge['params']): ChecklistEntry[] {
+function documents(f: Facts, k: Knowledge): ChecklistEntry[] {
+  const p = k.params;
   const told = f.graduated !== undefined || f.educationOrigin !== undefined || f.degreeNotExtracted || f.outOfProvince || (f.nationality?.startsWith('foreign') ?? false);
   if (!told) return [];
   const profile = {
@@ -269,7 +270,7 @@ function documents(f: Facts, p: Knowledge['params']): ChecklistEntry[] {
     socialInsurance: { consistent: true, outOfProvince: f.outOfProvince ?? false },
     nationality: f.nationality?.startsWith('foreign') ? (f.nationality === 'foreign-unknown' ? 'foreign-other' : f.nationality) : 'mainland',
   } as Profile;
-  const entries = personalRows(profile, [], p).filter((r) => r.kind !== 'degree-year-unknown').map((r) => personalEntry(r, p));
+  const entries = personalRows(profile, [], p).filter((r) => r.kind !== 'degree-year-unknown').map((r) => personalEntry(r, k));
   // A graduation told by its year only is said as that year, not as the month the rules used.
   const g = f.graduated;
   return g && g.from !== g.to ? entries.map((e) => ({ ...e, reason: e.reason.replace(profile.graduated ?? '', `${g.from.slice(0, 4)}年`) })) : entries;

@@ -2,18 +2,16 @@
  * `assess`: the eligibility of one validated profile under one edition of the notice
  * (RULES.md). Pure: the same profile, edition and clock give the same assessment.
  */
-import type { Knowledge } from '../knowledge/load.ts';
 import { blockerClauses, checkPrerequisites } from './blockers.ts';
 import { checklist } from './checklist.ts';
 import { prescribedEducation } from './education.ts';
 import { dateInZone, fullYears, monthIndex } from './months.ts';
 import type { Profile } from './profile.ts';
 import { checkRoutes, honourWindow, ruleContext, unique, type Reading } from './routes.ts';
-import type { Assessment } from './types.ts';
+import type { Assessment, Edition } from './types.ts';
 import { blockerMessage, deadlines, deadlineSummary, readingsNote, shortPhrase, verdictNote } from './wording.ts';
 
-/** What `assess` needs of an edition: its parameters (a test may pass a clone with other numbers). */
-export type Edition = Pick<Knowledge, 'params'>;
+export type { Edition } from './types.ts';
 
 /** The time zone deadlines are counted in unless the caller says otherwise (TZ_BOT's default). */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -28,18 +26,18 @@ export function assess(profile: Profile, edition: Edition, now: Date = new Date(
   const outcomes = checkRoutes(profile, ctx);
   const routes = outcomes.filter((o) => o.holds).map((o) => o.route);
   const facts = checkPrerequisites(profile, params, outcomes);
-  const blockers = facts.map((f) => ({ code: f.code, message: blockerMessage(f, params, profile.education), clauses: unique(blockerClauses(f, params)) }));
+  const blockers = facts.map((f) => ({ code: f.code, message: blockerMessage(f, edition, profile.education), clauses: unique(blockerClauses(f, params)) }));
   const nearMiss = outcomes.flatMap((o) => (o.nearMiss ? [{ route: o.route, short: shortPhrase(o.nearMiss), metOn: o.nearMiss.metOn }] : []));
   const eligible = blockers.length === 0;
 
   const readings: Reading[] = unique(outcomes.flatMap((o) => o.readings));
   if (ctx.extra > 0) readings.push('mismatch-scope');
   const notes = [
-    verdictNote(eligible, routes, blockers.map((b) => b.code), params),
-    deadlineSummary(dateInZone(now, timeZone), params),
+    verdictNote(eligible, routes, blockers.map((b) => b.code), edition),
+    deadlineSummary(dateInZone(now, timeZone), edition),
   ];
   if (readings.length > 0) {
-    notes.push(readingsNote(sortReadings(readings), params, { extra: ctx.extra, prescribed: prescribedEducation(params), window: honourWindow(params) }));
+    notes.push(readingsNote(sortReadings(readings), edition, { extra: ctx.extra, prescribed: prescribedEducation(params), window: honourWindow(params) }));
   }
 
   return {
@@ -48,8 +46,8 @@ export function assess(profile: Profile, edition: Edition, now: Date = new Date(
     blockers,
     workYears: fullYears(monthIndex(profile.workStart), ctx.cutoff),
     nearMiss,
-    checklist: checklist(profile, routes, params),
-    deadlines: deadlines(params).map((d) => ({ ...d, clauses: unique(d.clauses) })),
+    checklist: checklist(profile, routes, edition),
+    deadlines: deadlines(edition).map((d) => ({ ...d, clauses: unique(d.clauses) })),
     notes,
   };
 }

@@ -1,13 +1,14 @@
 /**
  * The personalised checklist: the base items every applicant needs plus the rows RULES.md adds
- * for this profile ("Personal checklist"). The conditions live here, the wording in wording.ts.
+ * for this profile ("Personal checklist"). The conditions live here, the wording in the edition's
+ * wording.yaml (filled by wording.ts).
  */
 import type { Parameters } from '../knowledge/schema.ts';
 import { isTechSchool } from './education.ts';
 import { monthIndex } from './months.ts';
 import type { Profile } from './profile.ts';
 import type { RouteId } from './routes.ts';
-import type { ChecklistEntry, PersonalRow } from './types.ts';
+import type { ChecklistEntry, Edition, PersonalRow } from './types.ts';
 import { baseChecklist, personalEntry } from './wording.ts';
 
 /**
@@ -38,8 +39,8 @@ export function personalRows(profile: Profile, routes: RouteId[], params: Parame
 }
 
 /** The full checklist for a profile: base items, then its personal rows. */
-export function checklist(profile: Profile, routes: RouteId[], params: Parameters): ChecklistEntry[] {
-  return [...baseChecklist(params, profile.nationality === 'mainland'), ...personalRows(profile, routes, params).map((row) => personalEntry(row, params))]
+export function checklist(profile: Profile, routes: RouteId[], edition: Edition): ChecklistEntry[] {
+  return [...baseChecklist(edition, profile.nationality === 'mainland'), ...personalRows(profile, routes, edition.params).map((row) => personalEntry(row, edition))]
     .map((e) => ({ ...e, clauses: [...new Set(e.clauses)] }));
 }
 

@@ -4,12 +4,13 @@
  * would be made up, and the clauses it rests on. Every number comes from the edition's parameters.
  */
 import type { Parameters } from '../knowledge/schema.ts';
+import { honourWindowOf, ROUTE_IDS } from '../knowledge/wording.ts';
 import { atLeast, educationWorkYears, isTechSchool, lowest, plainEducation, prescribedEducation, type PlainEducation } from './education.ts';
 import { formatMonth, fullYears, monthIndex, monthsThrough, monthYearsMet, type MonthIndex } from './months.ts';
 import type { Education, Profile } from './profile.ts';
 
-/** The route ids, in the order `routes` lists them. */
-export const ROUTES = ['education-years', 'assistant-engineer', 'technician', 'two-of-five', 'exceptional'] as const;
+/** The route ids, in the order `routes` lists them (declared with the wording that names them). */
+export const ROUTES = ROUTE_IDS;
 export type RouteId = (typeof ROUTES)[number];
 
 /** A period counted to the cut-off against a required number of full years. */
@@ -88,10 +89,6 @@ const met = (p: Period): boolean => p.years >= p.need;
 /** Within a month of the threshold: a differing way of counting months could change the ruling. */
 const borderline = (p: Period): boolean => p.months - p.need * 12 >= -1 && p.months - p.need * 12 <= 0;
 
-/** Clause ids of 二.4 items (1) and (5): they have no number, so no parameter carries their source. */
-const ITEM_1_CLAUSES = ['s2-4-1'];
-const ITEM_5_CLAUSES = ['s2-4-5'];
-
 /** The clauses a route rests on; `mismatch` / `techSchool` add those of the mismatch year and the 技工院校 equivalence. */
 export function routeClauses(route: RouteId, params: Parameters, flags: { mismatch: boolean; techSchool: boolean }): string[] {
   const p = params;
@@ -102,8 +99,8 @@ export function routeClauses(route: RouteId, params: Parameters, flags: { mismat
     'assistant-engineer': [...p.assistantEngineerYears.clauses, ...p.assistantEngineerEducation.clauses, ...tech, ...p.cutoff.clauses],
     technician: [...p.technicianYears.clauses, ...p.cutoff.clauses],
     'two-of-five': [
-      ...p.twoOfFive.clauses, ...ITEM_1_CLAUSES, ...p.patents.clauses, ...p.techHeadYears.clauses,
-      ...p.longServiceYears.clauses, ...ITEM_5_CLAUSES, ...mismatch, ...p.cutoff.clauses,
+      ...p.twoOfFive.clauses, ...p.innovationItem.clauses, ...p.patents.clauses, ...p.techHeadYears.clauses,
+      ...p.longServiceYears.clauses, ...p.awardItem.clauses, ...mismatch, ...p.cutoff.clauses,
     ],
     exceptional: [...p.honourWindow.clauses, ...p.honourCategories.clauses, ...tech, ...p.honourQuota.clauses],
   };
@@ -205,17 +202,8 @@ function exceptional(profile: Profile, ctx: RuleContext): RouteOutcome {
   return outcome('exceptional', profile, ctx, shortfalls, null, honour === null ? [] : ['exceptional']);
 }
 
-/**
- * The window an honour must be issued in (二.5: 上一年度7月1日至当年度6月30日), from the edition's
- * `honourWindow` and its cut-off year: it ends on `to` of the cut-off year and starts at the last
- * `from` before that (the year before when `from` falls after `to` in the calendar).
- */
-export function honourWindow(params: Parameters): { from: string; to: string } {
-  const year = Number(params.cutoff.value.slice(0, 4));
-  const { from, to } = params.honourWindow.value;
-  const fromYear = from > to ? year - 1 : year;
-  return { from: `${fromYear}-${from}`, to: `${year}-${to}` };
-}
+/** The window an honour must be issued in (二.5), from the edition's parameters (knowledge/wording.ts, which checks the examples against it). */
+export const honourWindow = honourWindowOf;
 
 /** Removes repeats, keeping the first occurrence. */
 export function unique<T>(items: readonly T[]): T[] {

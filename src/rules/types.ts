@@ -1,6 +1,10 @@
 /** The assessment `assess` returns and the `assess` command prints (RULES.md "Assessment"). */
+import type { Knowledge } from '../knowledge/load.ts';
 import type { BlockerCode } from './blockers.ts';
 import type { RouteId } from './routes.ts';
+
+/** What the rules need of an edition: its parameters and its wording (a test may pass a clone with other numbers). */
+export type Edition = Pick<Knowledge, 'params' | 'wording'>;
 
 export interface Blocker { code: BlockerCode; message: string; clauses: string[] }
 export interface NearMiss { route: RouteId; short: string; metOn: string }

@@ -1,14 +1,17 @@
 /**
- * Every Chinese sentence the rules produce, in one place, apart from the logic. Numbers, dates,
- * lists and places come from the edition's parameters or from the facts passed in, never from here.
+ * The rules' sentences, filled from the edition's wording (knowledge/<edition>/wording.yaml):
+ * this module picks the template and supplies its placeholders from the parameters or from the
+ * facts passed in. What stays here is wording no notice would change: education labels, blocker
+ * headings, how long a period is short, dates, days left and the verdict.
  */
-import type { Parameters } from '../knowledge/schema.ts';
+import { fill, type Vars } from '../core/template.ts';
+import type { BLOCKER_TEXTS, CHECKLIST_SOURCES, PERSONAL_SOURCES, READING_TEXTS, SHORTFALL_TEXTS } from '../knowledge/wording.ts';
 import type { BlockerCode, BlockerFact, HoursGap } from './blockers.ts';
 import { plainEducation, type PlainEducation } from './education.ts';
 import { daysBetween } from './months.ts';
 import type { Education } from './profile.ts';
 import type { Period, Reading, RouteId, RouteOutcome, Shortfall } from './routes.ts';
-import type { ChecklistEntry, Deadline, PersonalRow } from './types.ts';
+import type { ChecklistEntry, Deadline, Edition, PersonalRow } from './types.ts';
 
 const PLAIN_LABEL: Record<PlainEducation, string> = {
   doctorate: '博士研究生', master: '硕士研究生', bachelor: '本科', college: '大专（高职）', secondary: '中专', none: '无学历',
@@ -22,6 +25,9 @@ const BLOCKER_TITLE: Record<BlockerCode, string> = {
   'nationality-not-covered': '外籍人员证件', 'annual-review': '年度考核', 'continuing-education': '继续教育学时',
   'no-route': '申报途径',
 };
+const HONOUR_LEVEL = { national: '国家级', provincial: '省级' } as const;
+/** How the bot counts working days, said after a deadline counted in them. */
+const WORKING_DAYS = '；工作日按中国大陆日历计，含调休上班日';
 
 /** "2023-12-31" → "2023年12月31日". */
 export function cnDate(iso: string): string {
@@ -29,17 +35,15 @@ export function cnDate(iso: string): string {
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
 
+/** A shortfall phrase of the edition, filled. */
+function shortfallText<K extends keyof typeof SHORTFALL_TEXTS>(ed: Edition, key: K, vars: Vars<typeof SHORTFALL_TEXTS, K>): string {
+  return fill(ed.wording.shortfalls[key].text, vars);
+}
+
 /** The name of a route, with its section of the notice ("二.1 学历与专业工作年限"). */
-export function routeTitle(route: RouteId, params: Parameters): string {
-  const { itemsTotal, itemsRequired } = params.twoOfFive.value;
-  const titles: Record<RouteId, string> = {
-    'education-years': '二.1 学历与专业工作年限',
-    'assistant-engineer': '二.2 担任助理工程师',
-    technician: '二.3 取得技师后从事技术技能工作',
-    'two-of-five': `二.4 ${itemsTotal}项条件具备其中${itemsRequired}项`,
-    exceptional: '二.5 破格申报',
-  };
-  return titles[route];
+export function routeTitle(route: RouteId, ed: Edition): string {
+  const { itemsTotal, itemsRequired } = ed.params.twoOfFive.value;
+  return fill(ed.wording.routes[route].text, { itemsTotal, itemsRequired });
 }
 
 /** An education as the rules read it: "本科", or "技工院校高级工班（按大专（高职））". */
@@ -47,7 +51,6 @@ export function educationPhrase(education: Education, plain: PlainEducation): st
   return education === plain ? PLAIN_LABEL[plain] : `${EDUCATION_LABEL[education]}（按${PLAIN_LABEL[plain]}）`;
 }
 
-/** The near-miss phrase: "还差2年（2025-06满）". */
 /** How long a period is short, in years and months ("还差6个月（2024年6月满）"). */
 export function shortPhrase(p: Period): string {
   const months = p.need * 12 - p.months;
@@ -57,186 +60,180 @@ export function shortPhrase(p: Period): string {
   return `还差${gap}（${Number(p.metOn.slice(0, 4))}年${Number(p.metOn.slice(5, 7))}月满）`;
 }
 
-function requirement(base: number, extra: number): string {
-  return extra > 0 ? `满${base}年，专业不对口加${extra}年，共${base + extra}年` : `满${base}年`;
-}
-
-function periodPhrase(of: 'work' | 'assistant-engineer' | 'technician', p: Period, lead: string, cutoff: string): string {
-  const what = { work: '从事专业工作', 'assistant-engineer': '担任助理工程师', technician: '取得技师后从事技术技能工作' }[of];
-  return `${lead}需${what}${requirement(p.base, p.extra)}；截至${cutoff}你满${p.years}年，${shortPhrase(p)}`;
+function requirement(ed: Edition, base: number, extra: number): string {
+  return extra > 0 ? shortfallText(ed, 'requirementMismatch', { base, extra, need: base + extra }) : shortfallText(ed, 'requirement', { base });
 }
 
 /** One shortfall of a route, as a clause of a sentence. */
-function shortfallPhrase(s: Shortfall, params: Parameters, education: Education): string {
+function shortfallPhrase(s: Shortfall, ed: Edition, education: Education): string {
+  const params = ed.params;
   const cutoff = cnDate(params.cutoff.value);
   const plain = plainEducation(education, params);
   switch (s.kind) {
     case 'education-not-listed': {
       const listed = Object.keys(params.educationWorkYears.value).map((e) => PLAIN_LABEL[e as PlainEducation]).join('、');
-      return `只适用于${listed}学历，你是${educationPhrase(s.education, plain)}`;
+      return shortfallText(ed, 'educationNotListed', { listed, education: educationPhrase(s.education, plain) });
     }
-    case 'period':
-      return periodPhrase(s.of, s.period, s.of === 'work' ? educationPhrase(education, plain) : '', cutoff);
+    case 'period': {
+      const p = s.period;
+      const common = { requirement: requirement(ed, p.base, p.extra), cutoff, years: p.years, short: shortPhrase(p) };
+      if (s.of === 'work') return shortfallText(ed, 'periodWork', { ...common, education: educationPhrase(education, plain) });
+      return shortfallText(ed, s.of === 'technician' ? 'periodTechnician' : 'periodAssistantEngineer', common);
+    }
     case 'education-below':
-      return `需${PLAIN_LABEL[s.lowest]}及以上学历，你是${educationPhrase(s.education, plain)}`;
+      return shortfallText(ed, 'educationBelow', { lowest: PLAIN_LABEL[s.lowest], education: educationPhrase(s.education, plain) });
     case 'no-assistant-engineer':
-      return '你没有助理工程师职务';
+      return shortfallText(ed, 'noAssistantEngineer', {});
     case 'no-technician':
-      return '你没有技师职业资格或职业技能等级';
+      return shortfallText(ed, 'noTechnician', {});
     case 'items': {
-      const held = s.held.length > 0 ? `（第${s.held.map((n) => `(${n})`).join('')}项）` : '';
-      const long = s.held.includes(4) ? ''
-        : `；第(4)项需从事本专业技术工作${requirement(s.long.base, s.long.extra)}，你满${s.long.years}年`;
-      return `你具备${s.held.length}项${held}，还差${s.need - s.held.length}项${long}`;
+      const heldItems = s.held.length > 0 ? shortfallText(ed, 'itemsHeld', { items: s.held.map((n) => `(${n})`).join('') }) : '';
+      const longService = s.held.includes(4) ? ''
+        : shortfallText(ed, 'itemsLongService', { requirement: requirement(ed, s.long.base, s.long.extra), years: s.long.years });
+      return shortfallText(ed, 'items', { held: s.held.length, heldItems, missing: s.need - s.held.length, longService });
     }
     case 'no-honour':
-      return '需为附件4所列省级及以上工业和信息化领域荣誉项目企业的具体项目主要技术负责人，你没有此类荣誉项目';
+      return shortfallText(ed, 'noHonour', {});
     case 'honour-category':
-      return `荣誉项目须为附件4所列第1至${s.rows}项，你填的是第${s.category}项`;
+      return shortfallText(ed, 'honourCategory', { rows: s.rows, category: s.category });
     case 'honour-window':
-      return `荣誉发文时间须在${cnDate(s.from)}至${cnDate(s.to)}之间，你的是${cnDate(s.issued)}`;
+      return shortfallText(ed, 'honourWindow', { from: cnDate(s.from), to: cnDate(s.to), issued: cnDate(s.issued) });
     case 'not-main-tech-lead':
-      return '须为该荣誉项目的主要技术负责人';
+      return shortfallText(ed, 'notMainTechLead', {});
     case 'has-education':
-      return `仅适用于不具备规定学历（${PLAIN_LABEL[s.prescribed]}以下）的人员，你是${educationPhrase(s.education, plain)}`;
+      return shortfallText(ed, 'hasEducation', { prescribed: PLAIN_LABEL[s.prescribed], education: educationPhrase(s.education, plain) });
     case 'has-assistant-engineer':
-      return '仅适用于没有助理工程师职称的人员，你已有助理工程师';
+      return shortfallText(ed, 'hasAssistantEngineer', {});
   }
 }
 
 /** What a failed route lacks: "二.1 学历与专业工作年限：本科需从事专业工作满5年；截至…还差2年（2025-06满）". */
-export function routeShortfalls(o: RouteOutcome, params: Parameters, education: Education): string {
-  return `${routeTitle(o.route, params)}：${o.shortfalls.map((s) => shortfallPhrase(s, params, education)).join('；')}`;
+export function routeShortfalls(o: RouteOutcome, ed: Edition, education: Education): string {
+  return `${routeTitle(o.route, ed)}：${o.shortfalls.map((s) => shortfallPhrase(s, ed, education)).join('；')}`;
 }
 
-function hoursText(n: number): string {
-  return `${n}学时`;
+/** A blocker text of the edition, filled. */
+function blockerText<K extends keyof typeof BLOCKER_TEXTS>(ed: Edition, key: K, vars: Vars<typeof BLOCKER_TEXTS, K>): string {
+  return fill(ed.wording.blockers[key].text, vars);
 }
 
-function hoursMessage(h: HoursGap, params: Parameters): string {
-  const need = params.continuingEducation.value;
+function hoursMessage(h: HoursGap, ed: Edition): string {
+  const need = ed.params.continuingEducation.value;
   const gaps = [
-    h.short.total > 0 ? `总学时还差${hoursText(h.short.total)}` : '',
-    h.short.professional > 0 ? `专业课还差${hoursText(h.short.professional)}` : '',
-    h.short.public > 0 ? `公需课还差${hoursText(h.short.public)}` : '',
+    h.short.total > 0 ? blockerText(ed, 'hoursShortTotal', { hours: h.short.total }) : '',
+    h.short.professional > 0 ? blockerText(ed, 'hoursShortProfessional', { hours: h.short.professional }) : '',
+    h.short.public > 0 ? blockerText(ed, 'hoursShortPublic', { hours: h.short.public }) : '',
   ].filter(Boolean).join('，');
-  return `继续教育须提供近${need.toYear - need.fromYear + 1}年（${need.fromYear}—${need.toYear}年）不少于${hoursText(need.total)}`
-    + `（其中专业课不少于${hoursText(need.professional)}，公需课不少于${hoursText(need.public)}）；`
-    + `你共${hoursText(h.have.total)}（专业课${h.have.professional}、公需课${h.have.public}、其他${h.have.other}），${gaps}。`
-    + `可在绍兴市专业技术人员继续教育平台学习：${params.continuingEducationSite.value}`;
+  return blockerText(ed, 'continuing-education', {
+    years: need.toYear - need.fromYear + 1, fromYear: need.fromYear, toYear: need.toYear,
+    total: need.total, professional: need.professional, public: need.public,
+    have: h.have.total, haveProfessional: h.have.professional, havePublic: h.have.public, haveOther: h.have.other, gaps,
+    continuingEducationPlatform: ed.wording.names.continuingEducationPlatform.text, site: ed.params.continuingEducationSite.value,
+  });
 }
 
 /** A blocker's message: which condition, what the applicant has, what is needed, the difference. */
-export function blockerMessage(fact: BlockerFact, params: Parameters, education: Education): string {
-  const p = params;
+export function blockerMessage(fact: BlockerFact, ed: Edition, education: Education): string {
+  const p = ed.params;
   switch (fact.code) {
     case 'employer-not-in-zone':
-      return `本次评审面向在${p.zone.value}区域内注册的企业的在职人员；你的单位不在该区域注册，不能参加本次评审`;
+      return blockerText(ed, fact.code, { zone: p.zone.value });
     case 'employer-not-private':
-      return `本次评审面向${p.employerKind.value}的在职人员；你的单位不是${p.employerKind.value}，不能参加本次评审`;
+      return blockerText(ed, fact.code, { employerKind: p.employerKind.value });
     case 'specialty-not-covered':
-      return `本次评审的专业为${Object.values(p.specialties.value).join('、')}；你从事的专业不在其中，不能参加本次评审`;
+      return blockerText(ed, fact.code, { specialties: Object.values(p.specialties.value).join('、') });
     case 'nationality-not-covered':
-      return '外籍人员须持有外国人永久居留证或海外高层次人才居住证才能申报；你目前两者都没有';
+      return blockerText(ed, fact.code, {});
     case 'annual-review': {
       const a = p.annualReview.value;
-      return `须近${a.recentYears}年（${a.fromYear}—${a.toYear}年）年度考核均为“${a.minGrade}”以上等次；你有年度未达到“${a.minGrade}”或没有考核结果`;
+      return blockerText(ed, fact.code, { recentYears: a.recentYears, fromYear: a.fromYear, toYear: a.toYear, minGrade: a.minGrade });
     }
     case 'continuing-education':
-      return hoursMessage(fact.hours, p);
+      return hoursMessage(fact.hours, ed);
     case 'no-route':
-      return `目前没有满足的申报条件（二.1至二.5须满足其一）：${fact.outcomes.map((o) => routeShortfalls(o, p, education)).join('。')}。`;
+      return blockerText(ed, fact.code, { routes: fact.outcomes.map((o) => routeShortfalls(o, ed, education)).join('。') });
   }
 }
 
-/** The base checklist every applicant needs (附件1, 附件3, 二, 三(三)). */
-export function baseChecklist(params: Parameters, idCard = true): ChecklistEntry[] {
-  const p = params;
+/** The values of the base checklist's placeholders, from the parameters. */
+function checklistVars(ed: Edition): Vars<{ all: (keyof typeof CHECKLIST_SOURCES)[] }, 'all'> {
+  const p = ed.params;
   const ph = p.photo.value;
   const a = p.annualReview.value;
   const ce = p.continuingEducation.value;
-  return [
-    { item: `登录浙江省专业技术职务任职资格申报与评审管理服务平台（${p.platformSite.value}）个人申报，选择本年度${p.zone.value.replace(/（.*?）/, '')}工程技术人员中级专业技术职务任职资格评审工作计划`,
-      reason: '申报方向须选对评审计划，网上申报后由单位审核', clauses: [...p.platformSite.clauses, 's5-4', 'a1-2'] },
-    // Without a 二代身份证 (港澳台, foreign) there is no photo for the system to collect: one is uploaded.
-    idCard
-      ? { item: `证件照：系统自动采集二代身份证照片；如需重传，白底${ph.formats.join('或')}格式，大于${ph.minKB}K且小于${ph.maxMB}M，大于${ph.minWidth}x${ph.minHeight}像素（宽x高），宽高比${ph.ratioMin}至${ph.ratioMax}`,
-        reason: '默认照片拍摄较早、容貌变化较大的须重新上传', clauses: p.photo.clauses }
-      : { item: `证件照：上传白底${ph.formats.join('或')}格式证件照，大于${ph.minKB}K且小于${ph.maxMB}M，大于${ph.minWidth}x${ph.minHeight}像素（宽x高），宽高比${ph.ratioMin}至${ph.ratioMax}`,
-        reason: '系统自动采集的是二代身份证照片；没有二代身份证的，须自己上传', clauses: p.photo.clauses },
-    { item: '扫码在线签署《专业技术资格申报材料真实性保证书》，字迹清晰',
-      reason: `申报人对所有材料的真实性负责；弄虚作假的材料一律退回，评审次年起${p.fraudBanYears.value}年内不得申报高一级专业技术资格`,
-      clauses: ['a1-2-2', ...p.fraudBanYears.clauses] },
-    { item: `本人述职：写专业工作业绩情况，限${p.statementMaxChars.value}字以内`,
-      reason: '评价把思想品德放在首位，并看重技术创新、成果转化、技术推广等业绩', clauses: [...p.statementMaxChars.clauses, 's3-2'] },
-    { item: '代表性业绩材料：从个人业绩档案库提取（业绩档案须先经单位审查通过）；集体项目须提供本人系主要贡献者的依据',
-      reason: '业绩材料要突出代表性，不宜过多过杂', clauses: ['a1-2-4', 'a1-1-1', 's5-1'] },
-    { item: `近${a.recentYears}年（${a.fromYear}—${a.toYear}年）年度考核结果，逐年填写（如“${a.fromYear}${a.minGrade}”），考核登记表参照附件5范本`,
-      reason: `年度考核“${a.minGrade}”以上是申报条件；不得以奖状替代，不得近${a.recentYears}年合并考核`, clauses: [...p.annualReview.clauses, 'a5'] },
-    { item: `继续教育学时：${ce.fromYear}—${ce.toYear}年不少于${ce.total}学时（专业课不少于${ce.professional}学时，公需课不少于${ce.public}学时）`,
-      reason: `继续教育是申报的必备条件，可在绍兴市专业技术人员继续教育平台学习：${p.continuingEducationSite.value}`, clauses: p.continuingEducation.clauses },
-    { item: `纸质《专业技术职务任职资格评审表》（带平台水印）一式${p.formCopies.value}份，放入资料袋，封面标注姓名、申报专业和所在单位`,
-      reason: `网上审核同意后自行下载打印，加盖所在单位、各主管部门公章，报送至${p.paperAddress.value}`,
-      clauses: [...p.formCopies.clauses, ...p.paperAddress.clauses] },
-    { item: `评审费：按${p.feeSms.value}短信提示在规定时间内缴纳`, reason: '提交申报后由短信通知缴费', clauses: p.feeSms.clauses },
-  ];
+  return {
+    platform: ed.wording.names.platform.text, platformSite: p.platformSite.value,
+    formats: ph.formats.join('或'), minKB: ph.minKB, maxMB: ph.maxMB, minWidth: ph.minWidth, minHeight: ph.minHeight, ratioMin: ph.ratioMin, ratioMax: ph.ratioMax,
+    fraudBanYears: p.fraudBanYears.value, statementMaxChars: p.statementMaxChars.value,
+    reviewYears: a.recentYears, reviewFrom: a.fromYear, reviewTo: a.toYear, minGrade: a.minGrade,
+    hoursFrom: ce.fromYear, hoursTo: ce.toYear, hoursTotal: ce.total, hoursProfessional: ce.professional, hoursPublic: ce.public,
+    continuingEducationPlatform: ed.wording.names.continuingEducationPlatform.text, continuingEducationSite: p.continuingEducationSite.value,
+    formCopies: p.formCopies.value, paperAddress: p.paperAddress.value, feeSms: p.feeSms.value,
+  };
 }
 
-const FOREIGN_ID: Record<string, string> = {
-  'foreign-permanent-resident': '外国人永久居留证',
-  'foreign-talent-permit': '海外高层次人才居住证',
-  'foreign-other': '外国人永久居留证或海外高层次人才居住证（须持有其一才能申报）',
-};
+/**
+ * The base checklist every applicant needs, in the edition's order. `idCard`: whether the
+ * applicant has a 二代身份证 (items marked for one or the other are kept accordingly).
+ */
+export function baseChecklist(ed: Edition, idCard = true): ChecklistEntry[] {
+  const vars = checklistVars(ed);
+  return ed.wording.checklist
+    .filter((e) => e.for === undefined || e.for === (idCard ? 'id-card' : 'no-id-card'))
+    .map((e) => ({ item: fill(e.item, vars), reason: fill(e.reason, vars), clauses: [...e.clauses] }));
+}
+
+/** A personal row's item and reason, filled. */
+function personalText<K extends keyof typeof PERSONAL_SOURCES>(ed: Edition, kind: K, vars: Readonly<Record<keyof (typeof PERSONAL_SOURCES)[K], string | number>>): ChecklistEntry {
+  const e = ed.wording.personal[kind];
+  return { item: fill(e.item, vars), reason: fill(e.reason, vars), clauses: [...e.clauses] };
+}
 
 /** A personal checklist row (RULES.md "Personal checklist"). */
-export function personalEntry(row: PersonalRow, params: Parameters): ChecklistEntry {
-  const p = params;
+export function personalEntry(row: PersonalRow, ed: Edition): ChecklistEntry {
+  const p = ed.params;
   const year = p.degreeAutoExtractYear.value;
-  const degree = p.degreeAutoExtractYear.clauses;
   switch (row.kind) {
     case 'degree-before-auto':
-      return { item: '上传学历学位证书及毕业生登记表', reason: `你于${row.graduated}毕业，${year}年以前毕业的系统不能自动提取学历信息`, clauses: degree };
+      return personalText(ed, row.kind, { graduated: row.graduated, year });
     case 'degree-year-unknown':
-      return { item: `如为${year}年以前毕业：上传学历学位证书及毕业生登记表`, reason: `未填写毕业时间；${year}年以后取得国内大专及以上学历的由系统自动提取`, clauses: degree };
     case 'degree-not-extracted':
-      return { item: '上传学历学位证书，及《教育部学历证书电子注册备案表》或《中国高等教育学历认证报告》', reason: `${year}年以后毕业但系统不能自动提取学历学位信息`, clauses: degree };
+      return personalText(ed, row.kind, { year });
     case 'foreign-degree':
-      return { item: '教育部留学服务中心认证的《国外学历学位认证书》', reason: '国外学历学位须经认证', clauses: degree };
     case 'hmt-degree':
-      return { item: '教育部留学服务中心认证的《港澳台学历学位认证书》', reason: '港澳台地区学历学位须经认证', clauses: degree };
-    case 'insurance-out-of-province':
-      return { item: `个人提供近${p.socialInsuranceYears.value}年在外省缴纳社保的证明`, reason: '近年有外省社保的，系统不能自动获取缴纳信息', clauses: p.socialInsuranceYears.clauses };
     case 'insurance-inconsistent':
-      return { item: '由社会保险所在单位申报', reason: '社会保险、人事档案、劳动关系不一致时，由社会保险所在单位申报', clauses: ['s3-1'] };
+      return personalText(ed, row.kind, {});
+    case 'insurance-out-of-province':
+      return personalText(ed, row.kind, { years: p.socialInsuranceYears.value });
     case 'technician-route':
-      return { item: '申报时选择“正常申报”，并上传技师职业资格或职业技能等级证书等佐证材料', reason: `你按${routeTitle('technician', p)}申报，技能人才申报选择“正常申报”并上传佐证材料`, clauses: ['a1-2-3', ...p.technicianYears.clauses] };
+      return personalText(ed, row.kind, { route: routeTitle('technician', ed) });
     case 'exceptional-route': {
       const q = p.honourQuota.value;
-      return { item: '项目申报书，及荣誉项目的相关证明材料（附件4所列荣誉的发文等）',
-        reason: `你按${routeTitle('exceptional', p)}；推荐名额有限：获国家级荣誉的企业推荐不超过${q.national}人，省级荣誉不超过${q.provincial}人（你的荣誉为${row.level === 'national' ? '国家级' : '省级'}）`,
-        clauses: [...p.honourQuota.clauses, ...p.honourCategories.clauses] };
+      return personalText(ed, row.kind, { route: routeTitle('exceptional', ed), national: q.national, provincial: q.provincial, level: HONOUR_LEVEL[row.level] });
     }
     case 'tech-school': {
       const eq = p.techSchoolEquivalence.value;
       const rule = (Object.keys(eq) as (keyof typeof eq)[]).map((k) => `${EDUCATION_LABEL[k]}按${PLAIN_LABEL[eq[k]]}`).join('、');
-      return { item: `${EDUCATION_LABEL[row.education]}毕业证书（按${PLAIN_LABEL[eq[row.education]]}学历申报）`, reason: `技工院校毕业证书：${rule}学历申报评审`, clauses: p.techSchoolEquivalence.clauses };
+      return personalText(ed, row.kind, { education: EDUCATION_LABEL[row.education], plain: PLAIN_LABEL[eq[row.education]], rule });
     }
-    case 'foreign-id':
-      return { item: FOREIGN_ID[row.nationality] ?? FOREIGN_ID['foreign-other']!, reason: '外籍人员须持外国人永久居留证或海外高层次人才居住证', clauses: p.nationalitiesCovered.clauses };
+    case 'foreign-id': {
+      const docs = ed.wording.foreignDocuments;
+      const document = row.nationality === 'foreign-permanent-resident' || row.nationality === 'foreign-talent-permit' ? docs[row.nationality] : docs.other;
+      return personalText(ed, row.kind, { document });
+    }
   }
 }
 
-/** The deadlines of the edition (五(四), 五(一), 附件1 二.7). */
-export function deadlines(params: Parameters): Deadline[] {
-  const p = params;
-  const workdays = '；工作日按中国大陆日历计，含调休上班日';
+/** The deadlines of the edition (五(四), 五(一), 附件1 二.7), in the wording's order. */
+export function deadlines(ed: Edition): Deadline[] {
+  const p = ed.params;
+  const d = ed.wording.deadlines;
   return [
-    { date: p.individualDeadline.value, what: '个人网上申报截止', clauses: p.individualDeadline.clauses },
-    { date: p.unitDeadline.value, what: '单位审核推荐截止', clauses: p.unitDeadline.clauses },
-    { date: null, what: `收到审核通过短信后${p.paperWorkingDays.value}个工作日内，将纸质材料报送评委会办公室（${p.paperAddress.value}）${workdays}`,
-      clauses: [...p.paperWorkingDays.clauses, ...p.paperAddress.clauses] },
-    { date: null, what: `单位对申报人员基本情况和业绩材料进行不少于${p.publicityWorkingDays.value}个工作日的公示，之后推荐${workdays}`, clauses: p.publicityWorkingDays.clauses },
-    { date: null, what: `评审费：按${p.feeSms.value}短信提示在规定时间内缴纳`, clauses: p.feeSms.clauses },
+    { date: p.individualDeadline.value, what: fill(d.individual.what, {}), clauses: [...d.individual.clauses] },
+    { date: p.unitDeadline.value, what: fill(d.unit.what, {}), clauses: [...d.unit.clauses] },
+    { date: null, what: fill(d.paper.what, { days: p.paperWorkingDays.value, address: p.paperAddress.value, workingDays: WORKING_DAYS }), clauses: [...d.paper.clauses] },
+    { date: null, what: fill(d.publicity.what, { days: p.publicityWorkingDays.value, workingDays: WORKING_DAYS }), clauses: [...d.publicity.clauses] },
+    { date: null, what: fill(d.fee.what, { feeSms: p.feeSms.value }), clauses: [...d.fee.clauses] },
   ];
 }
 
@@ -249,26 +246,33 @@ function daysLeft(today: string, date: string): string {
 }
 
 /** The deadline summary relative to the bot's clock ("截至2023年8月1日：个人申报截止（2023年9月8日）还有38天；…"). */
-export function deadlineSummary(today: string, params: Parameters): string {
-  const dated = deadlines(params).filter((d): d is Deadline & { date: string } => d.date !== null);
+export function deadlineSummary(today: string, ed: Edition): string {
+  const dated = deadlines(ed).filter((d): d is Deadline & { date: string } => d.date !== null);
   const parts = dated.map((d) => `${d.what}（${cnDate(d.date)}）${daysLeft(today, d.date)}`);
   const allPast = dated.every((d) => daysBetween(today, d.date) < 0);
   return `截至${cnDate(today)}：${parts.join('；')}。${allPast ? '本年度申报已截止；下一年度的通知一般沿用同样的流程，发布后可以再来问我。' : ''}`;
 }
 
 /** The verdict in one sentence. */
-export function verdictNote(eligible: boolean, routes: RouteId[], blockers: BlockerCode[], params: Parameters): string {
-  if (eligible) return `符合申报条件，可按${routes.map((r) => routeTitle(r, params)).join('、')}申报。`;
+export function verdictNote(eligible: boolean, routes: RouteId[], blockers: BlockerCode[], ed: Edition): string {
+  if (eligible) return `符合申报条件，可按${routes.map((r) => routeTitle(r, ed)).join('、')}申报。`;
   return `暂不符合申报条件，原因：${blockers.map((b) => BLOCKER_TITLE[b]).join('、')}（详见各项说明）。`;
 }
 
+/** A reading text of the edition, filled. */
+function readingText<K extends keyof typeof READING_TEXTS>(ed: Edition, key: K, vars: Vars<typeof READING_TEXTS, K>): string {
+  return fill(ed.wording.readings[key].text, vars);
+}
+
 /** The readings of RULES.md a ruling rested on, with the committee's final say and its phone. */
-export function readingsNote(readings: Reading[], params: Parameters, facts: { extra: number; prescribed: PlainEducation; window: { from: string; to: string } }): string {
-  const text: Record<Reading, string> = {
-    'month-count': `年限按整月计算：从起始月份算到${cnDate(params.cutoff.value)}所在月份（首尾两月都算），满12个月为1年`,
-    'mismatch-scope': `专业不对口加${facts.extra}年只适用于二.1的专业工作年限和二.4第(4)项，不影响助理工程师和技师的年限`,
-    'higher-education': '二.2写的是大学本科或大专（高职）学历，研究生学历按同样满足理解',
-    exceptional: `破格须同时“不具备规定学历”（按${PLAIN_LABEL[facts.prescribed]}以下理解）且没有助理工程师职称；荣誉发文时间按${cnDate(facts.window.from)}至${cnDate(facts.window.to)}计算`,
+export function readingsNote(readings: Reading[], ed: Edition, facts: { extra: number; prescribed: PlainEducation; window: { from: string; to: string } }): string {
+  const text = (r: Reading): string => {
+    switch (r) {
+      case 'month-count': return readingText(ed, r, { cutoff: cnDate(ed.params.cutoff.value) });
+      case 'mismatch-scope': return readingText(ed, r, { extra: facts.extra });
+      case 'higher-education': return readingText(ed, r, {});
+      case 'exceptional': return readingText(ed, r, { prescribed: PLAIN_LABEL[facts.prescribed], from: cnDate(facts.window.from), to: cnDate(facts.window.to) });
+    }
   };
-  return `以上判断依据本助手对通知的理解：${readings.map((r) => text[r]).join('；')}。以评委会解释为准，咨询电话${params.contact.value.phone}。`;
+  return readingText(ed, 'note', { readings: readings.map(text).join('；'), phone: ed.params.contact.value.phone });
 }

@@ -5,7 +5,9 @@ import { loadKnowledge } from '../../src/knowledge/load.ts';
 import { projectPath } from '../../src/core/paths.ts';
 import { parseChatFlow } from '../../src/dialogue/flow.ts';
 import { parseHrTrack } from '../../src/dialogue/hr.ts';
-import { parseInterviewFlow } from '../../src/interview/flow.ts';
+import { parseInterviewFlow, questionVars } from '../../src/interview/flow.ts';
+import { fill } from '../../src/core/template.ts';
+import type { Knowledge } from '../../src/knowledge/load.ts';
 
 const k = loadKnowledge();
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/flows');
@@ -42,5 +44,33 @@ describe('flow loaders', () => {
     const dir = path.join(fixtures, name);
     const expected = new RegExp(readFileSync(path.join(dir, 'expected.txt'), 'utf8').trim());
     expect(() => loadAll(dir)).toThrow(expected);
+  });
+});
+
+describe('flows name no year: the edition\'s facts fill them', () => {
+  /** The 2023 knowledge a year later: 考核 2021–2023, 继续教育 2022–2024 with more hours, cut-off 2024-12-31, an example honour date in the new window. */
+  const later: Knowledge = { ...k, params: structuredClone(k.params), wording: structuredClone(k.wording) };
+  later.params.cutoff.value = '2024-12-31';
+  later.params.annualReview.value = { ...k.params.annualReview.value, fromYear: 2021, toYear: 2023 };
+  later.params.continuingEducation.value = { ...k.params.continuingEducation.value, fromYear: 2022, toYear: 2024, total: 300, professional: 200 };
+  later.wording.examples.honourIssued = '2024-03-15';
+
+  it('the interview asks about the edition\'s years', () => {
+    const question = (kn: Knowledge, id: string) => fill(parseInterviewFlow(real('interview.yaml'), real('interview-texts.yaml'), kn).texts.questions[id]!, questionVars(kn));
+    expect(question(k, 'annual-review')).toBe('近3年（2020—2022年）年度考核都是“合格”以上吗？');
+    expect(question(later, 'annual-review')).toBe('近3年（2021—2023年）年度考核都是“合格”以上吗？');
+    expect(question(k, 'hours')).toContain('近3年（2021—2023年）继续教育学时');
+    expect(question(later, 'hours')).toContain('近3年（2022—2024年）继续教育学时');
+    expect(question(k, 'honour-issued')).toBe('荣誉的发文日期是哪天？例如 2023年3月15日。');
+    expect(question(later, 'honour-issued')).toBe('荣誉的发文日期是哪天？例如 2024年3月15日。');
+  });
+
+  it('the HR samples hold under a later edition', () => {
+    expect(() => parseHrTrack(real('hr.yaml'), later)).not.toThrow();
+    const exceptional = parseHrTrack(real('hr.yaml'), later).kinds.find((x) => x.id === 'exceptional')!;
+    expect(exceptional.checklist.map((e) => e.item)).toContain(later.wording.personal['exceptional-route'].item);
+    expect(parseHrTrack(real('hr.yaml'), k).kinds.find((x) => x.id === 'before-2001')!.label).toBe('2001年以前毕业');
+    // The sample with the date written out, as before: refused under the later edition.
+    expect(() => parseHrTrack(real('hr.yaml').replace('issued: "{honourIssued}"', 'issued: "2023-03-15"'), later)).toThrow(/kinds.exceptional: the sample profile may not apply \(no-route\)/);
   });
 });

@@ -3,8 +3,8 @@ import { loadKnowledge } from '../../src/knowledge/load.ts';
 import { checkPhoto, photoFacts } from '../../src/photo/check.ts';
 import { jpeg, png, portrait } from './images.ts';
 
-const { params } = loadKnowledge();
-const failing = (data: Uint8Array) => checkPhoto(photoFacts(data), params).filter((r) => !r.pass).map((r) => r.rule);
+const knowledge = loadKnowledge();
+const failing = (data: Uint8Array) => checkPhoto(photoFacts(data), knowledge).filter((r) => !r.pass).map((r) => r.rule);
 
 describe('the photo rules of 附件1 二.1', () => {
   it('passes a white-background-sized JPEG within every limit', () => {
@@ -23,7 +23,7 @@ describe('the photo rules of 附件1 二.1', () => {
     expect(failing(jpeg(320, 400))).toEqual([]); // 0.8
   });
   it('says so when the file is not an image', () => {
-    const r = checkPhoto(photoFacts(new TextEncoder().encode('not an image at all')), params);
+    const r = checkPhoto(photoFacts(new TextEncoder().encode('not an image at all')), knowledge);
     expect(r).toHaveLength(1);
     expect(r[0]).toMatchObject({ rule: 'image', pass: false });
   });
@@ -35,11 +35,11 @@ describe('the photo rules of 附件1 二.1', () => {
     expect(failing(white)).toEqual([]);
     expect(failing(blue)).toEqual(['background']);
     expect(failing(grey)).toEqual(['background']);
-    const r = checkPhoto(photoFacts(blue), params).find((x) => x.rule === 'background')!;
+    const r = checkPhoto(photoFacts(blue), knowledge).find((x) => x.rule === 'background')!;
     expect(r.have).toContain('不是白色');
   });
   it('leaves the background unjudged when the image does not decode', () => {
     expect(photoFacts(jpeg(330, 441)).whiteBorder).toBeNull();
-    expect(checkPhoto(photoFacts(jpeg(330, 441)), params).map((r) => r.rule)).not.toContain('background');
+    expect(checkPhoto(photoFacts(jpeg(330, 441)), knowledge).map((r) => r.rule)).not.toContain('background');
   });
 });

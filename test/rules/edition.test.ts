@@ -1,6 +1,6 @@
 /**
- * Every number comes from the edition: a test edition built as data (a changed copy of the 2023
- * parameters) changes the results, with no change of code.
+ * Every number and sentence comes from the edition: a test edition built as data (a changed copy
+ * of the 2023 parameters or wording) changes the results, with no change of code.
  */
 import { describe, expect, it } from 'vitest';
 import { editionWith, HONOUR, knowledge, run } from './helpers.ts';
@@ -53,6 +53,23 @@ describe('a differing edition changes the results without code change', () => {
     expect(run({}, other).deadlines[0]!.date).toBe('2024-09-06');
     expect(run({ education: 'secondary', honour: { ...HONOUR, category: 9 } }, other).routes).toEqual(['exceptional']);
     expect(run({ education: 'secondary', achievements: { governmentAward: true } }, other).routes).toEqual(['two-of-five']);
+  });
+
+  it('the sentences come from the edition\'s wording: a changed wording.yaml is what the rules say', () => {
+    const worded = { params: knowledge.params, wording: structuredClone(knowledge.wording) };
+    worded.wording.routes['education-years'].text = '二.1 学历加年限';
+    worded.wording.names.continuingEducationPlatform.text = '某市继续教育平台';
+    worded.wording.blockers['annual-review'].text = '近{recentYears}年（{fromYear}至{toYear}）须“{minGrade}”';
+    worded.wording.checklist = worded.wording.checklist.filter((e) => e.id !== 'fee');
+    worded.wording.deadlines.unit.what = '单位推荐截止';
+    worded.wording.personal['insurance-out-of-province'].item = '外省社保{years}年证明';
+    expect(run({}).notes[0]).toBe('符合申报条件，可按二.1 学历与专业工作年限申报。');
+    expect(run({}, worded).notes[0]).toBe('符合申报条件，可按二.1 学历加年限申报。');
+    expect(run({ continuingEducation: { professional: 0, public: 0, other: 0 } }, worded).blockers[0]!.message).toContain('可在某市继续教育平台学习');
+    expect(run({ annualReviewsPassed: false }, worded).blockers[0]!.message).toBe('近3年（2020至2022）须“合格”');
+    expect(run({}, worded).checklist.length).toBe(run({}).checklist.length - 1);
+    expect(run({}, worded).deadlines[1]!.what).toBe('单位推荐截止');
+    expect(run({ socialInsurance: { consistent: true, outOfProvince: true } }, worded).checklist.at(-1)!.item).toBe('外省社保3年证明');
   });
 
   it('the clone left the loaded knowledge alone', () => {

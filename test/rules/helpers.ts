@@ -33,11 +33,11 @@ export function run(over: Record<string, unknown> = {}, edition: Edition = knowl
   return assess(profile(over), edition, now);
 }
 
-/** A copy of the 2023 parameters changed by `change`: a differing edition built as data only. */
+/** A copy of the 2023 parameters changed by `change`, with the 2023 wording: a differing edition built as data only. */
 export function editionWith(change: (p: Parameters) => void): Edition {
   const params = structuredClone(knowledge.params);
   change(params);
-  return { params };
+  return { params, wording: knowledge.wording };
 }
 
 /** Honour fixture for 二.5: a national 附件4 row 1 honour within the 2023 window, as main technical lead. */
