@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot/index.ts';
+import { runEval } from '../../src/bot/eval.ts';
 import { runAssess } from '../../src/cli/assess-command.ts';
 import { parseCliFlags } from '../../src/config.ts';
 import { say } from '../../src/dialogue/flow.ts';
@@ -96,6 +97,18 @@ describe('the edition in force', () => {
     expect(last.all).not.toContain(individual(k2024));
     await bot.close();
     await expect(botAt(BEFORE, { knowledgeRoot: lazy })).rejects.toThrow('knowledge/2023/notice.yaml: edition: says 2022, folder is 2023');
+  });
+
+  it('is the one of each eval item\'s instant (eval:qa)', async () => {
+    const { bot } = await botAt(at('2024-08-01'));
+    const q = '个人申报截止时间是哪天';
+    const [then, now] = await runEval(bot, [
+      { id: 'then', q, all: [[individual(k2023)]], now: '2023-08-01T09:00:00+08:00' },
+      { id: 'now', q, all: [[individual(k2024)]], now: '2024-08-01T09:00:00+08:00' },
+    ]);
+    expect(then!.pass, then!.text).toBe(true);
+    expect(now!.pass, now!.text).toBe(true);
+    await bot.close();
   });
 
   it('is the one chosen whatever the clock (chat --edition)', async () => {
