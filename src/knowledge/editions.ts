@@ -65,7 +65,7 @@ export function editionsBefore(plan: EditionsPlan, edition: string): string[] {
 /** The season a question names: its year, and where the marker ("2023年度的", "去年") is in the text. */
 export interface SeasonNamed { year: number; at: number; end: number }
 
-interface SeasonMatcher { pattern: RegExp; relative: Map<string, number> }
+interface SeasonMatcher { pattern: RegExp; relative: Map<string, number>; joiners: string[] }
 
 const matchers = new WeakMap<Seasons, SeasonMatcher>();
 
@@ -79,11 +79,12 @@ function matcherOf(seasons: Seasons): SeasonMatcher {
   const relative = new Map(Object.entries(seasons.relative).flatMap(([offset, words]) => words.map((w) => [normalize(w), Number(offset)] as const)));
   const markers = [...yearSources.map((s) => ({ s, len: s.length })), ...[...relative.keys()].map((w) => ({ s: escape(w), len: w.length }))]
     .sort((a, b) => b.len - a.len).map((x) => x.s);
-  const joiners = seasons.joiners.map(normalize).sort(longestFirst).map(escape);
+  const joinerWords = seasons.joiners.map(normalize).sort(longestFirst);
+  const joiners = joinerWords.map(escape);
   const nouns = seasons.nouns.map(normalize).sort(longestFirst).map(escape);
   // The marker (group 1), then a joiner or none, then a noun; a year marker never inside a longer number.
   const pattern = new RegExp(`(?<!\\d)(${markers.join('|')})\\s*(?:(?:${joiners.join('|')})\\s*)?(?:${nouns.join('|')})`, 'u');
-  m = { pattern, relative };
+  m = { pattern, relative, joiners: joinerWords };
   matchers.set(seasons, m);
   return m;
 }
@@ -103,7 +104,7 @@ export function seasonNamed(text: string, plan: EditionsPlan, served: string): S
   const year = offset !== undefined ? Number(served) + offset : Number(/\d{4}/.exec(marker)![0]);
   // The marker with the joiner that follows it ("去年的"): what is taken out to ask the earlier edition.
   const rest = text.slice(at + marker.length);
-  const joiner = plan.seasons.joiners.map(normalize).sort(longestFirst).find((j) => rest.trimStart().startsWith(j));
+  const joiner = m.joiners.find((j) => rest.trimStart().startsWith(j));
   const end = at + marker.length + (joiner ? rest.length - rest.trimStart().length + joiner.length : 0);
   return { year, at, end };
 }
