@@ -81,6 +81,8 @@ export function parseCliFlags(argv: string[]) {
       store: { type: 'string' },
       user: { type: 'string' },
       jsonl: { type: 'boolean', default: false },
+      /** The edition served whatever the clock (chat only; default: the one in force, knowledge/editions.yaml). */
+      edition: { type: 'string' },
     },
     strict: true,
   });

@@ -21,9 +21,9 @@ export function testBot(options: BotOptions = {}): Promise<Bot> {
   return createBot({ storeUrl: 'memory://', ...options });
 }
 
-/** The step's environment of `bot` with the clock at `iso`. */
+/** The step's environment of `bot` with the clock at `iso` (the edition in force then). */
 export function envAt(bot: Bot, iso = AUG): Env {
-  return { ...bot.env(), now: new Date(iso) };
+  return bot.env(new Date(iso));
 }
 
 /** A session that has seen the welcome. */

@@ -144,6 +144,8 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     const found = await sessionOf(req);
     if (!found) return html(200, loginPage());
     const { cookie, session } = found;
+    // The edition in force may have changed since the last turn: its office changes applied first.
+    await bot.syncKnowledge();
     const shown = await bot.store.get<Flash>(flashKey(cookie));
     if (shown) await bot.store.delete(flashKey(cookie));
     const today = dateInZone(bot.clock.now(), bot.timeZone);
@@ -203,8 +205,8 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     let evals: EvalSummary[] = [];
     let asked: string | null = null;
     try {
-      await bot.changes.add(parsed.data, session.name, bot.clock.now(), async (active) => {
-        const candidate = bot.candidate(active);
+      await bot.changes.add(parsed.data, session.name, bot.clock.now(), async (active, edition) => {
+        const candidate = bot.candidate(active, edition);
         const source = { env: () => ({ ...bot.env(), ...candidate }) };
         const after = await evaluate(source);
         evals = after.map((a, i) => ({ ...a, before: before[i]!.passed }));
@@ -225,7 +227,7 @@ export function createAdmin(bot: Bot, options: AdminOptions): HttpRoute[] {
     const { cookie, session, form } = auth;
     const id = Number(form.get('id'));
     try {
-      const undone = await bot.changes.undo(id, session.name, bot.clock.now(), (active) => { bot.candidate(active); });
+      const undone = await bot.changes.undo(id, session.name, bot.clock.now(), (active, edition) => { bot.candidate(active, edition); });
       await bot.syncKnowledge();
       return flash(cookie, session, { ok: true, text: `已撤销：${describeChange(undone.change)}` });
     } catch (err) {

@@ -53,7 +53,9 @@ export function turnsOf(item: EvalItem): string[] {
 export async function runEval(bot: Pick<Bot, 'env'>, items: readonly EvalItem[], now = EVAL_NOW): Promise<EvalOutcome[]> {
   const out: EvalOutcome[] = [];
   for (const item of items) {
-    const env = { ...bot.env(), now: new Date(item.now ?? now) };
+    // The edition in force at the item's instant (a source that keeps one knowledge ignores it).
+    const at = new Date(item.now ?? now);
+    const env = { ...bot.env(at), now: at };
     let session = step(undefined, { kind: 'text', text: '你好' }, env).session;
     let last = null as ReturnType<typeof step> | null;
     for (const text of turnsOf(item)) {

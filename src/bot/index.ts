@@ -1,18 +1,20 @@
 /**
- * The bot assembled: knowledge, flows, segmenter and index loaded once; a clock; sessions in the
+ * The bot assembled: knowledge, flows, segmenter and index loaded once per edition (the one in
+ * force on the clock's day, another when first needed); a clock; sessions in the
  * store. A turn is: lock the user, load the session, step, carry out the effects, save. Channels
  * call `handle`, render what comes back, and register how to push to their users (reminders).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { plain, type Input } from '../core/types.ts';
-import type { Env } from '../dialogue/env.ts';
+import type { EditionParts, Env } from '../dialogue/env.ts';
 import { loadChatFlow, say, type ChatFlow } from '../dialogue/flow.ts';
 import { loadHrTrack, type HrTrack } from '../dialogue/hr.ts';
 import { loadPersonalTexts } from '../dialogue/personal.ts';
 import { step } from '../dialogue/step.ts';
 import type { Effect, StepResult } from '../dialogue/types.ts';
 import { loadInterviewFlow, type InterviewFlow } from '../interview/flow.ts';
-import { parseKnowledge, readKnowledgeFiles, type Knowledge } from '../knowledge/load.ts';
+import { editionOn } from '../knowledge/editions.ts';
+import { defaultKnowledgeRoot, parseKnowledge, readEditions, readKnowledgeFiles, type Knowledge, type KnowledgeFiles } from '../knowledge/load.ts';
 import { activeChanges, changeLog, describeChange, knowledgeWith, type ChangeLog, type KnowledgeChange } from '../office/changes.ts';
 import { buildIndex, type SearchIndex } from '../qa/search.ts';
 import { calendarCoverage, yearCovered } from '../core/working-days.ts';
@@ -34,6 +36,11 @@ export interface BotOptions {
   timeZone?: string;
   dictionary?: DictionaryChoice;
   knowledgeRoot?: string;
+  /**
+   * The edition served whatever the clock (`--edition`); default: the one in force on the clock's
+   * day (knowledge/editions.yaml), switching on the day the next one comes into force.
+   */
+  edition?: string;
   /** STORE_URL; default memory:// (the CLI passes the configured one). */
   storeUrl?: string;
   /** Retries of a failed reminder push; default up to 16 tries within about a minute (0.5 s doubling, at most 5 s apart). */
@@ -56,11 +63,14 @@ export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 export interface ChannelRegistration { name: string; prefix: string; push: Push }
 
 export interface Bot {
-  /** The knowledge in force (the files plus the office's changes): it changes when a change is made. */
+  /**
+   * The knowledge in force on the clock (the edition of its day, plus the office's changes made
+   * for that edition): it changes when a change is made, and when the next edition comes into force.
+   */
   readonly knowledge: Knowledge;
   flow: ChatFlow;
-  interview: InterviewFlow;
-  hr: HrTrack;
+  readonly interview: InterviewFlow;
+  readonly hr: HrTrack;
   readonly index: SearchIndex;
   clock: Clock;
   store: Store;
@@ -69,12 +79,15 @@ export interface Bot {
   timeZone: string;
   /** The knowledge changes made in the office console (in the store). */
   changes: ChangeLog;
-  /** The knowledge with these office changes applied, checked by the loader, and its index; throws the loader's error. */
-  candidate(active: readonly KnowledgeChange[]): { knowledge: Knowledge; index: SearchIndex };
+  /**
+   * The knowledge of `edition` (default: the one in force) with these office changes applied,
+   * checked by the loader, and its index; throws the loader's error.
+   */
+  candidate(active: readonly KnowledgeChange[], edition?: string): { knowledge: Knowledge; index: SearchIndex };
   /** Puts the office's changes in force here when the store has newer ones (every turn does it first). */
   syncKnowledge(): Promise<void>;
-  /** The step's environment at this instant. */
-  env(): Env;
+  /** The step's environment at `now` (default: the clock's instant): the edition in force then. */
+  env(now?: Date): Env;
   /** A user id as log lines show it: a keyed hash, never the id. */
   logId(user: string): string;
   /** One turn of one user's conversation. */
@@ -91,19 +104,51 @@ export interface Bot {
 }
 
 export async function createBot(options: BotOptions = {}): Promise<Bot> {
-  const base = readKnowledgeFiles(options.knowledgeRoot);
-  let knowledge = parseKnowledge(base.files, base.edition);
+  const root = options.knowledgeRoot ?? defaultKnowledgeRoot();
+  const plan = readEditions(root);
   const flow = loadChatFlow();
-  const interview = loadInterviewFlow(knowledge);
-  const hr = loadHrTrack(knowledge);
   const personal = loadPersonalTexts();
-  if (!knowledge.topics.some((t) => t.id === flow.materialsTopic)) throw new Error(`flows/chat.yaml: materialsTopic: "${flow.materialsTopic}" is not an FAQ topic`);
   const dictionary = options.dictionary ?? 'mini';
-  let index = buildIndex(knowledge, jiebaSegmenter(dictionary, knowledge.userWords));
   const clock = new Clock(options.now);
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
-  const store = await openStore(options.storeUrl ?? 'memory://');
   const log = options.log ?? ((line: string) => console.error(line));
+  /** The edition in force at an instant: the one chosen, else the one of that day in editions.yaml. */
+  const editionAt = (now: Date): string => options.edition ?? editionOn(plan, dateInZone(now, timeZone));
+  /** The edition an office change stored without one was made for: the one in force when it was made. */
+  const changeEdition = (at: Date): string => editionOn(plan, dateInZone(at, timeZone));
+
+  // Editions are loaded when first served (through the data cache): a start loads the one in force only.
+  const served = new Map<string, Served>();
+  function load(edition: string): Served {
+    const known = served.get(edition);
+    if (known) return known;
+    const base = readKnowledgeFiles(root, edition);
+    const knowledge = parseKnowledge(base.files, base.edition);
+    if (!knowledge.topics.some((t) => t.id === flow.materialsTopic)) throw new Error(`flows/chat.yaml: materialsTopic: "${flow.materialsTopic}" is not an FAQ topic of edition ${edition}`);
+    const s: Served = {
+      edition, files: base.files, knowledge, index: buildIndex(knowledge, jiebaSegmenter(dictionary, knowledge.userWords)),
+      interview: loadInterviewFlow(knowledge), hr: loadHrTrack(knowledge), appliedVersion: 0,
+    };
+    served.set(edition, s);
+    return s;
+  }
+  // The edition in force at start must load (a broken one stops the start); a later one that does
+  // not load when its day comes is logged, and the edition the bot started with is served meanwhile.
+  const first = load(editionAt(clock.now()));
+  const failed = new Set<string>();
+  function servedAt(now: Date): Served {
+    const edition = editionAt(now);
+    if (edition === first.edition || failed.has(edition)) return first;
+    try {
+      return load(edition);
+    } catch (err) {
+      log(`[knowledge] edition ${edition} is in force but does not load; serving ${first.edition} (${(err as Error).message})`);
+      failed.add(edition);
+      return first;
+    }
+  }
+
+  const store = await openStore(options.storeUrl ?? 'memory://');
   // Log lines name users by a keyed hash (the key kept in the store, shared by instances): an id
   // cannot be found again from its hash by trying chat ids. A store down at start: a key for this process.
   const logSecret = await sharedSecret(store, keys.logSalt)().catch(() => {
@@ -111,9 +156,20 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     return randomBytes(32).toString('hex');
   });
   const logId = (user: string): string => createHmac('sha256', logSecret).update(user).digest('hex').slice(0, 12);
-  const changes = changeLog(store);
+  const changes = changeLog(store, changeEdition);
   const office = createOfficeLog(store, { retentionDays: options.logRetentionDays, timeZone, onError: (err) => log(`[office] log records not written (${err.name})`) });
-  const env = (): Env => ({ now: clock.now(), timeZone, knowledge, flow, interview, hr, personal, index });
+  /** Another edition than the one in force, for a question about its season (loaded on first use). */
+  const otherEdition = (edition: string): EditionParts | undefined => {
+    try {
+      return load(edition);
+    } catch {
+      return undefined;
+    }
+  };
+  const env = (now = clock.now()): Env => {
+    const s = servedAt(now);
+    return { now, timeZone, knowledge: s.knowledge, flow, interview: s.interview, hr: s.hr, personal, index: s.index, otherEdition };
+  };
   const channels = new Map<string, ChannelRegistration>();
   let running: Promise<unknown> = Promise.resolve();
   // The edition's own working-day dates are checked by the loader; a date a user gives ("今天收到短信")
@@ -123,41 +179,49 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     log(`[calendar] ${calendarCoverage()}: working days of ${clockYear} (the clock's year) are counted Monday–Friday, and answers say so; update it: npm install chinese-days@latest`);
   }
 
-  /** The knowledge with the office's changes `active` applied, checked by the loader, and its index (not installed). */
-  function candidate(active: readonly KnowledgeChange[]): { knowledge: Knowledge; index: SearchIndex } {
-    const k = knowledgeWith(base.files, base.edition, active);
+  /** The knowledge of edition `s` with the office's changes `active` applied, checked by the loader, and its index (not installed). */
+  function candidateOf(s: Served, active: readonly KnowledgeChange[]): { knowledge: Knowledge; index: SearchIndex } {
+    const k = knowledgeWith(s.files, s.edition, active);
     return { knowledge: k, index: buildIndex(k, jiebaSegmenter(dictionary, k.userWords)) };
   }
+  function candidate(active: readonly KnowledgeChange[], edition?: string): { knowledge: Knowledge; index: SearchIndex } {
+    return candidateOf(edition === undefined ? servedAt(clock.now()) : load(edition), active);
+  }
 
-  // The office's changes in force: applied at start and whenever their version in the store moves
-  // (a change made on any instance is in force here from the next turn on).
-  let appliedVersion = 0;
-  let syncing: Promise<void> | undefined;
-  async function syncKnowledge(): Promise<void> {
-    const version = await changes.version();
-    if (version === appliedVersion) return;
-    syncing ??= (async () => {
-      const active = activeChanges(await changes.list());
+  // The office's changes in force, each on the edition it was made for: applied when an edition is
+  // first served and whenever their version in the store moves (a change made on any instance is
+  // in force here from the next turn on).
+  async function sync(s: Served, version: number): Promise<void> {
+    if (version === s.appliedVersion) return;
+    s.syncing ??= (async () => {
+      const active = activeChanges(await changes.list(), s.edition, changeEdition);
       let next: { knowledge: Knowledge; index: SearchIndex };
       try {
-        next = candidate(active);
+        next = candidateOf(s, active);
       } catch {
-        // The files changed under the changes (a new edition, an export edited by hand): those that still apply are kept.
+        // The files changed under the changes (an export edited by hand): those that still apply are kept.
         const kept: KnowledgeChange[] = [];
         for (const c of active) {
           try {
-            knowledgeWith(base.files, base.edition, [...kept, c]);
+            knowledgeWith(s.files, s.edition, [...kept, c]);
             kept.push(c);
           } catch (why) {
-            log(`[office] a knowledge change no longer applies and is left out: ${describeChange(c)} (${(why as Error).message})`);
+            log(`[office] a knowledge change no longer applies to edition ${s.edition} and is left out: ${describeChange(c)} (${(why as Error).message})`);
           }
         }
-        next = candidate(kept);
+        next = candidateOf(s, kept);
       }
-      ({ knowledge, index } = next);
-      appliedVersion = version;
-    })().finally(() => { syncing = undefined; });
-    await syncing;
+      s.knowledge = next.knowledge;
+      s.index = next.index;
+      s.appliedVersion = version;
+    })().finally(() => { s.syncing = undefined; });
+    await s.syncing;
+  }
+  /** Every edition served so far, and the one in force at `now`, brought up to the store's changes. */
+  async function syncKnowledge(now = clock.now()): Promise<void> {
+    const current = servedAt(now);
+    const version = await changes.version();
+    for (const s of new Set([current, ...served.values()])) await sync(s, version);
   }
   await syncKnowledge();
 
@@ -177,7 +241,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
         await store.deletePrefix(userPrefix(user));
         await removeSubscription(store, user);
         return;
-      case 'subscribe': await addSubscription(store, user, effect.role, effect.since, knowledge.edition); return;
+      case 'subscribe': await addSubscription(store, user, effect.role, effect.since, servedAt(new Date(effect.since)).edition); return;
       case 'unsubscribe': await removeSubscription(store, user); return;
       case 'remember-checklist': await store.set(keys.checklist(user), effect.items, CHECKLIST_TTL_MS); return;
       case 'log-question': case 'log-check': case 'feedback': return record(user, effect);
@@ -200,17 +264,20 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   }
 
   return {
-    get knowledge() { return knowledge; },
-    get index() { return index; },
-    flow, interview, hr, clock, store, office, changes, timeZone, env, candidate, syncKnowledge, logId,
+    get knowledge() { return servedAt(clock.now()).knowledge; },
+    get index() { return servedAt(clock.now()).index; },
+    get interview() { return servedAt(clock.now()).interview; },
+    get hr() { return servedAt(clock.now()).hr; },
+    flow, clock, store, office, changes, timeZone, env, candidate, syncKnowledge: () => syncKnowledge(), logId,
     async handle(user, input) {
       const key = keys.session(user);
       // The store down: the office's changes already in force stay in force.
-      await syncKnowledge().catch((err: unknown) => { if (!isStoreFault(err)) throw err; });
+      const now = clock.now();
+      await syncKnowledge(now).catch((err: unknown) => { if (!isStoreFault(err)) throw err; });
       let answered: StepResult | undefined;
       try {
         return await store.withLock(key, async () => {
-          answered = step(await store.get(key), input, env());
+          answered = step(await store.get(key), input, env(now));
           for (const effect of answered.effects) await carryOut(user, effect);
           if (!answered.effects.some((e) => e.kind === 'forget')) await store.set(key, answered.session, SESSION_TTL_MS);
           return answered;
@@ -219,7 +286,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
         if (!isStoreFault(err)) throw err;
         // The store cannot be read or written: the person still gets an answer (read against what
         // the turn could load, else a new conversation), with one line saying it was not saved.
-        const result = answered ?? step(undefined, input, env());
+        const result = answered ?? step(undefined, input, env(now));
         log(`[store] a turn was answered without being saved (${(err as Error).name}: ${(err as Error).message})`);
         // 删除我的数据 that could not be carried out must not read as done.
         if (result.effects.some((e) => e.kind === 'forget')) return { ...result, effects: [], replies: [plain(say(flow, 'forgetFailed', {}))] };
@@ -231,7 +298,13 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     },
     runDue(now, signal) {
       const delivery = { ...DEFAULT_DELIVERY, ...options.reminderDelivery };
-      const run = running.then(() => runDue({ store, knowledge, flow, timeZone, route, retry: options.reminderRetry ?? DEFAULT_RETRY, delivery, log, logId }, now ?? clock.now(), signal));
+      const at = now ?? clock.now();
+      // The reminders of the edition in force at the run's instant (a new one: its notice to those who waited).
+      const run = running.then(async () => {
+        await syncKnowledge(at).catch((err: unknown) => { if (!isStoreFault(err)) throw err; });
+        const { knowledge } = servedAt(at);
+        return runDue({ store, knowledge, flow, timeZone, route, retry: options.reminderRetry ?? DEFAULT_RETRY, delivery, log, logId }, at, signal);
+      });
       running = run.catch(() => undefined);
       return run;
     },
@@ -240,6 +313,15 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       await store.close();
     },
   };
+}
+
+/** An edition as the bot serves it: its files, its knowledge with the office's changes for it, its index and flows. */
+interface Served extends EditionParts {
+  edition: string;
+  files: KnowledgeFiles;
+  /** The version of the store's change list applied (0: none). */
+  appliedVersion: number;
+  syncing?: Promise<void> | undefined;
 }
 
 /** A failure of the store (unreachable, unwritable, a lock not had in time), not of the turn itself. */

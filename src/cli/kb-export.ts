@@ -9,8 +9,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig } from '../config.ts';
-import { defaultKnowledgeRoot, KnowledgeError, parseKnowledge, readKnowledgeFiles } from '../knowledge/load.ts';
+import { editionOn } from '../knowledge/editions.ts';
+import { defaultKnowledgeRoot, KnowledgeError, parseKnowledge, readEditions, readKnowledgeFiles } from '../knowledge/load.ts';
 import { activeChanges, applyChanges, changeLog, describeChange } from '../office/changes.ts';
+import { dateInZone } from '../rules/months.ts';
 import { openStore } from '../store/index.ts';
 
 let values: { store?: string; knowledge?: string };
@@ -25,17 +27,30 @@ try {
 const root = path.resolve(values.knowledge ?? defaultKnowledgeRoot());
 const store = await openStore(config.STORE_URL);
 try {
-  const changes = activeChanges(await changeLog(store).list());
-  if (!changes.length) {
+  const list = await changeLog(store).list();
+  if (!activeChanges(list).length) {
     console.log('kb:export: no knowledge changes were made in the console; nothing to write');
     process.exit(0);
   }
-  const { files, edition } = readKnowledgeFiles(root);
-  const changed = applyChanges(files, edition, changes);
-  parseKnowledge(changed, edition);
-  const written = Object.keys(changed).filter((name) => changed[name] !== files[name]);
+  // Each change goes into the edition it was made for (one stored without it: the edition in force when it was made).
+  const plan = readEditions(root);
+  const editionAt = (at: Date) => editionOn(plan, dateInZone(at, config.TZ_BOT));
+  const changes = [];
+  const changed: Record<string, string> = {};
+  const before: Record<string, string> = {};
+  for (const edition of plan.carried) {
+    const own = activeChanges(list, edition, editionAt);
+    if (!own.length) continue;
+    const { files } = readKnowledgeFiles(root, edition);
+    const after = applyChanges({ ...files, ...changed }, edition, own);
+    parseKnowledge(after, edition);
+    Object.assign(before, Object.fromEntries(Object.entries(files).filter(([name]) => !(name in before))));
+    Object.assign(changed, after);
+    changes.push(...own.map((c) => `${edition}: ${describeChange(c)}`));
+  }
+  const written = Object.keys(changed).filter((name) => changed[name] !== before[name]);
   for (const name of written) writeFileSync(path.join(root, name), changed[name]!);
-  for (const c of changes) console.log(`  ${describeChange(c)}`);
+  for (const c of changes) console.log(`  ${c}`);
   if (!written.length) {
     console.log(`kb:export: the ${changes.length} change(s) are already in ${root}`);
   } else {

@@ -22,6 +22,20 @@ export interface Env {
   /** The wording of answers computed for a person (flows/personal.yaml). */
   personal: PersonalTexts;
   index: SearchIndex;
+  /**
+   * Another edition of the notice carried in knowledge/ (for a question about an earlier season),
+   * the same value for the same edition every time (loaded on first use); undefined when it is not
+   * carried or does not load. Absent: only the edition served is known.
+   */
+  otherEdition?: (edition: string) => EditionParts | undefined;
+}
+
+/** What a step uses of one edition. */
+export interface EditionParts {
+  knowledge: Knowledge;
+  index: SearchIndex;
+  interview: InterviewFlow;
+  hr: HrTrack;
 }
 
 export function interviewEnv(env: Env): InterviewEnv {

@@ -17,6 +17,7 @@ import { normalize } from '../text/normalize.ts';
 export const CHAT_TEXTS = {
   welcome: ['title', 'docNumber'], outOfSeason: ['year', 'personal', 'unit'], menuIntro: [], askPrompt: [], thanks: [], empty: [], tooLong: ['max'],
   fallback: ['zone', 'contactName', 'phone'], fallbackEn: ['zone', 'contactName', 'phone'], source: ['title'], sourceEn: ['title'],
+  previousEdition: ['edition'], previousEditionEn: ['edition'], earlierEdition: ['edition'], earlierEditionEn: ['edition'],
   human: ['contactName', 'phone'], humanEn: ['contactName', 'phone'], identity: ['title', 'docNumber'], identityEn: ['title', 'docNumber'],
   noted: ['facts'], notedEn: ['facts'], corrected: ['facts'], correctedEn: ['facts'], notedOnly: ['facts'], notedOnlyEn: ['facts'], showClause: [], clauseText: ['title', 'text'],
   feedbackThanks: [], feedbackAlready: [], feedbackAskComment: [], feedbackCommentThanks: [],

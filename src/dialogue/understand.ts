@@ -10,6 +10,7 @@
 import { formatAction } from '../core/actions.ts';
 import type { Button, Citation, Reply } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
+import { editionForYear, editionsBefore, seasonNamed, type SeasonNamed } from '../knowledge/editions.ts';
 import type { Focus } from '../knowledge/lexicon.ts';
 import { replaceWords } from '../text/words.ts';
 import { answerNear, answerQuestion, namesAnythingKnown, nearEntry, NEAR_SHARE, type Answer } from '../qa/answer.ts';
@@ -17,7 +18,7 @@ import { photoRuleNeeds, photoRules } from '../photo/check.ts';
 import { factsFromAnswers, personalFindings, profileAnswers, type Finding } from '../qa/personal.ts';
 import { asks as isQuestion, readMessage, type Facts, type Reading } from '../reading/index.ts';
 import { mergeFacts, toldSomething, type Context, type Topic } from './context.ts';
-import type { Env } from './env.ts';
+import type { EditionParts, Env } from './env.ts';
 import { say } from './flow.ts';
 import { paperDeadlineFrom } from './paper-deadline.ts';
 import { personalReply, type Language } from './personal.ts';
@@ -87,6 +88,18 @@ function understandReading(session: Session, text: string, reading: Reading, env
     case 'identity': return { ...plainAnswer(withContext(context), [identityReply(env, lang, session)]), fallback: true };
     case 'check': return { session: withContext(context), replies: [], fallback: false, effects: [], startCheck: true };
     default: break;
+  }
+
+  // Another season named ("2023年度的评审", "去年的截止时间"): an edition in force before this one
+  // answers it, marked as such; a season no edition answers (a year not carried, or not yet in force)
+  // is out of scope, whatever the edition served would say.
+  // (An earlier edition that cannot be loaded answers nothing either: the honest fallback.)
+  const season = seasonNamed(reading.normalized, env.knowledge.editions, env.knowledge.edition);
+  const which = season && editionForYear(env.knowledge.editions, env.knowledge.edition, season.year);
+  const earlier = which?.earlier ? env.otherEdition?.(which.edition) : undefined;
+  if (season && earlier) return earlierSeason(session, text, reading, season, earlier, env, lang);
+  if (season && (!which || which.earlier)) {
+    return { session: withContext(context), replies: [fallbackReply(env, lang, session)], fallback: true, effects: [{ kind: 'log-question', question: text, focus: [...reading.focus], answered: false, entry: null, score: 0 }] };
   }
 
   // The approval SMS received on a day told now or before ("今天收到审核通过的短信了", then "纸质材料最晚哪天"):
@@ -172,6 +185,24 @@ ${again.reply.text}` }]);
   // What the notice does not answer is said once, with the contact, after what it does.
   const replies = generic ? [...answered, fallbackReply(env, lang, session)] : answered;
   return { session: withContext({ ...context, topic }), replies, fallback: inNotice === 0, effects };
+}
+
+/**
+ * A question about an earlier season, answered as that season's edition answers it (the words
+ * naming the season taken out, so 去年 is not counted again from that edition), under a line saying
+ * which notice it is from. What it tells of the person is kept; the topic is the earlier edition's.
+ */
+function earlierSeason(session: Session, text: string, reading: Reading, season: SeasonNamed, parts: EditionParts, env: Env, lang: Language): Understood {
+  const then: Env = { ...env, ...parts, otherEdition: undefined };
+  const rest = `${reading.normalized.slice(0, season.at)}${reading.normalized.slice(season.end)}`.trim();
+  const u = understandReading(session, text, read(rest || reading.normalized, then), then);
+  // Nothing of that notice to mark: the check, or the honest fallback.
+  if (u.startCheck || !u.replies.length || u.replies[0]!.text === fallbackReply(then, lang, session).text) return u;
+  const edition = parts.knowledge.edition;
+  const previous = editionsBefore(env.knowledge.editions, env.knowledge.edition)[0] === edition;
+  const lead = say(env.flow, previous ? (lang === 'en' ? 'previousEditionEn' : 'previousEdition') : (lang === 'en' ? 'earlierEditionEn' : 'earlierEdition'), { edition });
+  const [first, ...others] = u.replies;
+  return { ...u, replies: [{ ...first!, text: `${lead}\n${first!.text}` }, ...others] };
 }
 
 interface One {

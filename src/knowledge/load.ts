@@ -8,6 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { cachedLoad } from '../core/data-cache.ts';
+import { fill, undeclaredPlaceholder } from '../core/template.ts';
 import { DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
 import { calendarCoverage } from '../core/working-days.ts';
@@ -21,11 +22,14 @@ import { normalize } from '../text/normalize.ts';
 import { compileLexicon, readingFileSchema, type Lexicon, type ReadingFile } from './lexicon.ts';
 import { numbersIn, numbersInValue } from '../text/numbers.ts';
 import { checkWording, wordingFileSchema, type Wording } from './wording.ts';
+import { editionOn, planOf, type EditionsPlan } from './editions.ts';
 
 export interface OutOfScopeRule { id: string; terms: string[]; note: string }
 
 export interface Knowledge {
   edition: string;
+  /** knowledge/editions.yaml: the editions carried, when each is in force, the words naming a season. */
+  editions: EditionsPlan;
   notice: Notice;
   clauses: Clause[];
   clauseById: Map<string, Clause>;
@@ -62,6 +66,17 @@ export class KnowledgeError extends DataError {
   }
 }
 
+/** An edition asked for by name (`--edition`) that knowledge/editions.yaml does not list. */
+export class UnknownEditionError extends KnowledgeError {
+  /** What a command says of its flag: `--edition 2019: there is no such edition; knowledge/editions.yaml lists 2023, 2024`. */
+  readonly flagLine: string;
+  constructor(readonly edition: string, readonly carried: readonly string[]) {
+    super('editions.yaml', null, `there is no edition ${edition}; the editions are ${carried.join(', ')}`);
+    this.name = 'UnknownEditionError';
+    this.flagLine = `--edition ${edition}: there is no such edition; knowledge/editions.yaml lists ${carried.join(', ')}`;
+  }
+}
+
 /** The files the loader reads, relative to the knowledge root. */
 export function knowledgeFileNames(edition: string): string[] {
   return [
@@ -71,25 +86,63 @@ export function knowledgeFileNames(edition: string): string[] {
   ];
 }
 
-/** Reads and checks knowledge/ from disk; `edition` defaults to the one editions.yaml marks current. */
-export function loadKnowledge(root = defaultKnowledgeRoot(), edition?: string): Knowledge {
+/**
+ * Reads and checks knowledge/ from disk; `edition` defaults to the one in force now (the real
+ * clock, Asia/Shanghai's calendar; see `readKnowledgeFiles`).
+ */
+export function loadKnowledge(root = defaultKnowledgeRoot(), edition?: Edition): Knowledge {
   const read = readKnowledgeFiles(root, edition);
   return parseKnowledge(read.files, read.edition);
 }
 
-/** The knowledge files of an edition as they are on disk (unchecked), and the edition chosen. */
-export function readKnowledgeFiles(root = defaultKnowledgeRoot(), edition?: string): { files: KnowledgeFiles; edition: string } {
+/** An edition by name, or the one in force at an instant (on the calendar of `timeZone`, default Asia/Shanghai). */
+export type Edition = string | { at: Date; timeZone?: string };
+
+/**
+ * The knowledge files of an edition as they are on disk (unchecked), and the edition chosen:
+ * `edition` by name (one editions.yaml does not carry is a KnowledgeError naming the ones it does),
+ * or the one in force at an instant (default: now).
+ */
+export function readKnowledgeFiles(root = defaultKnowledgeRoot(), edition: Edition = { at: new Date() }): { files: KnowledgeFiles; edition: string } {
   const read = (name: string): string => {
     const file = path.join(root, name);
     if (!existsSync(file)) throw new KnowledgeError(name, null, 'file is missing');
     return readFileSync(file, 'utf8');
   };
-  // editions.yaml through the data cache too: a cached start parses no YAML at all.
-  const editions = (text: string) => cachedLoad('editions', [text], () => parseFile('editions.yaml', text, editionsFileSchema));
-  const chosen = edition ?? editions(read('editions.yaml')).current;
+  const plan = readEditions(root);
+  if (typeof edition === 'string' && !plan.carried.includes(edition)) throw new UnknownEditionError(edition, plan.carried);
+  const chosen = typeof edition === 'string' ? edition : editionOn(plan, dayIn(edition.at, edition.timeZone ?? 'Asia/Shanghai'));
   const files: KnowledgeFiles = {};
   for (const name of knowledgeFileNames(chosen)) files[name] = read(name);
   return { files, edition: chosen };
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant in a time zone (`en-CA` writes days so). */
+function dayIn(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/**
+ * knowledge/editions.yaml checked (through the data cache: a cached start parses no YAML at all),
+ * and every edition it lists present as a folder of `root`.
+ */
+export function readEditions(root = defaultKnowledgeRoot()): EditionsPlan {
+  const file = path.join(root, 'editions.yaml');
+  if (!existsSync(file)) throw new KnowledgeError('editions.yaml', null, 'file is missing');
+  const plan = parseEditions(readFileSync(file, 'utf8'));
+  for (const e of plan.carried) {
+    if (!existsSync(path.join(root, e, 'notice.yaml'))) throw new KnowledgeError('editions.yaml', `edition ${e}`, `knowledge/${e}/ is missing (no ${e}/notice.yaml)`);
+  }
+  return plan;
+}
+
+/** The plan of an editions.yaml text, checked: schema, editions listed once, oldest first, days in order. */
+export function parseEditions(text: string): EditionsPlan {
+  return cachedLoad('editions', [text], () => {
+    const plan = planOf(parseFile('editions.yaml', text, editionsFileSchema));
+    if (Array.isArray(plan)) throw new KnowledgeError('editions.yaml', plan[0], plan[1]);
+    return plan;
+  });
 }
 
 export function defaultKnowledgeRoot(): string {
@@ -131,12 +184,9 @@ function checkKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
     if (text === undefined) throw new KnowledgeError(name, null, 'file is missing');
     return text;
   };
-  const editions = parseFile('editions.yaml', get('editions.yaml'), editionsFileSchema);
-  if (!editions.editions.includes(edition)) {
+  const editions = parseEditions(get('editions.yaml'));
+  if (!editions.carried.includes(edition)) {
     throw new KnowledgeError('editions.yaml', null, `edition ${edition} is not listed in "editions"`);
-  }
-  if (!editions.editions.includes(editions.current)) {
-    throw new KnowledgeError('editions.yaml', 'current', `current edition ${editions.current} is not listed in "editions"`);
   }
   const noticeFile = `${edition}/notice.yaml`;
   const notice = parseFile(noticeFile, get(noticeFile), noticeSchema);
@@ -253,10 +303,16 @@ function checkKnowledge(files: KnowledgeFiles, edition: string): Knowledge {
   const lexicon = compileLexicon(reading);
   const { kinds } = parseFile('out-of-scope-examples.yaml', get('out-of-scope-examples.yaml'), outOfScopeExamplesFileSchema);
   uniqueById(kinds, 'out-of-scope-examples.yaml', 'kind');
-  const outOfScopeExamples = kinds.flatMap((k) => k.examples.map((text) => ({ kind: k.id, text })));
+  // Examples name years relative to the edition ({nextYear}…), filled here: none goes stale under a later edition.
+  const years = Object.fromEntries(Object.entries(EXAMPLE_YEARS).map(([name, offset]) => [name, Number(edition) + offset]));
+  const outOfScopeExamples = kinds.flatMap((k) => k.examples.map((text, i) => {
+    const bad = undeclaredPlaceholder(text, Object.keys(EXAMPLE_YEARS));
+    if (bad !== undefined) throw new KnowledgeError('out-of-scope-examples.yaml', `kinds.${k.id}.examples[${i}]`, `unknown placeholder {${bad}} (examples may use ${Object.keys(EXAMPLE_YEARS).map((p) => `{${p}}`).join(', ')})`);
+    return { kind: k.id, text: fill(text, years) };
+  }));
 
   const knowledge: Knowledge = {
-    edition, notice, clauses, clauseById, params, choices, wording, topics, faq, faqById,
+    edition, editions, notice, clauses, clauseById, params, choices, wording, topics, faq, faqById,
     synonyms, outOfScope, outOfScopeExamples, clauseTitleEn, stopwords, userWords, lexicon,
   };
   readingOf.set(knowledge, reading);
@@ -281,6 +337,9 @@ function withEditionWords(reading: ReadingFile, choices: Choices): ReadingFile {
   });
   return { ...reading, specialties, honourCategories, otherFields: reading.otherFields.filter((w) => !claimed.has(normalize(w))) };
 }
+
+/** The years an out-of-scope example may name, as offsets from the edition's year. */
+const EXAMPLE_YEARS = { twoYearsAgo: -2, lastYear: -1, nextYear: 1, inTwoYears: 2, inThreeYears: 3 } as const;
 
 function parseFile<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
   try {

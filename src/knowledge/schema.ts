@@ -137,7 +137,39 @@ export const choicesFileSchema = z.strictObject({
   })).min(1),
 });
 
-export const editionsFileSchema = z.strictObject({ current: z.string().regex(/^\d{4}$/), editions: z.array(z.string().regex(/^\d{4}$/)).min(1) });
+const editionYear = z.string().regex(/^\d{4}$/, 'a year, four digits');
+const seasonWords = z.array(z.string().min(1)).min(1);
+/**
+ * How a question names a year's evaluation: a marker (a year, or a year relative to the edition
+ * served), then optionally a joiner, then a noun ("2023年度" + "的" + "评审", "去年" + "截止时间").
+ */
+export const seasonsSchema = z.strictObject({
+  /** Markers naming a year; {year} stands for four digits. */
+  years: z.array(z.string().regex(/\{year\}/, 'must contain {year}')).min(1),
+  /** Markers naming a year relative to the edition served, by offset ("-1": 去年). */
+  relative: z.record(z.string().regex(/^-?[1-9]$/, 'an offset in years, e.g. -1 or 1'), seasonWords),
+  joiners: seasonWords,
+  nouns: seasonWords,
+});
+const datedEditionsSchema = z.strictObject({
+  editions: z.array(z.strictObject({ edition: editionYear, from: isoDate })).min(1),
+  seasons: seasonsSchema,
+});
+/** The first form: one edition served whatever the date (`current`), the others only when chosen (--edition). */
+const fixedEditionsSchema = z.strictObject({ current: editionYear, editions: z.array(editionYear).min(1), seasons: seasonsSchema.optional() });
+/**
+ * knowledge/editions.yaml: the editions carried and the day each comes into force (a calendar day
+ * in TZ_BOT), or the first form (`current`). The form is told by its keys, so an error names the
+ * entry of the form written, not "no form matched".
+ */
+export const editionsFileSchema = z.unknown().transform((data, ctx) => {
+  const fixed = data !== null && typeof data === 'object' && 'current' in data;
+  const parsed = fixed ? fixedEditionsSchema.safeParse(data) : datedEditionsSchema.safeParse(data);
+  if (parsed.success) return parsed.data as z.infer<typeof datedEditionsSchema> | z.infer<typeof fixedEditionsSchema>;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message });
+  return z.NEVER;
+});
+export type Seasons = z.infer<typeof seasonsSchema>;
 
 export type Notice = z.infer<typeof noticeSchema>;
 export type Choices = z.infer<typeof choicesFileSchema>;

@@ -40,6 +40,11 @@ export interface StoredChange {
   /** ISO instant. */
   at: string;
   undone?: { who: string; at: string };
+  /**
+   * The edition it was made for (the one in force then): it applies to that edition only.
+   * Absent in changes kept before editions were told apart: the edition in force at `at`.
+   */
+  edition?: string;
 }
 
 /** What a change is, in one line (the console, the export and the report say it so). */
@@ -127,22 +132,37 @@ export function knowledgeWith(files: KnowledgeFiles, edition: string, changes: r
   return parseKnowledge(applyChanges(files, edition, changes), edition);
 }
 
-/** The changes still in force, oldest first. */
-export function activeChanges(list: readonly StoredChange[]): KnowledgeChange[] {
-  return list.filter((c) => !c.undone).map((c) => c.change);
+/**
+ * The changes still in force, oldest first; with `edition`, those made for it (a change stored
+ * without its edition counts for the one `editionAt` its instant, when given, else for every edition).
+ */
+export function activeChanges(list: readonly StoredChange[], edition?: string, editionAt?: (at: Date) => string): KnowledgeChange[] {
+  const made = (c: StoredChange): string | undefined => c.edition ?? editionAt?.(new Date(c.at));
+  return list.filter((c) => !c.undone && (edition === undefined || (made(c) ?? edition) === edition)).map((c) => c.change);
 }
+
+/**
+ * A check of the changes of one edition (`edition`: the one they are for; undefined when the log
+ * does not tell editions apart).
+ */
+export type ChangesCheck = (active: KnowledgeChange[], edition: string | undefined) => void | Promise<void>;
 
 /** The changes kept in the store, and their version (bumped by every add and undo, so instances see them). */
 export interface ChangeLog {
   list(): Promise<StoredChange[]>;
   version(): Promise<number>;
-  /** Keeps a change that `check` accepted (it runs under the lock, on the list as it then is); returns it. */
-  add(change: KnowledgeChange, who: string, now: Date, check: (active: KnowledgeChange[]) => void | Promise<void>): Promise<StoredChange>;
-  /** Marks a change undone, when what is left still passes `check`. */
-  undo(id: number, who: string, now: Date, check: (active: KnowledgeChange[]) => void | Promise<void>): Promise<StoredChange>;
+  /**
+   * Keeps a change that `check` accepted (it runs under the lock, on the changes of the change's
+   * edition as they then are); returns it. The change is for the edition in force at `now`.
+   */
+  add(change: KnowledgeChange, who: string, now: Date, check: ChangesCheck): Promise<StoredChange>;
+  /** Marks a change undone, when what is left of its edition's changes still passes `check`. */
+  undo(id: number, who: string, now: Date, check: ChangesCheck): Promise<StoredChange>;
 }
 
-export function changeLog(store: Store): ChangeLog {
+/** `editionAt`: the edition in force at an instant (knowledge/editions.yaml); without it, changes are not told apart by edition. */
+export function changeLog(store: Store, editionAt?: (at: Date) => string): ChangeLog {
+  const editionOf = (c: StoredChange): string | undefined => c.edition ?? editionAt?.(new Date(c.at));
   const list = async (): Promise<StoredChange[]> => (await store.get<StoredChange[]>(keys.officeChanges)) ?? [];
   const save = async (changes: StoredChange[]): Promise<void> => {
     await store.set(keys.officeChanges, changes);
@@ -153,8 +173,9 @@ export function changeLog(store: Store): ChangeLog {
     version: async () => (await store.get<number>(keys.officeChangesVersion)) ?? 0,
     add: (change, who, now, check) => store.withLock(keys.officeChanges, async () => {
       const all = await list();
-      await check([...activeChanges(all), change]);
-      const stored: StoredChange = { id: Math.max(0, ...all.map((c) => c.id)) + 1, change, who, at: now.toISOString() };
+      const edition = editionAt?.(now);
+      const stored: StoredChange = { id: Math.max(0, ...all.map((c) => c.id)) + 1, change, who, at: now.toISOString(), ...(edition !== undefined && { edition }) };
+      await check(activeChanges([...all, stored], edition, editionAt), edition);
       await save([...all, stored]);
       return stored;
     }),
@@ -164,7 +185,8 @@ export function changeLog(store: Store): ChangeLog {
       if (!found) throw new ChangeError(`change ${target} does not exist`);
       if (found.undone) throw new ChangeError(`change ${target} was already undone`);
       const after = all.map((c) => (c.id === target ? { ...c, undone: { who, at: now.toISOString() } } : c));
-      await check(activeChanges(after));
+      const edition = editionOf(found);
+      await check(activeChanges(after, edition, editionAt), edition);
       await save(after);
       return after.find((c) => c.id === target)!;
     }),

@@ -6,7 +6,9 @@
 import { formatAction } from '../core/actions.ts';
 import type { Button, Citation } from '../core/types.ts';
 import { cite } from '../knowledge/cite.ts';
+import { editionForYear, seasonNamed } from '../knowledge/editions.ts';
 import type { Knowledge } from '../knowledge/load.ts';
+import { normalize } from '../text/normalize.ts';
 import type { SearchIndex, SearchResult } from './search.ts';
 
 /** Below these similarities (0…1) the notice is taken not to answer the question. */
@@ -59,6 +61,9 @@ export function answerQuestion(question: string, k: Knowledge, index: SearchInde
   const faqScore = faq?.score ?? 0;
   const clauseScore = clause?.score ?? 0;
   if (search.outOfScope && faqScore < THRESHOLDS.outOfScopeFaq) return { kind: 'fallback', search, outOfScope: true };
+  // A season no edition answers ("2025年度的评审", "明年的评审" before next year's notice is in force).
+  const season = seasonNamed(normalize(question), k.editions, k.edition);
+  if (season && !editionForYear(k.editions, k.edition, season.year)) return { kind: 'fallback', search, outOfScope: true };
   const oos = search.nearestOutOfScope?.score ?? 0;
   // Phrasings and examples are scored alike; a clause's score only measures how much of the question it covers, so it counts a little less.
   if (oos >= THRESHOLDS.outOfScopeExample && oos > Math.max(faqScore, 0.9 * clauseScore) + TIE) return { kind: 'fallback', search, outOfScope: true };

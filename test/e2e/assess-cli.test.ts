@@ -55,6 +55,16 @@ describe.concurrent('npm run assess', () => {
     }
   });
 
+  it('--edition names the edition; an unknown one → exit 2, one line naming the editions', async () => {
+    const named = await assessCli([file('edition.json', BASE), '--now', NOW, '--edition', '2023']);
+    expect(named.code).toBe(0);
+    expect(named.stdout).toBe((await assessCli([file('edition.json', BASE), '--now', NOW])).stdout);
+    const unknown = await assessCli([file('edition.json', BASE), '--edition', '2019']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(oneLine(unknown.stderr)).toEqual([expect.stringMatching(/^--edition 2019: there is no such edition; knowledge\/editions\.yaml lists 2023/)]);
+  });
+
   it('an invalid element → exit 2, one line naming the element and field', async () => {
     const r = await assessCli([file('bad.json', [BASE, BASE, { ...BASE, workStart: '2018/07' }])]);
     expect(r.code).toBe(2);

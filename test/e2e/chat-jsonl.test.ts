@@ -28,6 +28,16 @@ function expectShape(o: Output): void {
 }
 
 describe('npm run chat -- --jsonl', () => {
+  it('--edition serves the edition named; one knowledge/editions.yaml does not list exits 2 with one line', () => {
+    const named = chat(['个人申报截止时间是哪天'], ['--edition', '2023']);
+    expect(named.status).toBe(0);
+    expect(named.out[0]!.replies.map((r) => r.text).join('\n')).toContain('2023年9月8日');
+    const unknown = chat(['你好'], ['--edition', '2019']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.out).toEqual([]);
+    expect(unknown.stderr.trim()).toMatch(/^chat: --edition 2019: there is no such edition; knowledge\/editions\.yaml lists 2023/);
+  });
+
   it('writes exactly one JSON line per input line, in order, and exits 0', () => {
     const lines = [
       '你好',

@@ -15,6 +15,7 @@ import type { LogRecord } from '../../src/office/log.ts';
 import { formatReport } from '../../src/office/report.ts';
 import { buildReport, figures } from '../../src/office/stats.ts';
 import { AUG, testBot } from '../kit.ts';
+import { SWITCH_DAY, twoEditionRoot } from '../second-edition.ts';
 
 const { files, edition } = readKnowledgeFiles();
 const faqFile = `${edition}/faq.yaml`;
@@ -87,6 +88,25 @@ describe('kb:export', () => {
     const second = run();
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('already in');
+  }, 60_000);
+
+  it('writes each change into the edition it was made for', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const root = twoEditionRoot();
+    const store = path.join(root, 'store.sqlite');
+    const bot = await testBot({ storeUrl: `sqlite://${store}`, knowledgeRoot: root, now: new Date(AUG) });
+    const add = (text: string, now: Date) => bot.changes.add({ kind: 'phrasing', entry: 'fee-amount', text }, '王老师', now, (active, edition) => { bot.candidate(active, edition); });
+    expect((await add('二三年的评审费交多少', new Date(AUG))).edition).toBe('2023');
+    expect((await add('二四年的评审费交多少', new Date(`${SWITCH_DAY}T10:00:00+08:00`))).edition).toBe('2024');
+    await bot.close();
+    const tsx = path.resolve('node_modules/.bin/tsx');
+    const run = spawnSync(tsx, ['src/cli/kb-export.ts', '--store', `sqlite://${store}`, '--knowledge', root], { encoding: 'utf8', env: { ...process.env, STORE_URL: '' } });
+    expect(run.status, run.stderr).toBe(0);
+    const faq = (edition: string) => readFileSync(path.join(root, edition, 'faq.yaml'), 'utf8');
+    expect(faq('2023')).toContain('      - 二三年的评审费交多少');
+    expect(faq('2023')).not.toContain('二四年的评审费交多少');
+    expect(faq('2024')).toContain('      - 二四年的评审费交多少');
+    expect(faq('2024')).not.toContain('二三年的评审费交多少');
   }, 60_000);
 });
 
