@@ -4,9 +4,10 @@
  * loaded by data only through the loader's own parseKnowledge. Tests derive what they expect from
  * the edition's parameters, never from one year's numbers.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 import { createBot, type Bot, type BotOptions } from '../src/bot/index.ts';
 import { defaultKnowledgeRoot, knowledgeFileNames, parseKnowledge, type Knowledge, type KnowledgeFiles } from '../src/knowledge/load.ts';
 import { conversation, type Conversation } from './kit.ts';
@@ -96,4 +97,24 @@ export function editionBot(edition: EditionId, options: BotOptions = {}): Promis
 /** A conversation with `bot` at an instant inside its edition's season (kit.ts `conversation`). */
 export function seasonConversation(bot: Bot, daysBefore?: number): Conversation {
   return conversation(bot, inSeason(bot.knowledge, daysBefore));
+}
+
+/** The day the 2024 edition comes into force in a root of twoEditionRoot (unless told otherwise). */
+export const SWITCH_DAY = '2024-07-16';
+
+/**
+ * A temporary knowledge root carrying 2023 (from its day in knowledge/editions.yaml) and the 2024
+ * fixture (from `from2024`), for the tests of editions in force by date; `editions` replaces the
+ * list whole (e.g. to leave 2024 unscheduled).
+ */
+export function twoEditionRoot(options: { from2024?: string; editions?: { edition: string; from: string }[] } = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kb-editions-'));
+  cpSync(root, dir, { recursive: true });
+  cpSync(editionDir('2024'), path.join(dir, '2024'), { recursive: true });
+  const file = path.join(dir, 'editions.yaml');
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  const first = (doc.toJS() as { editions: { edition: string; from: string }[] }).editions[0]!;
+  doc.set('editions', options.editions ?? [first, { edition: '2024', from: options.from2024 ?? SWITCH_DAY }]);
+  writeFileSync(file, doc.toString());
+  return dir;
 }

@@ -1,5 +1,5 @@
 /**
- * Editions in force by date, on a bot with a fixed clock and two editions (test/second-edition.ts):
+ * Editions in force by date, on a bot with a fixed clock and two editions (test/editions.ts):
  * the edition served before and after the day the next one comes into force, without a restart;
  * questions about last season answered from its edition and marked; years with no edition out of
  * scope; office changes on the edition they were made for; reminders across the switch; the
@@ -18,7 +18,7 @@ import { cnDate } from '../../src/rules/index.ts';
 import { keys } from '../../src/store/keys.ts';
 import type { Subscription } from '../../src/bot/runner.ts';
 import { BASE } from '../rules/helpers.ts';
-import { SWITCH_DAY, twoEditionRoot } from '../second-edition.ts';
+import { SWITCH_DAY, twoEditionRoot } from '../editions.ts';
 
 const root = twoEditionRoot();
 const k2023 = loadKnowledge(root, '2023');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { editionForYear, editionOn, editionsBefore, seasonNamed, type EditionsPlan } from '../../src/knowledge/editions.ts';
 import { defaultKnowledgeRoot, KnowledgeError, loadKnowledge, parseEditions, readEditions, UnknownEditionError } from '../../src/knowledge/load.ts';
 import { normalize } from '../../src/text/normalize.ts';
-import { SWITCH_DAY, twoEditionRoot } from '../second-edition.ts';
+import { SWITCH_DAY, twoEditionRoot } from '../editions.ts';
 
 const realFile = readFileSync(path.join(defaultKnowledgeRoot(), 'editions.yaml'), 'utf8');
 const seasons = realFile.slice(realFile.indexOf('\nseasons:'));

@@ -15,7 +15,7 @@ import type { LogRecord } from '../../src/office/log.ts';
 import { formatReport } from '../../src/office/report.ts';
 import { buildReport, figures } from '../../src/office/stats.ts';
 import { AUG, testBot } from '../kit.ts';
-import { SWITCH_DAY, twoEditionRoot } from '../second-edition.ts';
+import { SWITCH_DAY, twoEditionRoot } from '../editions.ts';
 
 const { files, edition } = readKnowledgeFiles();
 const faqFile = `${edition}/faq.yaml`;
