@@ -107,5 +107,23 @@ for (const edition of EDITIONS) {
       for (const label of Object.values(p.specialties.value)) expect(specialties).toContain(label);
       expect(text(c.send('个人申报什么时候截止'))).toContain(cn(p.individualDeadline.value));
     });
+
+    it('answers for the person: hours short are counted against this edition\'s years and hours, on its platform', () => {
+      const k = bot.knowledge;
+      const ce = k.params.continuingEducation.value;
+      const c = seasonConversation(bot);
+      // 30 professional hours short, the total met by the other hours.
+      const said = text(c.send(`继续教育专业课${ce.professional - 30}，公需课${ce.public}，其他${ce.total - ce.professional - ce.public + 30}，够吗`));
+      expect(said).toContain('专业课还差30学时');
+      expect(said).toContain(`近${ce.toYear - ce.fromYear + 1}年（${ce.fromYear}—${ce.toYear}年）不少于${ce.total}学时`);
+      expect(said).toContain(`可在${k.wording.names.continuingEducationPlatform.text}学习：${k.params.continuingEducationSite.value}`);
+    });
+
+    it('answers for the person: an education without an 二.1 route is told this edition\'s routes', () => {
+      const p = bot.knowledge.params;
+      const said = text(seasonConversation(bot).send('如果我只有中专，能报吗'));
+      expect(said).toContain(`满${p.technicianYears.value}年`);
+      expect(said).toContain(`${p.twoOfFive.value.itemsTotal}项条件中具备${p.twoOfFive.value.itemsRequired}项`);
+    });
   });
 }
