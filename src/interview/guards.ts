@@ -67,6 +67,11 @@ export const GUARDS: Record<string, Guard> = {
       .filter(([item, fields]) => !held.has(Number(item) as ItemNo) && fields.some((f) => !isAnswered(ctx.answers, f))).length;
     return held.size < need && held.size + open >= need;
   },
+  /** 二.4 item (3) already holds by the years as 技术部门负责人 (the edition's techHeadYears): its other half need not be asked. */
+  'tech-head-met': (ctx) => {
+    const years = readField(ctx.answers, 'achievements.techHeadYears');
+    return typeof years === 'number' && years >= ctx.params.techHeadYears.value;
+  },
   /** An honour of 附件4 was named. */
   'honour-given': (ctx) => typeof ctx.answers['honour.category'] === 'number',
   'no-assistant-engineer': (ctx) => readField(ctx.answers, 'assistantEngineerSince') === null,

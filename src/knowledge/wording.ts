@@ -33,6 +33,12 @@ type Sources = Readonly<Record<string, ParamName | 'name' | null>>;
 
 export const NAME_KEYS = ['platform', 'continuingEducationPlatform'] as const;
 
+/**
+ * What the interview's questions restate of the notice (flows/interview-texts.yaml fills them in
+ * as {placeholders}): who is outside 一's employer kind, the honours of 二.5, the items of 二.4.
+ */
+export const QUESTION_KEYS = ['employerExcluded', 'honours', 'innovation', 'techHead', 'teamLeader', 'award'] as const;
+
 /** Placeholders of the route titles. */
 export const ROUTE_TEXTS = {
   'education-years': [], 'assistant-engineer': [], technician: [], 'two-of-five': ['itemsTotal', 'itemsRequired'], exceptional: [],
@@ -115,6 +121,7 @@ const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T & string)[
 const entry = z.strictObject({ item: z.string().min(1), reason: z.string().min(1), clauses: z.array(id).min(1, 'cite at least one clause') });
 export const wordingFileSchema = z.strictObject({
   names: keyed(NAME_KEYS, cited),
+  questions: keyed(QUESTION_KEYS, cited),
   routes: keyed(ROUTE_IDS, cited),
   shortfalls: keyed(keysOf(SHORTFALL_TEXTS), cited),
   blockers: keyed(keysOf(BLOCKER_TEXTS), cited),
@@ -157,6 +164,7 @@ export function checkWording(w: Wording, c: WordingChecks): void {
     }
   };
   texts('names', w.names, {});
+  texts('questions', w.questions, {});
   texts('routes', w.routes, ROUTE_TEXTS);
   texts('shortfalls', w.shortfalls, SHORTFALL_TEXTS);
   texts('blockers', w.blockers, BLOCKER_TEXTS);
