@@ -37,7 +37,7 @@ export const PERSONAL_TEXTS = {
   reviewPassed: ['recent', 'from', 'to', 'grade'], documents: [], documentLine: ['item', 'reason'],
   patentWindow: ['recent', 'year'], utilityFirst: ['need', 'first', 'short'],
   honourLine: ['mark', 'route', 'verdict'], honourOk: ['quota'], honourWindowOut: ['from', 'to', 'issued'], honourWindowIn: ['issued', 'from', 'to'],
-  honourWindowDay: ['from', 'to', 'issued'], honourListed: ['name', 'row'], honourNotListed: ['rows'], honourEducation: ['prescribed', 'education'], honourAssistant: ['years'],
+  honourWindowDay: ['from', 'to', 'issued'], honourListed: ['name', 'annex', 'row'], honourNotListed: ['annex', 'rows'], honourEducation: ['prescribed', 'education'], honourAssistant: ['years'],
   honourLead: [], honourQuota: ['level', 'quota'], levelNational: [], levelProvincial: [],
   hoursHave: ['total', 'professional', 'public', 'other', 'recent', 'from', 'to', 'needTotal', 'needProfessional', 'needPublic'],
   hoursOk: ['computed'], hoursShort: ['computed', 'gaps', 'platform', 'site'], hoursGapTotal: ['n'], hoursGapProfessional: ['n'], hoursGapPublic: ['n'], hoursPartial: [],
@@ -219,12 +219,13 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
       case 'honour': {
         const parts: string[] = [];
         const window = { from: date(f.window.from), to: date(f.window.to) };
+        const annex = k.wording.names.honourAnnex.text;
         if (f.holds) parts.push(say('honourOk', { quota: f.quota ?? Math.max(...Object.values(p.honourQuota.value)) }));
         else {
           if (f.inWindow === false) parts.push(say('honourWindowOut', { ...window, issued: issuedText(f, lang) }));
           if (f.inWindow === null && issuedText(f, lang)) parts.push(say('honourWindowDay', { ...window, issued: issuedText(f, lang) }));
-          if (f.listed === false) parts.push(say('honourNotListed', { rows: p.honourCategories.value }));
-          if (f.listed && f.category !== null && !f.personal) parts.push(say('honourListed', { name: k.clauseById.get(k.choices.honourCategories[f.category - 1]?.clause ?? '')?.text ?? String(f.category), row: f.category }));
+          if (f.listed === false) parts.push(say('honourNotListed', { annex, rows: p.honourCategories.value }));
+          if (f.listed && f.category !== null && !f.personal) parts.push(say('honourListed', { annex, name: k.clauseById.get(k.choices.honourCategories[f.category - 1]?.clause ?? '')?.text ?? String(f.category), row: f.category }));
           if (f.hasEducation && f.education) parts.push(say('honourEducation', { prescribed: education(prescribedEducation(p) as Education), education: education(f.education) }));
           if (f.hasAssistant) parts.push(say('honourAssistant', { years: p.assistantEngineerYears.value }));
           if (f.mainTechLead === false || (f.personal && f.mainTechLead === null)) parts.push(T.honourLead);

@@ -79,7 +79,7 @@ export type InterviewTextKey = keyof typeof INTERVIEW_TEXTS;
 
 /** The placeholders every question and label may use: facts of the edition (see `questionVars`). */
 export const QUESTION_PLACEHOLDERS = [
-  'zone', 'zoneShort', 'employerKind', 'reviewYears', 'reviewFrom', 'reviewTo', 'minGrade', 'hoursYears', 'hoursFrom', 'hoursTo', 'insuranceYears',
+  'zone', 'zoneShort', 'honourAnnex', 'employerKind', 'reviewYears', 'reviewFrom', 'reviewTo', 'minGrade', 'hoursYears', 'hoursFrom', 'hoursTo', 'insuranceYears',
   'patentYears', 'patentYearsZh', 'honourExample', ...QUESTION_KEYS,
 ] as const;
 /** The placeholders the "where to find out" hints may use. */
@@ -96,7 +96,8 @@ export function questionVars(k: Knowledge): Record<(typeof QUESTION_PLACEHOLDERS
   return {
     reviewYears: a.recentYears, reviewFrom: a.fromYear, reviewTo: a.toYear, minGrade: a.minGrade,
     hoursYears: ce.toYear - ce.fromYear + 1, hoursFrom: ce.fromYear, hoursTo: ce.toYear,
-    zone: p.zone.value, zoneShort: k.wording.names.zoneShort.text, employerKind: p.employerKind.value,
+    zone: p.zone.value, zoneShort: k.wording.names.zoneShort.text, honourAnnex: k.wording.names.honourAnnex.text,
+    employerKind: p.employerKind.value,
     insuranceYears: p.socialInsuranceYears.value, patentYears: p.patents.value.recentYears, patentYearsZh: chineseCount(p.patents.value.recentYears),
     honourExample: cnDate(k.wording.examples.honourIssued),
     ...(Object.fromEntries(QUESTION_KEYS.map((key) => [key, k.wording.questions[key].text])) as Record<(typeof QUESTION_KEYS)[number], string>),

@@ -31,7 +31,7 @@ type ParamName = keyof Parameters;
 /** Where a placeholder's value comes from: a parameter, a name of wording.yaml, or null (the case's facts, or code). */
 type Sources = Readonly<Record<string, ParamName | 'name' | null>>;
 
-export const NAME_KEYS = ['platform', 'continuingEducationPlatform', 'annualReviewForm', 'evaluation', 'zoneShort'] as const;
+export const NAME_KEYS = ['platform', 'continuingEducationPlatform', 'annualReviewForm', 'evaluation', 'zoneShort', 'honourAnnex'] as const;
 
 /**
  * What the interview's questions restate of the notice (flows/interview-texts.yaml fills them in

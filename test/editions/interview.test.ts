@@ -31,7 +31,7 @@ function variant(k: Knowledge): Knowledge {
     },
     wording: {
       ...k.wording,
-      names: { ...k.wording.names, zoneShort: { ...k.wording.names.zoneShort, text: '滨海新区' } },
+      names: { ...k.wording.names, zoneShort: { ...k.wording.names.zoneShort, text: '滨海新区' }, honourAnnex: { ...k.wording.names.honourAnnex, text: '附件6' } },
       questions: {
         employerExcluded: changed('employerExcluded', '机关单位不在本次范围内'),
         honours: changed('honours', '附件5所列的国家级工业和信息化领域荣誉'),
@@ -58,6 +58,7 @@ describe.each(cases)('the interview under %s', (_name, k) => {
     expect(flow.texts.labels.private).toBe(p.employerKind.value);
     expect(flow.texts.labels['annual-review']).toContain(p.annualReview.value.minGrade);
     expect(flow.texts.labels.zone).toContain(k.wording.names.zoneShort.text);
+    expect(flow.texts.labels.honour).toContain(k.wording.names.honourAnnex.text);
   });
 
   it('names the honours of 二.5 and the items of 二.4 as the edition does', () => {

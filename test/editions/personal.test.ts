@@ -1,7 +1,7 @@
 /**
  * The answers computed for the person (flows/personal.yaml, src/dialogue/personal.ts) state the
  * edition's facts, not one year's: on both editions, and on a variant of each whose facts are
- * changed where 2024 kept 2023's (the platform, the documents of 一, the years of 二.2, the levels
+ * changed where 2024 kept 2023's (the platform, the documents of 一, the annex of the honours, the years of 二.2, the levels
  * 二.1 and 二.2 take, the employer kind). What each reply must say is read from the knowledge.
  */
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,11 @@ function variant(k: Knowledge): Knowledge {
     },
     wording: {
       ...k.wording,
-      names: { ...k.wording.names, continuingEducationPlatform: { text: '浙江省专业技术人员继续教育平台', clauses: k.wording.names.continuingEducationPlatform.clauses } },
+      names: {
+        ...k.wording.names,
+        continuingEducationPlatform: { text: '浙江省专业技术人员继续教育平台', clauses: k.wording.names.continuingEducationPlatform.clauses },
+        honourAnnex: { text: '附件6', clauses: k.wording.names.honourAnnex.clauses },
+      },
       foreignDocuments: { ...k.wording.foreignDocuments, 'foreign-permanent-resident': '外国人永久居留身份证', 'foreign-talent-permit': '外国高端人才确认函' },
     },
   };
@@ -68,6 +72,11 @@ describe.each(cases)('personal answers under %s', (_name, k) => {
       mainTechLead: true, education: null, hasEducation: false, hasAssistant: true, quota: null, clauses: [],
     });
     expect(honour).toContain(`助理工程师满${p.assistantEngineerYears.value}年`);
+    const unlisted = say({
+      kind: 'honour', personal: false, holds: false, category: p.honourCategories.value + 1, issued: null, inWindow: null, window: { from: '2000-07-01', to: '2001-06-30' }, listed: false,
+      mainTechLead: null, education: null, hasEducation: null, hasAssistant: null, quota: null, clauses: [],
+    });
+    expect(unlisted).toContain(`不在${k.wording.names.honourAnnex.text}所列的${p.honourCategories.value}类荣誉项目中`);
     expect(say({ kind: 'assistant-education', education: 'secondary', clauses: [] }, 'en')).toContain(`assistant engineer for ${p.assistantEngineerYears.value} years`);
     const need = p.patents.value.utilityModelsFirst;
     expect(say({ kind: 'utility-first', first: 1, total: 1, need, clauses: [] })).toContain(`须${need}项以上且排名第一`);
