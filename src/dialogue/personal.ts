@@ -33,7 +33,7 @@ export const PERSONAL_TEXTS = {
   shortYears: ['n'], shortMonths: ['n'],
   needLine: ['education', 'mismatch', 'need', 'detail'], needMismatch: [], needDetail: ['base', 'extra'],
   itemsLine: ['mark', 'route', 'total', 'count', 'list', 'need', 'verdict'], itemsList: ['items'], itemsVerdictMet: [], itemsVerdictShort: ['missing'],
-  item1: [], item2: ['recent', 'invention', 'utility'], item3: ['years'], item4: ['need', 'have', 'computed'], item5: [], item4Short: ['need', 'have', 'computed'],
+  item1: ['condition'], item2: ['condition', 'recent', 'invention', 'utility'], item3: ['condition', 'years'], item4: ['condition', 'need', 'have', 'computed'], item5: ['condition'], item4Short: ['need', 'have', 'computed'],
   reviewPassed: ['recent', 'from', 'to', 'grade'], documents: [], documentLine: ['item', 'reason'],
   patentWindow: ['recent', 'year'], utilityFirst: ['need', 'first', 'short'],
   honourLine: ['mark', 'route', 'verdict'], honourOk: ['quota'], honourWindowOut: ['from', 'to', 'issued'], honourWindowIn: ['issued', 'from', 'to'],
@@ -199,13 +199,15 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
         const enough = f.held.length >= f.need;
         (enough ? eligible : short).push('two-of-five');
         const pat = p.patents.value;
+        const c = k.wording.conditions;
+        const patents = { recent: pat.recentYears, invention: pat.inventionPatents, utility: pat.utilityModelsFirst };
         const name = (n: number): string => {
           switch (n) {
-            case 1: return T.item1;
-            case 2: return say('item2', { recent: pat.recentYears, invention: pat.inventionPatents, utility: pat.utilityModelsFirst });
-            case 3: return say('item3', { years: p.techHeadYears.value });
-            case 4: return say('item4', { need: f.longNeed, have: f.workYears ?? 0, computed: T.computed });
-            default: return T.item5;
+            case 1: return say('item1', { condition: c.item1.text });
+            case 2: return say('item2', { condition: fill(c.item2.text, patents), ...patents });
+            case 3: return say('item3', { condition: fill(c.item3.text, { years: p.techHeadYears.value }), years: p.techHeadYears.value });
+            case 4: return say('item4', { condition: fill(c.item4.text, { need: f.longNeed }), need: f.longNeed, have: f.workYears ?? 0, computed: T.computed });
+            default: return say('item5', { condition: c.item5.text });
           }
         };
         const list = f.held.length ? say('itemsList', { items: f.held.map(name).join(lang === 'zh' ? '；' : '; ') }) : '';

@@ -87,7 +87,7 @@ export const UNSURE_PLACEHOLDERS = [...QUESTION_PLACEHOLDERS, 'site', 'contactNa
 
 /**
  * The values of the question placeholders: the edition's parameters (`patentYearsZh` in Chinese
- * numerals, "近五年"), its example honour date, and what its wording.yaml `questions` restate.
+ * numerals, "近五年"), its example honour date, and what its wording.yaml `conditions` restate.
  */
 export function questionVars(k: Knowledge): Record<(typeof QUESTION_PLACEHOLDERS)[number], string | number> {
   const p = k.params;
@@ -100,7 +100,7 @@ export function questionVars(k: Knowledge): Record<(typeof QUESTION_PLACEHOLDERS
     employerKind: p.employerKind.value,
     insuranceYears: p.socialInsuranceYears.value, patentYears: p.patents.value.recentYears, patentYearsZh: chineseCount(p.patents.value.recentYears),
     honourExample: cnDate(k.wording.examples.honourIssued),
-    ...(Object.fromEntries(QUESTION_KEYS.map((key) => [key, k.wording.questions[key].text])) as Record<(typeof QUESTION_KEYS)[number], string>),
+    ...(Object.fromEntries(QUESTION_KEYS.map((key) => [key, k.wording.conditions[key].text])) as Record<(typeof QUESTION_KEYS)[number], string>),
   };
 }
 

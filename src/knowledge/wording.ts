@@ -34,10 +34,16 @@ type Sources = Readonly<Record<string, ParamName | 'name' | null>>;
 export const NAME_KEYS = ['platform', 'continuingEducationPlatform', 'annualReviewForm', 'evaluation', 'zoneShort', 'honourAnnex'] as const;
 
 /**
- * What the interview's questions restate of the notice (flows/interview-texts.yaml fills them in
- * as {placeholders}): who is outside 一's employer kind, the honours of 二.5, the items of 二.4.
+ * The notice's conditions as the bot restates them in its own sentences: the interview's questions
+ * (flows/interview-texts.yaml: who is outside 一's employer kind, the honours of 二.5, the items of
+ * 二.4 asked one by one) and the five items of 二.4 in short (flows/personal.yaml, item1…item5).
  */
 export const QUESTION_KEYS = ['employerExcluded', 'honours', 'innovation', 'techHead', 'teamLeader', 'award'] as const;
+export const ITEM_KEYS = ['item1', 'item2', 'item3', 'item4', 'item5'] as const;
+/** Placeholders of the conditions (the items' numbers, filled from parameters or the person's case). */
+export const CONDITION_TEXTS = {
+  item2: ['recent', 'invention', 'utility'], item3: ['years'], item4: ['need'],
+} as const satisfies PlaceholderTable;
 
 /** Placeholders of the route titles. */
 export const ROUTE_TEXTS = {
@@ -121,7 +127,7 @@ const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T & string)[
 const entry = z.strictObject({ item: z.string().min(1), reason: z.string().min(1), clauses: z.array(id).min(1, 'cite at least one clause') });
 export const wordingFileSchema = z.strictObject({
   names: keyed(NAME_KEYS, cited),
-  questions: keyed(QUESTION_KEYS, cited),
+  conditions: keyed([...QUESTION_KEYS, ...ITEM_KEYS], cited),
   routes: keyed(ROUTE_IDS, cited),
   shortfalls: keyed(keysOf(SHORTFALL_TEXTS), cited),
   blockers: keyed(keysOf(BLOCKER_TEXTS), cited),
@@ -164,7 +170,7 @@ export function checkWording(w: Wording, c: WordingChecks): void {
     }
   };
   texts('names', w.names, {});
-  texts('questions', w.questions, {});
+  texts('conditions', w.conditions, CONDITION_TEXTS);
   texts('routes', w.routes, ROUTE_TEXTS);
   texts('shortfalls', w.shortfalls, SHORTFALL_TEXTS);
   texts('blockers', w.blockers, BLOCKER_TEXTS);

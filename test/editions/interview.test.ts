@@ -2,7 +2,7 @@
  * The interview's questions and labels on both editions, and on a variant of each whose facts
  * 2024 kept are changed (the employer kind, what 二.4 and 二.5 name, the patents' years, the
  * 技术部门负责人 years): what a question restates of the notice is the edition's, read from its
- * parameters and wording.yaml `questions`, never written for one year.
+ * parameters and wording.yaml `conditions`, never written for one year.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,7 @@ const read = (name: string) => readFileSync(path.join(projectPath('flows'), name
 
 function variant(k: Knowledge): Knowledge {
   const p = k.params;
-  const q = k.wording.questions;
+  const q = k.wording.conditions;
   const changed = (key: keyof typeof q, text: string) => ({ ...q[key], text });
   return {
     ...k,
@@ -32,7 +32,8 @@ function variant(k: Knowledge): Knowledge {
     wording: {
       ...k.wording,
       names: { ...k.wording.names, zoneShort: { ...k.wording.names.zoneShort, text: '滨海新区' }, honourAnnex: { ...k.wording.names.honourAnnex, text: '附件6' } },
-      questions: {
+      conditions: {
+        ...q,
         employerExcluded: changed('employerExcluded', '机关单位不在本次范围内'),
         honours: changed('honours', '附件5所列的国家级工业和信息化领域荣誉'),
         innovation: changed('innovation', '省级以上技术创新项目的主要承担者'),
@@ -51,7 +52,7 @@ describe.each(cases)('the interview under %s', (_name, k) => {
   const env = { flow, knowledge: k, now: new Date(inSeason(k)), timeZone: 'Asia/Shanghai' };
   const ask = (id: string) => questionText(flow.stepById.get(id)!, env);
   const p = k.params;
-  const q = k.wording.questions;
+  const q = k.wording.conditions;
 
   it('asks of the edition\'s employer kind, and says who is outside it', () => {
     expect(ask('private')).toContain(`你的单位是${p.employerKind.value}吗？（${q.employerExcluded.text}）`);

@@ -1,7 +1,7 @@
 /**
  * The answers computed for the person (flows/personal.yaml, src/dialogue/personal.ts) state the
  * edition's facts, not one year's: on both editions, and on a variant of each whose facts are
- * changed where 2024 kept 2023's (the platform, the documents of 一, the annex of the honours, the years of 二.2, the levels
+ * changed where 2024 kept 2023's (the platform, the 二.4 items in short, the documents of 一, the annex of the honours, the years of 二.2, the levels
  * 二.1 and 二.2 take, the employer kind). What each reply must say is read from the knowledge.
  */
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,7 @@ function variant(k: Knowledge): Knowledge {
         continuingEducationPlatform: { text: '浙江省专业技术人员继续教育平台', clauses: k.wording.names.continuingEducationPlatform.clauses },
         honourAnnex: { text: '附件6', clauses: k.wording.names.honourAnnex.clauses },
       },
+      conditions: { ...k.wording.conditions, item5: { ...k.wording.conditions.item5, text: '市级以上党委、政府表彰奖励' }, item3: { ...k.wording.conditions.item3, text: '研发部门负责人{years}年以上' } },
       foreignDocuments: { ...k.wording.foreignDocuments, 'foreign-permanent-resident': '外国人永久居留身份证', 'foreign-talent-permit': '外国高端人才确认函' },
     },
   };
@@ -80,6 +81,14 @@ describe.each(cases)('personal answers under %s', (_name, k) => {
     expect(say({ kind: 'assistant-education', education: 'secondary', clauses: [] }, 'en')).toContain(`assistant engineer for ${p.assistantEngineerYears.value} years`);
     const need = p.patents.value.utilityModelsFirst;
     expect(say({ kind: 'utility-first', first: 1, total: 1, need, clauses: [] })).toContain(`须${need}项以上且排名第一`);
+  });
+
+  it('二.4: each item held is named as the edition says it in short', () => {
+    const c = k.wording.conditions;
+    const said = say({ kind: 'items', held: [1, 3, 5], known: [1, 3, 5], need: p.twoOfFive.value.itemsRequired, total: p.twoOfFive.value.itemsTotal, workYears: null, longNeed: 10, clauses: [] });
+    expect(said).toContain(`第(1)项 ${c.item1.text}`);
+    expect(said).toContain(`第(3)项 ${c.item3.text.replace('{years}', String(p.techHeadYears.value))}`);
+    expect(said).toContain(`第(5)项 ${c.item5.text}`);
   });
 
   it('一 and the annual reviews: the edition\'s documents, employer kind, review years and grade', () => {
