@@ -107,6 +107,8 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
   const route = (r: RouteId) => (lang === 'zh' ? routeTitle(r, k) : fill(all.en.routes[r], { years: p.assistantEngineerYears.value }));
   const levels = (of: readonly PlainEducation[], full = false) => levelList(of, full ? T.levelsFull : T.levels, lang);
   const docs = k.wording.foreignDocuments;
+  /** A name of the notice as this language writes it (the Chinese one when the edition gives no English). */
+  const nameOf = (key: keyof Knowledge['wording']['names']) => (lang === 'en' ? k.wording.names[key].en : undefined) ?? k.wording.names[key].text;
   const nationalityDocs = { permanent: docs['foreign-permanent-resident'], talent: docs['foreign-talent-permit'] };
   const reviewYears = p.annualReview.value.recentYears;
   const education = (e: Education) => (lang === 'zh' ? educationPhrase(e, plainEducation(e, p)) : all.en.educations[e]);
@@ -221,7 +223,7 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
       case 'honour': {
         const parts: string[] = [];
         const window = { from: date(f.window.from), to: date(f.window.to) };
-        const annex = k.wording.names.honourAnnex.text;
+        const annex = nameOf('honourAnnex');
         if (f.holds) parts.push(say('honourOk', { quota: f.quota ?? Math.max(...Object.values(p.honourQuota.value)) }));
         else {
           if (f.inWindow === false) parts.push(say('honourWindowOut', { ...window, issued: issuedText(f, lang) }));
@@ -248,7 +250,7 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
           g.short.professional > 0 ? say('hoursGapProfessional', { n: g.short.professional }) : '',
           g.short.public > 0 ? say('hoursGapPublic', { n: g.short.public }) : '',
         ].filter(Boolean);
-        lines.push(gaps.length ? say('hoursShort', { computed: T.computed, gaps: gaps.join(lang === 'zh' ? '，' : ', '), platform: k.wording.names.continuingEducationPlatform.text, site: p.continuingEducationSite.value }) : say('hoursOk', { computed: T.computed }));
+        lines.push(gaps.length ? say('hoursShort', { computed: T.computed, gaps: gaps.join(lang === 'zh' ? '，' : ', '), platform: nameOf('continuingEducationPlatform'), site: p.continuingEducationSite.value }) : say('hoursOk', { computed: T.computed }));
         break;
       }
       case 'days': {

@@ -17,6 +17,8 @@ const cited = z.preprocess(
   z.strictObject({ text: z.string().min(1), clauses: clauseRefs }),
 );
 export type CitedText = z.infer<typeof cited>;
+/** A name of the notice, and optionally its English rendering (for the English replies that name it). */
+const named = z.strictObject({ text: z.string().min(1), en: z.string().min(1).optional(), clauses: clauseRefs });
 
 /** The route ids of 二.1–二.5, in the notice's order (src/rules/routes.ts). */
 export const ROUTE_IDS = ['education-years', 'assistant-engineer', 'technician', 'two-of-five', 'exceptional'] as const;
@@ -126,7 +128,7 @@ const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T & string)[
 
 const entry = z.strictObject({ item: z.string().min(1), reason: z.string().min(1), clauses: z.array(id).min(1, 'cite at least one clause') });
 export const wordingFileSchema = z.strictObject({
-  names: keyed(NAME_KEYS, cited),
+  names: keyed(NAME_KEYS, named),
   conditions: keyed([...QUESTION_KEYS, ...ITEM_KEYS], cited),
   routes: keyed(ROUTE_IDS, cited),
   shortfalls: keyed(keysOf(SHORTFALL_TEXTS), cited),
@@ -170,6 +172,8 @@ export function checkWording(w: Wording, c: WordingChecks): void {
     }
   };
   texts('names', w.names, {});
+  const english = Object.fromEntries(Object.entries(w.names).flatMap(([k, v]) => (v.en ? [[k, { text: v.en, clauses: v.clauses }]] : [])));
+  texts('names (en)', english, {});
   texts('conditions', w.conditions, CONDITION_TEXTS);
   texts('routes', w.routes, ROUTE_TEXTS);
   texts('shortfalls', w.shortfalls, SHORTFALL_TEXTS);

@@ -31,8 +31,8 @@ function variant(k: Knowledge): Knowledge {
       ...k.wording,
       names: {
         ...k.wording.names,
-        continuingEducationPlatform: { text: '浙江省专业技术人员继续教育平台', clauses: k.wording.names.continuingEducationPlatform.clauses },
-        honourAnnex: { text: '附件6', clauses: k.wording.names.honourAnnex.clauses },
+        continuingEducationPlatform: { text: '浙江省专业技术人员继续教育平台', en: 'Zhejiang continuing education platform', clauses: k.wording.names.continuingEducationPlatform.clauses },
+        honourAnnex: { text: '附件6', en: 'Annex 6', clauses: k.wording.names.honourAnnex.clauses },
       },
       conditions: { ...k.wording.conditions, item5: { ...k.wording.conditions.item5, text: '市级以上党委、政府表彰奖励' }, item3: { ...k.wording.conditions.item3, text: '研发部门负责人{years}年以上' } },
       foreignDocuments: { ...k.wording.foreignDocuments, 'foreign-permanent-resident': '外国人永久居留身份证', 'foreign-talent-permit': '外国高端人才确认函' },
@@ -52,6 +52,7 @@ describe.each(cases)('personal answers under %s', (_name, k) => {
     const said = say({ kind: 'hours', gap, partial: false, clauses: [] });
     expect(said).toContain(`近${ce.toYear - ce.fromYear + 1}年（${ce.fromYear}—${ce.toYear}年）不少于${ce.total}学时`);
     expect(said).toContain(`可在${k.wording.names.continuingEducationPlatform.text}学习`);
+    expect(say({ kind: 'hours', gap, partial: false, clauses: [] }, 'en')).toContain(`Courses are on the ${k.wording.names.continuingEducationPlatform.en}`);
   });
 
   it('an education 二.1 does not take: the levels 二.1 and 二.2 take, and the other routes\' numbers', () => {
@@ -73,11 +74,12 @@ describe.each(cases)('personal answers under %s', (_name, k) => {
       mainTechLead: true, education: null, hasEducation: false, hasAssistant: true, quota: null, clauses: [],
     });
     expect(honour).toContain(`助理工程师满${p.assistantEngineerYears.value}年`);
-    const unlisted = say({
+    const notListed: Finding = {
       kind: 'honour', personal: false, holds: false, category: p.honourCategories.value + 1, issued: null, inWindow: null, window: { from: '2000-07-01', to: '2001-06-30' }, listed: false,
       mainTechLead: null, education: null, hasEducation: null, hasAssistant: null, quota: null, clauses: [],
-    });
-    expect(unlisted).toContain(`不在${k.wording.names.honourAnnex.text}所列的${p.honourCategories.value}类荣誉项目中`);
+    };
+    expect(say(notListed)).toContain(`不在${k.wording.names.honourAnnex.text}所列的${p.honourCategories.value}类荣誉项目中`);
+    expect(say(notListed, 'en')).toContain(`among the ${p.honourCategories.value} kinds of ${k.wording.names.honourAnnex.en}`);
     expect(say({ kind: 'assistant-education', education: 'secondary', clauses: [] }, 'en')).toContain(`assistant engineer for ${p.assistantEngineerYears.value} years`);
     const need = p.patents.value.utilityModelsFirst;
     expect(say({ kind: 'utility-first', first: 1, total: 1, need, clauses: [] })).toContain(`须${need}项以上且排名第一`);
