@@ -82,6 +82,20 @@ describe.each(cases)('the interview under %s', (_name, k) => {
   });
 });
 
+describe.each(EDITIONS)('二.2 in the interview under %s', (edition) => {
+  it('asks of 助理工程师 exactly the educations the edition\'s 二.2 admits', () => {
+    const k = editionKnowledge(edition);
+    const admits = (k2: Knowledge, education: string) => GUARDS['assistant-engineer-education']!({ answers: { education }, params: k2.params } as unknown as GuardContext);
+    const only = (levels: ('bachelor' | 'college' | 'master')[]): Knowledge => ({ ...k, params: { ...k.params, assistantEngineerEducation: { ...k.params.assistantEngineerEducation, value: levels } } });
+    for (const e of k.params.assistantEngineerEducation.value) expect(admits(k, e), e).toBe(true);
+    expect(admits(k, 'secondary')).toBe(false);
+    // An edition admitting 本科 and above only does not ask a 大专 applicant.
+    expect(admits(only(['bachelor']), 'college')).toBe(false);
+    expect(admits(only(['bachelor']), 'bachelor')).toBe(true);
+    expect(admits(only(['bachelor']), 'master')).toBe(true);
+  });
+});
+
 describe('chineseCount', () => {
   it('writes counts as the notice does', () => {
     expect([0, 3, 5, 10, 12, 20, 23, 99].map(chineseCount)).toEqual(['零', '三', '五', '十', '十二', '二十', '二十三', '九十九']);
