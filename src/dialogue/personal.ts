@@ -201,15 +201,16 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
         const enough = f.held.length >= f.need;
         (enough ? eligible : short).push('two-of-five');
         const pat = p.patents.value;
-        const c = k.wording.conditions;
+        /** An item of 二.4 in short, as the edition says it in this language. */
+        const c = (key: 'item1' | 'item2' | 'item3' | 'item4' | 'item5') => (lang === 'en' ? k.wording.conditions[key].en : undefined) ?? k.wording.conditions[key].text;
         const patents = { recent: pat.recentYears, invention: pat.inventionPatents, utility: pat.utilityModelsFirst };
         const name = (n: number): string => {
           switch (n) {
-            case 1: return say('item1', { condition: c.item1.text });
-            case 2: return say('item2', { condition: fill(c.item2.text, patents), ...patents });
-            case 3: return say('item3', { condition: fill(c.item3.text, { years: p.techHeadYears.value }), years: p.techHeadYears.value });
-            case 4: return say('item4', { condition: fill(c.item4.text, { need: f.longNeed }), need: f.longNeed, have: f.workYears ?? 0, computed: T.computed });
-            default: return say('item5', { condition: c.item5.text });
+            case 1: return say('item1', { condition: c('item1') });
+            case 2: return say('item2', { condition: fill(c('item2'), patents), ...patents });
+            case 3: return say('item3', { condition: fill(c('item3'), { years: p.techHeadYears.value }), years: p.techHeadYears.value });
+            case 4: return say('item4', { condition: fill(c('item4'), { need: f.longNeed }), need: f.longNeed, have: f.workYears ?? 0, computed: T.computed });
+            default: return say('item5', { condition: c('item5') });
           }
         };
         const list = f.held.length ? say('itemsList', { items: f.held.map(name).join(lang === 'zh' ? '；' : '; ') }) : '';

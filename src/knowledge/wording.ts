@@ -17,7 +17,7 @@ const cited = z.preprocess(
   z.strictObject({ text: z.string().min(1), clauses: clauseRefs }),
 );
 export type CitedText = z.infer<typeof cited>;
-/** A name of the notice, and optionally its English rendering (for the English replies that name it). */
+/** A name or condition of the notice, and optionally its English rendering (for the English replies that say it). */
 const named = z.strictObject({ text: z.string().min(1), en: z.string().min(1).optional(), clauses: clauseRefs });
 
 /** The route ids of 二.1–二.5, in the notice's order (src/rules/routes.ts). */
@@ -129,7 +129,7 @@ const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T & string)[
 const entry = z.strictObject({ item: z.string().min(1), reason: z.string().min(1), clauses: z.array(id).min(1, 'cite at least one clause') });
 export const wordingFileSchema = z.strictObject({
   names: keyed(NAME_KEYS, named),
-  conditions: keyed([...QUESTION_KEYS, ...ITEM_KEYS], cited),
+  conditions: keyed([...QUESTION_KEYS, ...ITEM_KEYS], named),
   routes: keyed(ROUTE_IDS, cited),
   shortfalls: keyed(keysOf(SHORTFALL_TEXTS), cited),
   blockers: keyed(keysOf(BLOCKER_TEXTS), cited),
@@ -171,10 +171,13 @@ export function checkWording(w: Wording, c: WordingChecks): void {
       c.checkNumbers(`${section}.${key}`, new Set([...numbersIn(v.text)].filter((n) => !own.includes(n))), v.clauses);
     }
   };
+  /** The English renderings of a section's texts, checked like the texts. */
+  const english = (entries: Record<string, z.infer<typeof named>>) =>
+    Object.fromEntries(Object.entries(entries).flatMap(([k, v]) => (v.en ? [[k, { text: v.en, clauses: v.clauses }]] : [])));
   texts('names', w.names, {});
-  const english = Object.fromEntries(Object.entries(w.names).flatMap(([k, v]) => (v.en ? [[k, { text: v.en, clauses: v.clauses }]] : [])));
-  texts('names (en)', english, {});
+  texts('names (en)', english(w.names), {});
   texts('conditions', w.conditions, CONDITION_TEXTS);
+  texts('conditions (en)', english(w.conditions), CONDITION_TEXTS);
   texts('routes', w.routes, ROUTE_TEXTS);
   texts('shortfalls', w.shortfalls, SHORTFALL_TEXTS);
   texts('blockers', w.blockers, BLOCKER_TEXTS);

@@ -34,7 +34,7 @@ function variant(k: Knowledge): Knowledge {
         continuingEducationPlatform: { text: '浙江省专业技术人员继续教育平台', en: 'Zhejiang continuing education platform', clauses: k.wording.names.continuingEducationPlatform.clauses },
         honourAnnex: { text: '附件6', en: 'Annex 6', clauses: k.wording.names.honourAnnex.clauses },
       },
-      conditions: { ...k.wording.conditions, item5: { ...k.wording.conditions.item5, text: '市级以上党委、政府表彰奖励' }, item3: { ...k.wording.conditions.item3, text: '研发部门负责人{years}年以上' } },
+      conditions: { ...k.wording.conditions, item5: { ...k.wording.conditions.item5, text: '市级以上党委、政府表彰奖励', en: 'a commendation at city level or above' }, item3: { ...k.wording.conditions.item3, text: '研发部门负责人{years}年以上' } },
       foreignDocuments: { ...k.wording.foreignDocuments, 'foreign-permanent-resident': '外国人永久居留身份证', 'foreign-talent-permit': '外国高端人才确认函' },
     },
   };
@@ -91,6 +91,9 @@ describe.each(cases)('personal answers under %s', (_name, k) => {
     expect(said).toContain(`第(1)项 ${c.item1.text}`);
     expect(said).toContain(`第(3)项 ${c.item3.text.replace('{years}', String(p.techHeadYears.value))}`);
     expect(said).toContain(`第(5)项 ${c.item5.text}`);
+    const en = say({ kind: 'items', held: [1, 5], known: [1, 5], need: p.twoOfFive.value.itemsRequired, total: p.twoOfFive.value.itemsTotal, workYears: null, longNeed: 10, clauses: [] }, 'en');
+    expect(en).toContain(`item (5): ${c.item5.en}`);
+    expect(en).toContain(`item (1): ${c.item1.en}`);
   });
 
   it('一 and the annual reviews: the edition\'s documents, employer kind, review years and grade', () => {
