@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Input } from '../../src/core/types.ts';
+import type { Knowledge } from '../../src/knowledge/load.ts';
 import type { Channel, ChannelSpec } from '../shared/contract.ts';
 import { escapeHtml, json, type RawRequest, type RawResponse } from '../shared/http.ts';
 import type { ChannelKit } from '../shared/kit.ts';
@@ -43,8 +44,13 @@ export interface WebOptions {
   userLimit?: { burst: number; perSecond: number };
 }
 
+/** The facts of the notice the page's script states (the form's name, the photo's size limit), from the edition; its heading is filled as HTML. */
+export function pageFacts(k: Knowledge): { annualReviewForm: string; photoMaxMB: number } {
+  return { annualReviewForm: k.wording.names.annualReviewForm.text, photoMaxMB: k.params.photo.value.maxMB };
+}
+
 export function createWeb(kit: ChannelKit, opts: WebOptions = {}): Channel {
-  const page = readFileSync(PAGE);
+  const page = readFileSync(PAGE, 'utf8');
   const ids = webIdentity(kit.bot.store);
   const perClient = rateLimit(opts.clientLimit ?? { burst: 300, perSecond: 10 });
   const perUser = rateLimit(opts.userLimit ?? { burst: 20, perSecond: 1 });
@@ -172,11 +178,18 @@ table.form{width:100%;border-collapse:collapse}table.form th,table.form td{borde
     return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: html };
   }
 
+  /** The page with the facts of the edition served (read per request: the edition in force may change). */
+  function pageOf(k: Knowledge): string {
+    return page
+      .replace('{{evaluation}}', () => escapeHtml(`${k.edition}年度${k.wording.names.evaluation.text}`))
+      .replace('{{facts}}', () => JSON.stringify(pageFacts(k)).replace(/</g, '\\u003c'));
+  }
+
   return {
     name: 'web',
     prefix: 'web',
     routes: [
-      { method: 'GET', path: '/', handle: async () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: page }) },
+      { method: 'GET', path: '/', handle: async () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: pageOf(kit.bot.knowledge) }) },
       { method: 'POST', path: '/api/chat', handle: chat },
       { method: 'GET', path: '/api/state', handle: state },
       { method: 'GET', path: '/checklist', handle: checklistPage },

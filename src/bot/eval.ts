@@ -4,13 +4,27 @@
  * new person who has already been greeted, through the dialogue step with the bot's knowledge.
  * An item passes when every fact group of `all` has one of its strings in the judged reply and no
  * string of `none` is in it; a `fallback: true` item passes only when the bot falls back, any
- * other fails then. The clock is the item's `now`, else the run's (default: in the 2023 season).
+ * other fails then. The clock is the item's `now`, else the run's (default: inside the season of the
+ * edition the bot serves, `evalNow`).
  */
 import { z } from 'zod';
 import { step } from '../dialogue/step.ts';
+import type { Knowledge } from '../knowledge/load.ts';
 import type { Bot } from './index.ts';
 
-/** The clock an item is asked at when neither it nor the run says: 38 days before the personal deadline. */
+/** Days before the personal deadline the eval's clock stands by default (2023: 2023-08-01). */
+export const EVAL_DAYS_BEFORE = 38;
+
+/** The clock an item is asked at when neither it nor the run says: 9:00 Beijing time, 38 days before the edition's personal deadline. */
+export function evalNow(k: Knowledge): string {
+  const day = new Date(Date.parse(`${k.params.individualDeadline.value}T00:00:00Z`) - EVAL_DAYS_BEFORE * 86_400_000).toISOString().slice(0, 10);
+  return `${day}T09:00:00+08:00`;
+}
+
+/**
+ * The 2023 edition's default clock, evalNow of 2023. Kept for src/cli/eval-qa.ts until it takes
+ * evalNow of the edition it serves (issue 14); runEval itself defaults to evalNow.
+ */
 export const EVAL_NOW = '2023-08-01T09:00:00+08:00';
 
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant');
@@ -50,8 +64,9 @@ export function turnsOf(item: EvalItem): string[] {
 }
 
 /** Asks every item as a new, already greeted person; `now` is the run's clock (ISO). */
-export async function runEval(bot: Pick<Bot, 'env'>, items: readonly EvalItem[], now = EVAL_NOW): Promise<EvalOutcome[]> {
+export async function runEval(bot: Pick<Bot, 'env'>, items: readonly EvalItem[], now?: string): Promise<EvalOutcome[]> {
   const out: EvalOutcome[] = [];
+  now ??= evalNow(bot.env().knowledge);
   for (const item of items) {
     // The edition in force at the item's instant (a source that keeps one knowledge ignores it).
     const at = new Date(item.now ?? now);

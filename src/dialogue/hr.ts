@@ -29,15 +29,17 @@ const hrSchema = z.strictObject({
  * What the samples and the kinds' labels may name of the edition: {honourIssued}, the edition's
  * example honour date (inside its honour window, checked by the knowledge loader); {autoYear},
  * the year before which degrees are not extracted automatically (五(二)); {hoursProfessional},
- * {hoursPublic}, {hoursOther}: continuing-education hours that just meet 三(三).
+ * {hoursPublic}, {hoursOther}: continuing-education hours that just meet 三(三); {specialty}, the
+ * first specialty 一 covers.
  */
-export const SAMPLE_PLACEHOLDERS = ['honourIssued', 'autoYear', 'hoursProfessional', 'hoursPublic', 'hoursOther'] as const;
+export const SAMPLE_PLACEHOLDERS = ['honourIssued', 'autoYear', 'hoursProfessional', 'hoursPublic', 'hoursOther', 'specialty'] as const;
 
 function sampleVars(k: Knowledge): Record<(typeof SAMPLE_PLACEHOLDERS)[number], string | number> {
   const ce = k.params.continuingEducation.value;
   return {
     honourIssued: k.wording.examples.honourIssued, autoYear: k.params.degreeAutoExtractYear.value,
     hoursProfessional: ce.professional, hoursPublic: ce.public, hoursOther: Math.max(0, ce.total - ce.professional - ce.public),
+    specialty: Object.keys(k.params.specialties.value)[0]!,
   };
 }
 

@@ -16,40 +16,51 @@ import { cite } from '../knowledge/cite.ts';
 import type { Knowledge } from '../knowledge/load.ts';
 import type { Finding } from '../qa/personal.ts';
 import { cnDate, educationPhrase, routeTitle, type Education } from '../rules/index.ts';
-import { plainEducation, prescribedEducation } from '../rules/education.ts';
+import { atLeast, plainEducation, prescribedEducation, type PlainEducation } from '../rules/education.ts';
 import type { Period, RouteId } from '../rules/routes.ts';
 
 /** Every text key and the placeholders the code fills in it (the same for both languages). */
 export const PERSONAL_TEXTS = {
   computed: [], counted: [], yes: [], no: [], maybe: [],
   scopeField: ['specialties', 'word'], scopeEmployer: ['zone', 'kind', 'word'], scopeZone: ['zone', 'word'],
-  scopeNationality: [], scopeNationalityNone: [], nationalityCovered: ['who'], whoHmt: [], whoPermanent: [], whoTalent: [], reviewFailed: ['from', 'to', 'grade', 'years'], yearsSome: [],
-  requirement: ['base'], requirementMismatch: ['base', 'extra', 'need'], noEducationRoute: ['education', 'technician', 'need', 'total'], mismatchAssumed: ['studied', 'extra', 'contactName', 'phone'], itemCheckMet: ['item', 'need', 'have', 'computed', 'items'], itemCheckShort: ['item', 'need', 'have', 'computed'], needConfirm: [], needCorrect: ['asked'], hoursWindowIn: ['year', 'from', 'to'], hoursWindowOut: ['year', 'from', 'to'], statementOk: ['chars', 'max'], statementLong: ['chars', 'max', 'over', 'computed'], scopeOk: ['said'], saidEmployer: ['kind'], saidZone: ['zone'], saidField: ['specialty'],
+  scopeNationality: ['permanent', 'talent'], scopeNationalityNone: ['permanent', 'talent'], nationalityCovered: ['who'], whoHmt: [], whoPermanent: ['document'], whoTalent: ['document'], reviewFailed: ['recent', 'from', 'to', 'grade', 'years'], yearsSome: [],
+  requirement: ['base'], requirementMismatch: ['base', 'extra', 'need'], noEducationRoute: ['education', 'workEducations', 'assistantEducations', 'technician', 'need', 'total'], mismatchAssumed: ['studied', 'extra', 'contactName', 'phone'], itemCheckMet: ['total', 'item', 'need', 'have', 'computed', 'items'], itemCheckShort: ['total', 'item', 'need', 'have', 'computed'], needConfirm: [], needCorrect: ['asked'], hoursWindowIn: ['year', 'recent', 'from', 'to'], hoursWindowOut: ['year', 'recent', 'from', 'to'], statementOk: ['chars', 'max'], statementLong: ['chars', 'max', 'over', 'computed'], scopeOk: ['said', 'recent'], saidEmployer: ['kind'], saidZone: ['zone'], saidField: ['specialty'],
   workLine: ['mark', 'route', 'education', 'requirement', 'since', 'cutoff', 'years', 'computed', 'verdict'], workLineStart: [],
-  assistantLine: ['mark', 'route', 'need', 'since', 'cutoff', 'years', 'computed', 'verdict'], assistantEducationUnknown: [],
-  assistantEducation: ['route', 'education'],
+  assistantLine: ['mark', 'route', 'need', 'since', 'cutoff', 'years', 'computed', 'verdict'], assistantEducationUnknown: ['educations'],
+  assistantEducation: ['route', 'educations', 'education'],
   technicianLine: ['mark', 'route', 'need', 'since', 'cutoff', 'years', 'computed', 'verdict'],
   verdictMet: [], verdictShort: ['short', 'metOn', 'need'], verdictDepends: ['year', 'first', 'last', 'low', 'high', 'computed', 'metBy'],
   shortYears: ['n'], shortMonths: ['n'],
   needLine: ['education', 'mismatch', 'need', 'detail'], needMismatch: [], needDetail: ['base', 'extra'],
-  itemsLine: ['mark', 'route', 'count', 'list', 'need', 'verdict'], itemsList: ['items'], itemsVerdictMet: [], itemsVerdictShort: ['missing'],
-  item1: [], item2: ['recent', 'invention', 'utility'], item3: ['years'], item4: ['need', 'have', 'computed'], item5: [], item4Short: ['need', 'have', 'computed'],
-  reviewPassed: ['from', 'to', 'grade'], documents: [], documentLine: ['item', 'reason'],
-  patentWindow: ['recent', 'year'], utilityFirst: ['first', 'short'],
+  itemsLine: ['mark', 'route', 'total', 'count', 'list', 'need', 'verdict'], itemsList: ['items'], itemsVerdictMet: [], itemsVerdictShort: ['missing'],
+  item1: ['condition'], item2: ['condition', 'recent', 'invention', 'utility'], item3: ['condition', 'years'], item4: ['condition', 'need', 'have', 'computed'], item5: ['condition'], item4Short: ['need', 'have', 'computed'],
+  reviewPassed: ['recent', 'from', 'to', 'grade'], documents: [], documentLine: ['item', 'reason'],
+  patentWindow: ['recent', 'year'], utilityFirst: ['need', 'first', 'short'],
   honourLine: ['mark', 'route', 'verdict'], honourOk: ['quota'], honourWindowOut: ['from', 'to', 'issued'], honourWindowIn: ['issued', 'from', 'to'],
-  honourWindowDay: ['from', 'to', 'issued'], honourListed: ['name', 'row'], honourNotListed: ['rows'], honourEducation: ['prescribed', 'education'], honourAssistant: [],
+  honourWindowDay: ['from', 'to', 'issued'], honourListed: ['name', 'annex', 'row'], honourNotListed: ['annex', 'rows'], honourEducation: ['prescribed', 'education'], honourAssistant: ['years'],
   honourLead: [], honourQuota: ['level', 'quota'], levelNational: [], levelProvincial: [],
-  hoursHave: ['total', 'professional', 'public', 'other', 'from', 'to', 'needTotal', 'needProfessional', 'needPublic'],
-  hoursOk: ['computed'], hoursShort: ['computed', 'gaps', 'site'], hoursGapTotal: ['n'], hoursGapProfessional: ['n'], hoursGapPublic: ['n'], hoursPartial: [],
+  hoursHave: ['total', 'professional', 'public', 'other', 'recent', 'from', 'to', 'needTotal', 'needProfessional', 'needPublic'],
+  hoursOk: ['computed'], hoursShort: ['computed', 'gaps', 'platform', 'site'], hoursGapTotal: ['n'], hoursGapProfessional: ['n'], hoursGapPublic: ['n'], hoursPartial: [],
   daysLeft: ['from', 'what', 'date', 'days', 'counted'], daysLeftFrom: ['from', 'what', 'date', 'days', 'counted'], daysToday: ['date', 'what'],
   daysPast: ['what', 'date', 'from'], individual: [], unit: [],
-  leadEligible: ['routes'], leadFixable: ['routes'], leadNotYet: ['routes'], leadDepends: [], others: ['zone'], othersShort: [], interpretation: ['phone'],
+  leadEligible: ['routes'], leadFixable: ['routes'], leadNotYet: ['routes'], leadDepends: [], others: ['zone', 'employerKind', 'recent', 'grade'], othersShort: [], interpretation: ['phone'],
 } as const satisfies PlaceholderTable;
 export type PersonalKey = keyof typeof PERSONAL_TEXTS;
 
-const texts = z.strictObject(Object.fromEntries(Object.keys(PERSONAL_TEXTS).map((k) => [k, z.string().min(1)])) as Record<PersonalKey, z.ZodString>);
 const ROUTE_IDS = ['education-years', 'assistant-engineer', 'technician', 'two-of-five', 'exceptional'] as const;
 const EDUCATION_IDS = ['doctorate', 'master', 'bachelor', 'college', 'secondary', 'tech-intermediate', 'tech-advanced', 'tech-technician', 'none'] as const;
+const PLAIN_IDS = ['doctorate', 'master', 'bachelor', 'college', 'secondary', 'none'] as const satisfies readonly PlainEducation[];
+/** Placeholders of the English route titles (the Chinese ones are the edition's, wording.yaml routes). */
+export const EN_ROUTE_TEXTS = {
+  'education-years': [], 'assistant-engineer': ['years'], technician: [], 'two-of-five': [], exceptional: [],
+} as const satisfies Record<RouteId, readonly string[]>;
+const levelLabels = z.strictObject(Object.fromEntries(PLAIN_IDS.map((e) => [e, z.string().min(1)])) as Record<PlainEducation, z.ZodString>);
+const texts = z.strictObject({
+  ...(Object.fromEntries(Object.keys(PERSONAL_TEXTS).map((k) => [k, z.string().min(1)])) as Record<PersonalKey, z.ZodString>),
+  /** How an education level is named in a list of the levels a route takes, short and as 二.2 writes them. */
+  levels: levelLabels,
+  levelsFull: levelLabels,
+});
 const schema = z.strictObject({
   zh: texts,
   en: texts.extend({
@@ -63,10 +74,12 @@ export type Language = 'zh' | 'en';
 export function parsePersonalTexts(source: string, file = 'flows/personal.yaml'): PersonalTexts {
   const t = parseDataFile(file, source, schema);
   for (const lang of ['zh', 'en'] as const) {
-    const { routes: _r, educations: _e, ...plain } = t[lang] as PersonalTexts['en'];
+    const { routes: _r, educations: _e, levels: _l, levelsFull: _f, ...plain } = t[lang] as PersonalTexts['en'];
     const bad = checkPlaceholders(plain, PERSONAL_TEXTS);
     if (bad) throw new DataError(file, `${lang}.${bad[0]}`, bad[1]);
   }
+  const badRoute = checkPlaceholders(t.en.routes, EN_ROUTE_TEXTS);
+  if (badRoute) throw new DataError(file, `en.routes.${badRoute[0]}`, badRoute[1]);
   return t;
 }
 
@@ -91,7 +104,13 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
   const p = k.params;
   const date = (iso: string) => (lang === 'zh' ? cnDate(iso) : enDate(iso));
   const month = (ym: string) => (lang === 'zh' ? cnMonth(ym) : enMonth(ym));
-  const route = (r: RouteId) => (lang === 'zh' ? routeTitle(r, k) : all.en.routes[r]);
+  const route = (r: RouteId) => (lang === 'zh' ? routeTitle(r, k) : fill(all.en.routes[r], { years: p.assistantEngineerYears.value }));
+  const levels = (of: readonly PlainEducation[], full = false) => levelList(of, full ? T.levelsFull : T.levels, lang);
+  const docs = k.wording.foreignDocuments;
+  /** A name of the notice as this language writes it (the Chinese one when the edition gives no English). */
+  const nameOf = (key: keyof Knowledge['wording']['names']) => (lang === 'en' ? k.wording.names[key].en : undefined) ?? k.wording.names[key].text;
+  const nationalityDocs = { permanent: docs['foreign-permanent-resident'], talent: docs['foreign-talent-permit'] };
+  const reviewYears = p.annualReview.value.recentYears;
   const education = (e: Education) => (lang === 'zh' ? educationPhrase(e, plainEducation(e, p)) : all.en.educations[e]);
   const cutoff = date(p.cutoff.value);
   const lines: string[] = [];
@@ -105,15 +124,16 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
       case 'scope-field': scope = true; lines.push(say('scopeField', { specialties: Object.values(p.specialties.value).join('、'), word: f.word })); break;
       case 'scope-employer': scope = true; lines.push(say('scopeEmployer', { zone: p.zone.value, kind: p.employerKind.value, word: f.word })); break;
       case 'scope-zone': scope = true; lines.push(say('scopeZone', { zone: p.zone.value, word: f.word })); break;
-      case 'scope-nationality': scope = scope || f.known; lines.push(T[f.known ? 'scopeNationalityNone' : 'scopeNationality']); break;
+      case 'scope-nationality': scope = scope || f.known; lines.push(say(f.known ? 'scopeNationalityNone' : 'scopeNationality', nationalityDocs)); break;
       case 'nationality-covered': {
-        const who = f.nationality === 'hk-macau-taiwan' ? T.whoHmt : f.nationality === 'foreign-permanent-resident' ? T.whoPermanent : T.whoTalent;
+        const who = f.nationality === 'hk-macau-taiwan' ? T.whoHmt
+          : say(f.nationality === 'foreign-permanent-resident' ? 'whoPermanent' : 'whoTalent', { document: docs[f.nationality === 'foreign-permanent-resident' ? 'foreign-permanent-resident' : 'foreign-talent-permit'] });
         lines.push(say('nationalityCovered', { who }));
         break;
       }
       case 'review-passed': {
         const r = p.annualReview.value;
-        lines.push(say('reviewPassed', { from: r.fromYear, to: r.toYear, grade: r.minGrade }));
+        lines.push(say('reviewPassed', { recent: r.recentYears, from: r.fromYear, to: r.toYear, grade: r.minGrade }));
         break;
       }
       case 'documents': {
@@ -123,7 +143,7 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
       case 'review-failed': {
         scope = true;
         const r = p.annualReview.value;
-        lines.push(say('reviewFailed', { from: r.fromYear, to: r.toYear, grade: r.minGrade, years: f.years.length ? f.years.join('、') : T.yearsSome }));
+        lines.push(say('reviewFailed', { recent: r.recentYears, from: r.fromYear, to: r.toYear, grade: r.minGrade, years: f.years.length ? f.years.join('、') : T.yearsSome }));
         break;
       }
       case 'period': {
@@ -139,34 +159,36 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
           const requirement = f.late.extra > 0 ? say('requirementMismatch', { base: f.late.base, extra: f.late.extra, need: f.late.need }) : say('requirement', { base: f.late.base });
           lines.push(say('workLine', { ...common, education: education(f.education!), requirement }) + (f.inferredStart ? T.workLineStart : ''));
         } else if (f.of === 'assistant-engineer') {
-          lines.push(say('assistantLine', { ...common, need: f.late.need }) + (f.education ? '' : T.assistantEducationUnknown));
+          lines.push(say('assistantLine', { ...common, need: f.late.need }) + (f.education ? '' : say('assistantEducationUnknown', { educations: levels(p.assistantEngineerEducation.value, true) })));
         } else {
           lines.push(say('technicianLine', { ...common, need: f.late.need }));
         }
         break;
       }
-      case 'assistant-education': short.push('assistant-engineer'); lines.push(say('assistantEducation', { route: route('assistant-engineer'), education: education(f.education) })); break;
+      case 'assistant-education': short.push('assistant-engineer'); lines.push(say('assistantEducation', { route: route('assistant-engineer'), educations: levels(p.assistantEngineerEducation.value, true), education: education(f.education) })); break;
       case 'scope-ok': {
         const parts = [
           f.zone ? say('saidZone', { zone: p.zone.value }) : '',
           f.employer ? say('saidEmployer', { kind: p.employerKind.value }) : '',
           f.specialty ? say('saidField', { specialty: (p.specialties.value as Record<string, string>)[f.specialty] ?? f.specialty }) : '',
         ].filter(Boolean);
-        lines.push(say('scopeOk', { said: parts.join(lang === 'zh' ? '、' : ', ') }));
+        lines.push(say('scopeOk', { said: parts.join(lang === 'zh' ? '、' : ', '), recent: reviewYears }));
         break;
       }
       case 'item-check': {
         const two = p.twoOfFive.value;
-        const vars = { item: f.item, need: f.need, have: f.have, computed: f.item === 4 ? T.computed : '' };
+        const vars = { total: two.itemsTotal, item: f.item, need: f.need, have: f.have, computed: f.item === 4 ? T.computed : '' };
         lines.push(f.holds ? say('itemCheckMet', { ...vars, items: two.itemsRequired }) : say('itemCheckShort', vars));
         break;
       }
-      case 'hours-window': lines.push(say(f.inside ? 'hoursWindowIn' : 'hoursWindowOut', { year: f.year, from: f.from, to: f.to })); break;
+      case 'hours-window': lines.push(say(f.inside ? 'hoursWindowIn' : 'hoursWindowOut', { year: f.year, recent: f.to - f.from + 1, from: f.from, to: f.to })); break;
       case 'statement-length': lines.push(f.chars <= f.max ? say('statementOk', { chars: f.chars, max: f.max }) : say('statementLong', { chars: f.chars, max: f.max, over: f.chars - f.max, computed: T.computed })); break;
       case 'mismatch-assumed': lines.push(say('mismatchAssumed', { studied: f.studied, extra: p.mismatchExtraYears.value, contactName: p.contact.value.name, phone: p.contact.value.phone })); break;
       case 'no-education-route': {
         const two = p.twoOfFive.value;
-        lines.push(say('noEducationRoute', { education: education(f.education), technician: p.technicianYears.value, need: two.itemsRequired, total: two.itemsTotal }));
+        lines.push(say('noEducationRoute', {
+          education: education(f.education), workEducations: levels(Object.keys(p.educationWorkYears.value) as PlainEducation[]),
+          assistantEducations: levels(p.assistantEngineerEducation.value), technician: p.technicianYears.value, need: two.itemsRequired, total: two.itemsTotal }));
         break;
       }
       case 'requirement': {
@@ -179,34 +201,38 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
         const enough = f.held.length >= f.need;
         (enough ? eligible : short).push('two-of-five');
         const pat = p.patents.value;
+        /** An item of 二.4 in short, as the edition says it in this language. */
+        const c = (key: 'item1' | 'item2' | 'item3' | 'item4' | 'item5') => (lang === 'en' ? k.wording.conditions[key].en : undefined) ?? k.wording.conditions[key].text;
+        const patents = { recent: pat.recentYears, invention: pat.inventionPatents, utility: pat.utilityModelsFirst };
         const name = (n: number): string => {
           switch (n) {
-            case 1: return T.item1;
-            case 2: return say('item2', { recent: pat.recentYears, invention: pat.inventionPatents, utility: pat.utilityModelsFirst });
-            case 3: return say('item3', { years: p.techHeadYears.value });
-            case 4: return say('item4', { need: f.longNeed, have: f.workYears ?? 0, computed: T.computed });
-            default: return T.item5;
+            case 1: return say('item1', { condition: c('item1') });
+            case 2: return say('item2', { condition: fill(c('item2'), patents), ...patents });
+            case 3: return say('item3', { condition: fill(c('item3'), { years: p.techHeadYears.value }), years: p.techHeadYears.value });
+            case 4: return say('item4', { condition: fill(c('item4'), { need: f.longNeed }), need: f.longNeed, have: f.workYears ?? 0, computed: T.computed });
+            default: return say('item5', { condition: c('item5') });
           }
         };
         const list = f.held.length ? say('itemsList', { items: f.held.map(name).join(lang === 'zh' ? '；' : '; ') }) : '';
         const verdict = enough ? T.itemsVerdictMet : say('itemsVerdictShort', { missing: f.need - f.held.length });
-        lines.push(say('itemsLine', { mark: enough ? T.yes : T.no, route: route('two-of-five'), count: f.held.length, list, need: f.need, verdict }));
+        lines.push(say('itemsLine', { mark: enough ? T.yes : T.no, route: route('two-of-five'), total: p.twoOfFive.value.itemsTotal, count: f.held.length, list, need: f.need, verdict }));
         if (!f.held.includes(4) && f.workYears !== null) lines.push(say('item4Short', { need: f.longNeed, have: f.workYears, computed: T.computed }));
         break;
       }
       case 'patent-window': lines.push(say('patentWindow', { recent: f.recentYears, year: f.year })); break;
-      case 'utility-first': lines.push(say('utilityFirst', { first: f.first, short: f.need - f.first })); break;
+      case 'utility-first': lines.push(say('utilityFirst', { need: f.need, first: f.first, short: f.need - f.first })); break;
       case 'honour': {
         const parts: string[] = [];
         const window = { from: date(f.window.from), to: date(f.window.to) };
+        const annex = nameOf('honourAnnex');
         if (f.holds) parts.push(say('honourOk', { quota: f.quota ?? Math.max(...Object.values(p.honourQuota.value)) }));
         else {
           if (f.inWindow === false) parts.push(say('honourWindowOut', { ...window, issued: issuedText(f, lang) }));
           if (f.inWindow === null && issuedText(f, lang)) parts.push(say('honourWindowDay', { ...window, issued: issuedText(f, lang) }));
-          if (f.listed === false) parts.push(say('honourNotListed', { rows: p.honourCategories.value }));
-          if (f.listed && f.category !== null && !f.personal) parts.push(say('honourListed', { name: k.clauseById.get(k.choices.honourCategories[f.category - 1]?.clause ?? '')?.text ?? String(f.category), row: f.category }));
+          if (f.listed === false) parts.push(say('honourNotListed', { annex, rows: p.honourCategories.value }));
+          if (f.listed && f.category !== null && !f.personal) parts.push(say('honourListed', { annex, name: k.clauseById.get(k.choices.honourCategories[f.category - 1]?.clause ?? '')?.text ?? String(f.category), row: f.category }));
           if (f.hasEducation && f.education) parts.push(say('honourEducation', { prescribed: education(prescribedEducation(p) as Education), education: education(f.education) }));
-          if (f.hasAssistant) parts.push(T.honourAssistant);
+          if (f.hasAssistant) parts.push(say('honourAssistant', { years: p.assistantEngineerYears.value }));
           if (f.mainTechLead === false || (f.personal && f.mainTechLead === null)) parts.push(T.honourLead);
           if (!parts.length && f.inWindow === true) parts.push(say('honourWindowIn', { ...window, issued: issuedText(f, lang) }));
           if (f.quota !== null && f.inWindow !== false) parts.push(say('honourQuota', { level: f.quota === p.honourQuota.value.national ? T.levelNational : T.levelProvincial, quota: f.quota }));
@@ -219,13 +245,13 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
       case 'hours': {
         const need = p.continuingEducation.value;
         const g = f.gap;
-        lines.push(say('hoursHave', { total: g.have.total, professional: g.have.professional, public: g.have.public, other: g.have.other, from: need.fromYear, to: need.toYear, needTotal: need.total, needProfessional: need.professional, needPublic: need.public }) + (f.partial ? T.hoursPartial : ''));
+        lines.push(say('hoursHave', { total: g.have.total, professional: g.have.professional, public: g.have.public, other: g.have.other, recent: need.toYear - need.fromYear + 1, from: need.fromYear, to: need.toYear, needTotal: need.total, needProfessional: need.professional, needPublic: need.public }) + (f.partial ? T.hoursPartial : ''));
         const gaps = [
           g.short.total > 0 ? say('hoursGapTotal', { n: g.short.total }) : '',
           g.short.professional > 0 ? say('hoursGapProfessional', { n: g.short.professional }) : '',
           g.short.public > 0 ? say('hoursGapPublic', { n: g.short.public }) : '',
         ].filter(Boolean);
-        lines.push(gaps.length ? say('hoursShort', { computed: T.computed, gaps: gaps.join(lang === 'zh' ? '，' : ', '), site: p.continuingEducationSite.value }) : say('hoursOk', { computed: T.computed }));
+        lines.push(gaps.length ? say('hoursShort', { computed: T.computed, gaps: gaps.join(lang === 'zh' ? '，' : ', '), platform: nameOf('continuingEducationPlatform'), site: p.continuingEducationSite.value }) : say('hoursOk', { computed: T.computed }));
         break;
       }
       case 'days': {
@@ -249,7 +275,7 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
   else if (depends) { lead = T.leadDepends; verdict = 'depends'; }
   else if (short.length) { lead = say('leadNotYet', { routes: routeList(short) }); verdict = 'not-yet'; }
   const routesChecked = eligible.length + short.length > 0 || depends;
-  const tail = scope ? [] : routesChecked ? [say('others', { zone: p.zone.value })] : [];
+  const tail = scope ? [] : routesChecked ? [say('others', { zone: p.zone.value, employerKind: p.employerKind.value, recent: reviewYears, grade: p.annualReview.value.minGrade })] : [];
   // Brief: the lines alone, for a note inside the check (which asks for the rest itself).
   const text = (brief ? lines : [lead, ...lines, ...tail]).filter(Boolean).join('\n');
   return { text, citations: cite(k, findings.flatMap((f) => f.clauses)), verdict };
@@ -267,6 +293,18 @@ export function personalReply(findings: readonly Finding[], lang: Language, k: K
     const rest = months - years * 12;
     return rest ? `${say('shortYears', { n: years })}${say('shortMonths', { n: rest })}` : say('shortYears', { n: years });
   }
+}
+
+/**
+ * A list of education levels as a route takes them ("研究生、本科、大专", "本科或大专"): highest
+ * first, each label once; in Chinese two are joined by 或 and more by 、, in English "a, b or c".
+ */
+function levelList(of: readonly PlainEducation[], labels: Readonly<Record<PlainEducation, string>>, lang: Language): string {
+  const sorted = [...of].sort((a, b) => (a === b ? 0 : atLeast(a, b) ? -1 : 1));
+  const names = [...new Set(sorted.map((e) => labels[e]))];
+  if (names.length < 2) return names.join('');
+  if (lang === 'zh') return names.length === 2 ? names.join('或') : names.join('、');
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
 /** The last start month that still completes the period's requirement by the cut-off. */

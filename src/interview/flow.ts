@@ -8,7 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Knowledge } from '../knowledge/load.ts';
 import { cnDate, EXPECTED_FORM } from '../rules/index.ts';
-import { numbersIn } from '../text/numbers.ts';
+import { QUESTION_KEYS } from '../knowledge/wording.ts';
+import { chineseCount, numbersIn } from '../text/numbers.ts';
 import { cachedLoad, dataCacheKeyOf } from '../core/data-cache.ts';
 import { contentHash, DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
@@ -78,20 +79,28 @@ export type InterviewTextKey = keyof typeof INTERVIEW_TEXTS;
 
 /** The placeholders every question and label may use: facts of the edition (see `questionVars`). */
 export const QUESTION_PLACEHOLDERS = [
-  'zone', 'reviewYears', 'reviewFrom', 'reviewTo', 'minGrade', 'hoursYears', 'hoursFrom', 'hoursTo', 'insuranceYears', 'patentYears', 'honourExample',
+  'zone', 'zoneShort', 'honourAnnex', 'employerKind', 'reviewYears', 'reviewFrom', 'reviewTo', 'minGrade', 'hoursYears', 'hoursFrom', 'hoursTo', 'insuranceYears',
+  'patentYears', 'patentYearsZh', 'honourExample', ...QUESTION_KEYS,
 ] as const;
 /** The placeholders the "where to find out" hints may use. */
 export const UNSURE_PLACEHOLDERS = [...QUESTION_PLACEHOLDERS, 'site', 'contactName', 'phone'] as const;
 
-/** The values of the question placeholders: the edition's parameters, and its example honour date. */
+/**
+ * The values of the question placeholders: the edition's parameters (`patentYearsZh` in Chinese
+ * numerals, "近五年"), its example honour date, and what its wording.yaml `conditions` restate.
+ */
 export function questionVars(k: Knowledge): Record<(typeof QUESTION_PLACEHOLDERS)[number], string | number> {
   const p = k.params;
   const a = p.annualReview.value;
   const ce = p.continuingEducation.value;
   return {
-    zone: p.zone.value, reviewYears: a.recentYears, reviewFrom: a.fromYear, reviewTo: a.toYear, minGrade: a.minGrade,
+    reviewYears: a.recentYears, reviewFrom: a.fromYear, reviewTo: a.toYear, minGrade: a.minGrade,
     hoursYears: ce.toYear - ce.fromYear + 1, hoursFrom: ce.fromYear, hoursTo: ce.toYear,
-    insuranceYears: p.socialInsuranceYears.value, patentYears: p.patents.value.recentYears, honourExample: cnDate(k.wording.examples.honourIssued),
+    zone: p.zone.value, zoneShort: k.wording.names.zoneShort.text, honourAnnex: k.wording.names.honourAnnex.text,
+    employerKind: p.employerKind.value,
+    insuranceYears: p.socialInsuranceYears.value, patentYears: p.patents.value.recentYears, patentYearsZh: chineseCount(p.patents.value.recentYears),
+    honourExample: cnDate(k.wording.examples.honourIssued),
+    ...(Object.fromEntries(QUESTION_KEYS.map((key) => [key, k.wording.conditions[key].text])) as Record<(typeof QUESTION_KEYS)[number], string>),
   };
 }
 

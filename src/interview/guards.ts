@@ -3,7 +3,7 @@
  * far with the rules themselves (src/rules), never with thresholds of their own.
  */
 import type { Parameters } from '../knowledge/schema.ts';
-import { atLeast, plainEducation, prescribedEducation } from '../rules/education.ts';
+import { atLeast, lowest, plainEducation, prescribedEducation } from '../rules/education.ts';
 import { isFixable } from '../rules/blockers.ts';
 import type { Assessment, Education, Profile } from '../rules/index.ts';
 import { checkRoutes, ruleContext, type ItemNo, type RouteOutcome } from '../rules/routes.ts';
@@ -49,10 +49,10 @@ export const GUARDS: Record<string, Guard> = {
   'prerequisite-failed': (ctx) => ctx.assessment.blockers.some((b) => b.code !== 'no-route' && !isFixable(b.code, ctx.params)),
   /** Every required fact is known and some route of 二.1–二.5 holds. */
   'route-found': (ctx) => requiredAnswered(ctx.answers) && ctx.assessment.routes.length > 0,
-  /** 二.2 needs 大专 or higher (技工院校 as their equivalents). */
-  'college-or-above': (ctx) => {
+  /** 二.2 admits the education: the lowest level of the edition's assistantEngineerEducation or higher (技工院校 as their equivalents). */
+  'assistant-engineer-education': (ctx) => {
     const e = education(ctx);
-    return e !== undefined && atLeast(plainEducation(e, ctx.params), 'college');
+    return e !== undefined && atLeast(plainEducation(e, ctx.params), lowest(ctx.params.assistantEngineerEducation.value));
   },
   /** 二.5: without the prescribed education. */
   'below-prescribed': (ctx) => {
@@ -66,6 +66,11 @@ export const GUARDS: Record<string, Guard> = {
     const open = (Object.entries(ITEM_FIELDS) as [string, string[]][])
       .filter(([item, fields]) => !held.has(Number(item) as ItemNo) && fields.some((f) => !isAnswered(ctx.answers, f))).length;
     return held.size < need && held.size + open >= need;
+  },
+  /** 二.4 item (3) already holds by the years as 技术部门负责人 (the edition's techHeadYears): its other half need not be asked. */
+  'tech-head-met': (ctx) => {
+    const years = readField(ctx.answers, 'achievements.techHeadYears');
+    return typeof years === 'number' && years >= ctx.params.techHeadYears.value;
   },
   /** An honour of 附件4 was named. */
   'honour-given': (ctx) => typeof ctx.answers['honour.category'] === 'number',

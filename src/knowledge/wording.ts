@@ -17,6 +17,8 @@ const cited = z.preprocess(
   z.strictObject({ text: z.string().min(1), clauses: clauseRefs }),
 );
 export type CitedText = z.infer<typeof cited>;
+/** A name or condition of the notice, and optionally its English rendering (for the English replies that say it). */
+const named = z.strictObject({ text: z.string().min(1), en: z.string().min(1).optional(), clauses: clauseRefs });
 
 /** The route ids of 二.1–二.5, in the notice's order (src/rules/routes.ts). */
 export const ROUTE_IDS = ['education-years', 'assistant-engineer', 'technician', 'two-of-five', 'exceptional'] as const;
@@ -31,7 +33,19 @@ type ParamName = keyof Parameters;
 /** Where a placeholder's value comes from: a parameter, a name of wording.yaml, or null (the case's facts, or code). */
 type Sources = Readonly<Record<string, ParamName | 'name' | null>>;
 
-export const NAME_KEYS = ['platform', 'continuingEducationPlatform'] as const;
+export const NAME_KEYS = ['platform', 'continuingEducationPlatform', 'annualReviewForm', 'evaluation', 'zoneShort', 'honourAnnex'] as const;
+
+/**
+ * The notice's conditions as the bot restates them in its own sentences: the interview's questions
+ * (flows/interview-texts.yaml: who is outside 一's employer kind, the honours of 二.5, the items of
+ * 二.4 asked one by one) and the five items of 二.4 in short (flows/personal.yaml, item1…item5).
+ */
+export const QUESTION_KEYS = ['employerExcluded', 'honours', 'innovation', 'techHead', 'teamLeader', 'award'] as const;
+export const ITEM_KEYS = ['item1', 'item2', 'item3', 'item4', 'item5'] as const;
+/** Placeholders of the conditions (the items' numbers, filled from parameters or the person's case). */
+export const CONDITION_TEXTS = {
+  item2: ['recent', 'invention', 'utility'], item3: ['years'], item4: ['need'],
+} as const satisfies PlaceholderTable;
 
 /** Placeholders of the route titles. */
 export const ROUTE_TEXTS = {
@@ -114,7 +128,8 @@ const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T & string)[
 
 const entry = z.strictObject({ item: z.string().min(1), reason: z.string().min(1), clauses: z.array(id).min(1, 'cite at least one clause') });
 export const wordingFileSchema = z.strictObject({
-  names: keyed(NAME_KEYS, cited),
+  names: keyed(NAME_KEYS, named),
+  conditions: keyed([...QUESTION_KEYS, ...ITEM_KEYS], named),
   routes: keyed(ROUTE_IDS, cited),
   shortfalls: keyed(keysOf(SHORTFALL_TEXTS), cited),
   blockers: keyed(keysOf(BLOCKER_TEXTS), cited),
@@ -156,7 +171,13 @@ export function checkWording(w: Wording, c: WordingChecks): void {
       c.checkNumbers(`${section}.${key}`, new Set([...numbersIn(v.text)].filter((n) => !own.includes(n))), v.clauses);
     }
   };
+  /** The English renderings of a section's texts, checked like the texts. */
+  const english = (entries: Record<string, z.infer<typeof named>>) =>
+    Object.fromEntries(Object.entries(entries).flatMap(([k, v]) => (v.en ? [[k, { text: v.en, clauses: v.clauses }]] : [])));
   texts('names', w.names, {});
+  texts('names (en)', english(w.names), {});
+  texts('conditions', w.conditions, CONDITION_TEXTS);
+  texts('conditions (en)', english(w.conditions), CONDITION_TEXTS);
   texts('routes', w.routes, ROUTE_TEXTS);
   texts('shortfalls', w.shortfalls, SHORTFALL_TEXTS);
   texts('blockers', w.blockers, BLOCKER_TEXTS);

@@ -11,6 +11,16 @@ export function numbersIn(text: string): Set<string> {
   return out;
 }
 
+/** A count written in Chinese numerals as the notice writes small quantities (5 → 五, 12 → 十二, 20 → 二十), 0–99. */
+export function chineseCount(n: number): string {
+  const digits = '零一二三四五六七八九';
+  if (!Number.isInteger(n) || n < 0 || n > 99) throw new Error(`chineseCount: ${n} is not a whole number from 0 to 99`);
+  if (n < 10) return digits[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens > 1 ? digits[tens] : ''}十${ones ? digits[ones] : ''}`;
+}
+
 export function canonicalNumber(n: string): string {
   const v = Number(n);
   return Number.isFinite(v) ? String(v) : n;

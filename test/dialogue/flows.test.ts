@@ -73,4 +73,13 @@ describe('flows name no year: the edition\'s facts fill them', () => {
     // The sample with the date written out, as before: refused under the later edition.
     expect(() => parseHrTrack(real('hr.yaml').replace('issued: "{honourIssued}"', 'issued: "2023-03-15"'), later)).toThrow(/kinds.exceptional: the sample profile may not apply \(no-route\)/);
   });
+
+  it('the HR samples work in a specialty the edition covers, whichever it lists first', () => {
+    const [first, ...rest] = Object.entries(k.params.specialties.value);
+    const without: Knowledge = { ...k, params: structuredClone(k.params) };
+    without.params.specialties.value = Object.fromEntries(rest);
+    expect(() => parseHrTrack(real('hr.yaml'), without)).not.toThrow();
+    // The sample with the specialty written out, as before: refused once the edition drops it.
+    expect(() => parseHrTrack(real('hr.yaml').replace('specialty: "{specialty}"', `specialty: ${first![0]}`), without)).toThrow(/specialty-not-covered/);
+  });
 });

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot/index.ts';
 import type { Knowledge } from '../../src/knowledge/load.ts';
-import { answerFields, text } from '../kit.ts';
+import { createWeb } from '../../adapters/web/index.ts';
+import { answerFields, kitOf, text } from '../kit.ts';
 import { editionBot, EDITIONS, SEASON_DAYS_BEFORE, seasonConversation, type EditionId } from '../editions.ts';
 
 const cn = (iso: string) => `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
@@ -106,6 +107,38 @@ for (const edition of EDITIONS) {
       const specialties = text(c.send('可以评哪些专业'));
       for (const label of Object.values(p.specialties.value)) expect(specialties).toContain(label);
       expect(text(c.send('个人申报什么时候截止'))).toContain(cn(p.individualDeadline.value));
+    });
+
+    it('answers for the person: hours short are counted against this edition\'s years and hours, on its platform', () => {
+      const k = bot.knowledge;
+      const ce = k.params.continuingEducation.value;
+      const c = seasonConversation(bot);
+      // 30 professional hours short, the total met by the other hours.
+      const said = text(c.send(`继续教育专业课${ce.professional - 30}，公需课${ce.public}，其他${ce.total - ce.professional - ce.public + 30}，够吗`));
+      expect(said).toContain('专业课还差30学时');
+      expect(said).toContain(`近${ce.toYear - ce.fromYear + 1}年（${ce.fromYear}—${ce.toYear}年）不少于${ce.total}学时`);
+      expect(said).toContain(`可在${k.wording.names.continuingEducationPlatform.text}学习：${k.params.continuingEducationSite.value}`);
+    });
+
+    it('web page: the form\'s name and the photo\'s size limit are this edition\'s', async () => {
+      const k = bot.knowledge;
+      const web = createWeb(kitOf(bot));
+      const res = await web.routes.find((r) => r.method === 'GET' && r.path === '/')!.handle({ method: 'GET', path: '/', query: new URLSearchParams(), headers: {}, body: Buffer.from('') });
+      const html = String(res.body);
+      const facts = JSON.parse(html.match(/<script type="application\/json" id="facts">(.*?)<\/script>/)![1]!) as Record<string, unknown>;
+      expect(facts).toEqual({ annualReviewForm: k.wording.names.annualReviewForm.text, photoMaxMB: k.params.photo.value.maxMB });
+      // The page writes no form name or size of its own.
+      expect(html).not.toContain('{{facts}}');
+      expect(html.split(k.wording.names.annualReviewForm.text)).toHaveLength(2);
+      expect(html).toContain(`<p>${k.edition}年度${k.wording.names.evaluation.text}</p>`);
+      expect(html).not.toContain('{{');
+    });
+
+    it('answers for the person: an education without an 二.1 route is told this edition\'s routes', () => {
+      const p = bot.knowledge.params;
+      const said = text(seasonConversation(bot).send('如果我只有中专，能报吗'));
+      expect(said).toContain(`满${p.technicianYears.value}年`);
+      expect(said).toContain(`${p.twoOfFive.value.itemsTotal}项条件中具备${p.twoOfFive.value.itemsRequired}项`);
     });
   });
 }

@@ -4,6 +4,7 @@
  * Chinese and in English. What each answer must contain is read from the edition's parameters.
  */
 import { describe, expect, it } from 'vitest';
+import { EVAL_DAYS_BEFORE, evalNow } from '../../src/bot/eval.ts';
 import { answerQuestion, type Answer } from '../../src/qa/answer.ts';
 import { buildIndex } from '../../src/qa/search.ts';
 import { jiebaSegmenter } from '../../src/text/segmenter.ts';
@@ -23,6 +24,12 @@ describe.each(EDITIONS)('questions answered from the %s edition', (edition) => {
   };
   const entry = (a: Extract<Answer, { kind: 'answer' }>) => k.faqById.get(a.id)!;
   const other = editionKnowledge(EDITIONS.find((e) => e !== edition)!).params;
+
+  it('the eval\'s default clock stands inside this edition\'s season', () => {
+    const now = Date.parse(evalNow(k));
+    expect(now).toBeGreaterThan(Date.parse(`${k.notice.issued}T00:00:00+08:00`));
+    expect(Math.round((Date.parse(`${p.individualDeadline.value}T09:00:00+08:00`) - now) / 86_400_000)).toBe(EVAL_DAYS_BEFORE);
+  });
 
   it('continuing education: this edition\'s total, parts and years', () => {
     const ce = p.continuingEducation.value;
