@@ -16,7 +16,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createBot, type Bot } from '../src/bot/index.ts';
-import { EVAL_NOW, evalFileSchema, turnsOf } from '../src/bot/eval.ts';
+import { evalFileSchema, evalNow, turnsOf } from '../src/bot/eval.ts';
+import { loadKnowledge } from '../src/knowledge/load.ts';
 import { writeTenfoldRoot } from './tenfold.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -64,7 +65,7 @@ export async function measureAnswers(options: MeasureOptions = {}): Promise<Answ
   const items = (options.files ?? defaultFiles()).flatMap((f) => evalFileSchema.parse(JSON.parse(readFileSync(f, 'utf8'))));
   const singles = items.filter((i) => i.q !== undefined).map((i) => i.q!);
   const conversations = items.filter((i) => i.turns !== undefined).map(turnsOf);
-  const now = new Date(EVAL_NOW);
+  const now = new Date(evalNow(loadKnowledge()));
   const tenfoldRoot = writeTenfoldRoot();
   try {
     const bot = await createBot({ dictionary: 'mini', now });

@@ -118,7 +118,7 @@ export function createLine(kit: ChannelKit, opts: LineOptions): Channel {
         if (ev.external) return kit.say('channelImageExternal', {});
         try {
           const data = await withTimeout(blob.getMessageContent(ev.messageId).then((s) => readAll(s, MAX_IMAGE_MB * 1024 * 1024)), CALL_TIMEOUT_MS);
-          return data ? { kind: 'photo', data } : kit.say('channelTooBig', { maxMB: MAX_IMAGE_MB });
+          return data ? { kind: 'photo', data } : kit.say('channelTooBig', { maxMB: MAX_IMAGE_MB , photoMaxMB: kit.bot.knowledge.params.photo.value.maxMB });
         } catch (err) {
           log.warn({ user: kit.logId(ev.user), err: errInfo(err) }, 'line image content failed');
           return kit.say('channelImageFailed', {});

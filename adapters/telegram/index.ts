@@ -133,7 +133,7 @@ export function createTelegram(kit: ChannelKit, opts: TelegramOptions): Channel 
   }
 
   async function download(fileId: string, size: number | undefined): Promise<Input | Reply> {
-    const tooBig = kit.say('channelTooBig', { maxMB: MAX_DOWNLOAD_MB });
+    const tooBig = kit.say('channelTooBig', { maxMB: MAX_DOWNLOAD_MB , photoMaxMB: kit.bot.knowledge.params.photo.value.maxMB });
     const max = MAX_DOWNLOAD_MB * 1024 * 1024;
     if (size !== undefined && size > max) return tooBig;
     const file = await tg.api.getFile(fileId);

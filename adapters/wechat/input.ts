@@ -27,7 +27,7 @@ export async function toInput(f: Record<string, string>, user: string, ctx: { ki
       if (!f.MediaId) return kit.say('channelImageFailed', {});
       try {
         const data = await api.download(`/cgi-bin/media/get?media_id=${encodeURIComponent(f.MediaId)}`, MAX_IMAGE_MB * 1024 * 1024);
-        return data ? { kind: 'photo', data: new Uint8Array(data) } : kit.say('channelTooBig', { maxMB: MAX_IMAGE_MB });
+        return data ? { kind: 'photo', data: new Uint8Array(data) } : kit.say('channelTooBig', { maxMB: MAX_IMAGE_MB , photoMaxMB: kit.bot.knowledge.params.photo.value.maxMB });
       } catch (err) {
         log.warn({ user: kit.logId(user), err: errInfo(err) }, 'image not fetched');
         return kit.say('channelImageFailed', {});

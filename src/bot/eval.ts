@@ -21,12 +21,6 @@ export function evalNow(k: Knowledge): string {
   return `${day}T09:00:00+08:00`;
 }
 
-/**
- * The 2023 edition's default clock, evalNow of 2023. Kept for src/cli/eval-qa.ts until it takes
- * evalNow of the edition it serves (issue 14); runEval itself defaults to evalNow.
- */
-export const EVAL_NOW = '2023-08-01T09:00:00+08:00';
-
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant');
 
 export const evalItemSchema = z.strictObject({

@@ -5,19 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createBot } from '../bot/index.ts';
-import { EVAL_NOW, evalFileSchema, runEval, turnsOf } from '../bot/eval.ts';
+import { evalFileSchema, evalNow, runEval, turnsOf } from '../bot/eval.ts';
 
 const { values, positionals } = parseArgs({ options: { min: { type: 'string' }, dict: { type: 'string' }, now: { type: 'string' } }, allowPositionals: true });
 if (positionals.length === 0) {
   console.error('usage: npm run eval:qa -- FILE… [--min 0.95] [--now ISO-8601] [--dict mini|full]');
   process.exit(2);
 }
-const now = values.now ?? EVAL_NOW;
-if (Number.isNaN(Date.parse(now))) {
-  console.error(`eval:qa: --now: expected an ISO-8601 instant, got "${now}"`);
+if (values.now !== undefined && Number.isNaN(Date.parse(values.now))) {
+  console.error(`eval:qa: --now: expected an ISO-8601 instant, got "${values.now}"`);
   process.exit(2);
 }
 const bot = await createBot({ dictionary: values.dict === 'full' ? 'full' : 'mini' });
+// By default each question is asked inside the season of the edition in force today.
+const now = values.now ?? evalNow(bot.env().knowledge);
 let failed = false;
 for (const file of positionals) {
   const parsed = evalFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));

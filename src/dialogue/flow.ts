@@ -16,7 +16,7 @@ import { normalize } from '../text/normalize.ts';
 /** Every text key of chat.yaml and the placeholders the code fills in it. */
 export const CHAT_TEXTS = {
   welcome: ['title', 'docNumber'], outOfSeason: ['year', 'personal', 'unit'], menuIntro: [], askPrompt: [], thanks: [], empty: [], tooLong: ['max'],
-  fallback: ['zone', 'contactName', 'phone'], fallbackEn: ['zone', 'contactName', 'phone'], source: ['title'], sourceEn: ['title'],
+  fallback: ['zone', 'kind', 'contactName', 'phone'], fallbackEn: ['zone', 'contactName', 'phone'], source: ['title'], sourceEn: ['title'],
   previousEdition: ['edition'], previousEditionEn: ['edition'], earlierEdition: ['edition'], earlierEditionEn: ['edition'],
   human: ['contactName', 'phone'], humanEn: ['contactName', 'phone'], identity: ['title', 'docNumber'], identityEn: ['title', 'docNumber'],
   noted: ['facts'], notedEn: ['facts'], corrected: ['facts'], correctedEn: ['facts'], notedOnly: ['facts'], notedOnlyEn: ['facts'], showClause: [], clauseText: ['title', 'text'],
@@ -34,7 +34,7 @@ export const CHAT_TEXTS = {
   reminder: ['what', 'date', 'days'], reminderPublicity: ['publicityDays', 'deadline'], reminderChecklist: [], reminderFooter: [],
   publicityStart: [],
   // What channels say on their own (an adapter never writes wording).
-  channelSorry: [], channelUnsupported: [], channelNotImage: [], channelTooBig: ['maxMB'], channelImageFailed: [],
+  channelSorry: [], channelUnsupported: [], channelNotImage: [], channelTooBig: ['maxMB', 'photoMaxMB'], channelImageFailed: [],
   channelImageExternal: [], wechatRemindersBy: [], wechatNoReminders: [], chooseHeader: [], choose: [], notSaved: [], forgetFailed: [],
   // The terminal and its scriptable protocol.
   terminalPrompt: [], terminalBot: [], terminalReminder: ['user'], terminalBye: [],

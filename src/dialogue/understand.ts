@@ -520,7 +520,7 @@ function sourceLine(env: Env, lang: Language, citations: readonly Citation[]): s
 export function fallbackReply(env: Env, lang: Language, session?: Session): Reply {
   const k = env.knowledge;
   const { contact } = k.params;
-  const vars = { zone: k.params.zone.value, contactName: contact.value.name, phone: contact.value.phone };
+  const vars = { zone: k.params.zone.value, kind: k.params.employerKind.value, contactName: contact.value.name, phone: contact.value.phone };
   return { text: say(env.flow, lang === 'en' ? 'fallbackEn' : 'fallback', vars), buttons: menuButtons(env, session), citations: [] };
 }
 

@@ -151,7 +151,7 @@ describe('a question about another season', () => {
   });
 
   it('before the change, last year has no edition: the honest fallback', async () => {
-    const fallback = say(before.flow, 'fallback', { zone: k2023.params.zone.value, contactName: k2023.params.contact.value.name, phone: k2023.params.contact.value.phone });
+    const fallback = say(before.flow, 'fallback', { zone: k2023.params.zone.value, kind: k2023.params.employerKind.value, contactName: k2023.params.contact.value.name, phone: k2023.params.contact.value.phone });
     for (const q of ['去年的评审截止时间是哪天', '2022年度的评审截止时间', '2024年度的评审截止时间是哪天', '明年的评审什么时候开始']) {
       const a = await ask(before, q);
       expect(a.fallback, q).toBe(true);
