@@ -13,6 +13,14 @@ import { newSession, step } from '../src/dialogue/step.ts';
 import type { Input, Session, StepResult } from '../src/dialogue/types.ts';
 import { createKit, type ChannelKit } from '../adapters/shared/kit.ts';
 
+/**
+ * The edition whose own facts (numbers, dates, texts of knowledge/2023/) the single-edition tests
+ * assert: they name it (loadKnowledge(root, EDITION_2023), testBot({ edition: EDITION_2023 })) rather
+ * than take the edition in force now, so that they keep testing 2023 once a later edition is in
+ * knowledge/. A test of edition-neutral behaviour derives its expectations from the edition it loads.
+ */
+export const EDITION_2023 = '2023';
+
 /** In the 2023 season: 38 days before the personal deadline. */
 export const AUG = '2023-08-01T09:00:00+08:00';
 

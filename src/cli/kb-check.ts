@@ -1,11 +1,25 @@
-/** `npm run kb:check`: load and check knowledge/ as the bot would, every edition editions.yaml lists; exit 1 with the one error. */
+/**
+ * `npm run kb:check -- [--knowledge DIR]`: load and check knowledge/ (or DIR) as the bot would,
+ * every edition its editions.yaml lists; exit 1 with the one error.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { calendarCoverage } from '../core/working-days.ts';
-import { KnowledgeError, loadKnowledge, readEditions } from '../knowledge/load.ts';
+import { defaultKnowledgeRoot, KnowledgeError, loadKnowledge, readEditions } from '../knowledge/load.ts';
+
+let root: string;
+try {
+  const { values } = parseArgs({ options: { knowledge: { type: 'string' } }, strict: true });
+  root = path.resolve(values.knowledge ?? defaultKnowledgeRoot());
+} catch (err) {
+  console.error(`kb:check: ${(err as Error).message}`);
+  process.exit(2);
+}
 
 try {
-  const plan = readEditions();
+  const plan = readEditions(root);
   for (const edition of plan.carried) {
-    const k = loadKnowledge(undefined, edition);
+    const k = loadKnowledge(root, edition);
     const from = plan.schedule.find((e) => e.edition === edition)?.from;
     const when = from === undefined ? 'not scheduled' : from === '0000-01-01' ? 'current' : `in force from ${from}`;
     console.log(`knowledge ok: edition ${k.edition} (${when}), ${k.clauses.length} clauses, ${Object.keys(k.params).length} parameters, ${k.faq.length} FAQ entries in ${k.topics.length} topics, ${k.synonyms.size} synonyms`);

@@ -1,12 +1,13 @@
 /**
  * The small jieba dictionary: the most frequent words of jieba's default dictionary plus every
- * default-dictionary word that occurs in the knowledge base. Loading it takes a fraction of the
- * default's time and memory (see `npm run bench`); `npm run build:dict` writes it.
+ * default-dictionary word that occurs in the knowledge base, in every edition it carries (the bot
+ * answers from each: the one in force, and last season's questions from the one before). Loading it
+ * takes a fraction of the default's time and memory (see `npm run bench`); `npm run build:dict` writes it.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { normalize } from '../text/normalize.ts';
-import type { Knowledge } from './load.ts';
+import { defaultKnowledgeRoot, loadKnowledge, readEditions, type Knowledge } from './load.ts';
 
 /** How many of the default dictionary's most frequent words to keep. */
 export const TOP_WORDS = 15_000;
@@ -14,13 +15,18 @@ const MAX_WORD_LENGTH = 8;
 
 const require = createRequire(import.meta.url);
 
-/** The lines of the small dictionary for this knowledge, in the default dictionary's order. */
-export function miniDictionaryLines(k: Knowledge): string[] {
-  const corpus = normalize([
+/** Every edition `root`'s editions.yaml lists, loaded: what the small dictionary is made for. */
+export function editionsOf(root = defaultKnowledgeRoot()): Knowledge[] {
+  return readEditions(root).carried.map((edition) => loadKnowledge(root, edition));
+}
+
+/** The lines of the small dictionary for these editions, in the default dictionary's order. */
+export function miniDictionaryLines(editions: readonly Knowledge[]): string[] {
+  const corpus = normalize(editions.flatMap((k) => [
     ...k.clauses.flatMap((c) => [c.title, c.text, ...c.keywords]),
     ...k.faq.flatMap((f) => [...f.questions, f.answer]),
     ...k.synonyms.keys(), ...k.synonyms.values(),
-  ].join('\n'));
+  ]).join('\n'));
   const substrings = new Set<string>();
   for (let i = 0; i < corpus.length; i++) {
     for (let n = 1; n <= MAX_WORD_LENGTH && i + n <= corpus.length; n++) substrings.add(corpus.slice(i, i + n));

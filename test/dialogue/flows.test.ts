@@ -1,15 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadKnowledge } from '../../src/knowledge/load.ts';
+import { defaultKnowledgeRoot, loadKnowledge } from '../../src/knowledge/load.ts';
 import { projectPath } from '../../src/core/paths.ts';
 import { parseChatFlow } from '../../src/dialogue/flow.ts';
 import { parseHrTrack } from '../../src/dialogue/hr.ts';
 import { parseInterviewFlow, questionVars } from '../../src/interview/flow.ts';
 import { fill } from '../../src/core/template.ts';
 import type { Knowledge } from '../../src/knowledge/load.ts';
+import { EDITION_2023 } from '../kit.ts';
 
-const k = loadKnowledge();
+const k = loadKnowledge(defaultKnowledgeRoot(), EDITION_2023);
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/flows');
 const real = (name: string) => readFileSync(projectPath('flows', name), 'utf8');
 

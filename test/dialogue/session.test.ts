@@ -27,9 +27,10 @@ function renamedEnv(): Env {
   const read = (f: string) => readFileSync(projectPath('flows', f), 'utf8');
   const logic = read('interview.yaml').replace('id: work-start,', 'id: began-work,');
   const texts = read('interview-texts.yaml').replace(/^(\s+)work-start:/gm, '$1began-work:');
-  const interview = parseInterviewFlow(logic, texts, bot.knowledge);
+  const env = envAt(bot, AUG);
+  const interview = parseInterviewFlow(logic, texts, env.knowledge);
   expect(interview.stepById.has('began-work')).toBe(true);
-  return { ...envAt(bot, AUG), interview };
+  return { ...env, interview };
 }
 
 describe('a stored session of other flows', () => {

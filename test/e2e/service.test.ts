@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/load.ts';
 import { FakeTelegram } from '../channels/fake-telegram.ts';
 import { runTsxSync, startTsx } from './spawn.ts';
+
+/** The edition the service serves: the one in force on the real clock (whichever knowledge/ carries). */
+const served = loadKnowledge();
 
 /** Starts `npm start`'s entry with this environment; resolves once it says where it listens. */
 function startService(env: Record<string, string>) {
@@ -26,7 +30,7 @@ describe('npm start', () => {
     expect(s.log()).toContain('LINE: off (set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const chat = await (await fetch(`${base}/api/chat`, { method: 'POST', body: JSON.stringify({ text: '联系人是谁' }) })).json() as { replies: { text: string }[] };
-    expect(chat.replies[0]!.text).toContain('82313758');
+    expect(chat.replies[0]!.text).toContain(served.params.contact.value.phone);
     s.proc.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.log()).toContain('"msg":"stopped"');
@@ -42,7 +46,7 @@ describe('npm start', () => {
       expect(wrong.status).toBe(401);
       const ok = await fetch(`${base}/webhooks/telegram`, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': 'sekret', 'content-type': 'application/json' }, body: update });
       expect(ok.status).toBe(200);
-      await fake.waitFor(() => fake.sent(42).some((m) => m.text.includes('270')));
+      await fake.waitFor(() => fake.sent(42).some((m) => m.text.includes(String(served.params.continuingEducation.value.total))));
     } finally {
       s.proc.kill('SIGTERM');
       await s.exited;

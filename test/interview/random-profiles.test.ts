@@ -7,10 +7,11 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot/index.ts';
 import { assess, parseProfile, type Assessment, type Profile, type ProfileInput } from '../../src/rules/index.ts';
-import { conversation, AUG } from '../kit.ts';
+import { conversation, AUG, EDITION_2023 } from '../kit.ts';
 
 let bot: Bot;
-beforeAll(async () => { bot = await createBot(); });
+// The profiles are drawn for the 2023 season (its specialties, months up to its clock): its edition, named.
+beforeAll(async () => { bot = await createBot({ edition: EDITION_2023 }); });
 
 const PROFILES = 300;
 const NOW = new Date(AUG);

@@ -15,6 +15,7 @@ import { loadHrTrack, parseHrTrack } from '../../src/dialogue/hr.ts';
 import { loadPersonalTexts } from '../../src/dialogue/personal.ts';
 import { loadInterviewFlow, parseInterviewFlow } from '../../src/interview/flow.ts';
 import { KnowledgeError, loadKnowledge, type Knowledge } from '../../src/knowledge/load.ts';
+import { EDITION_2023 } from '../kit.ts';
 
 let dir: string;
 let knowledgeRoot: string;
@@ -37,6 +38,9 @@ afterEach(() => {
   else process.env.ZHICHENG_CACHE_DIR = savedEnv;
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The copy's 2023 edition, named: the tests edit its files, whichever edition knowledge/ has in force now. */
+const load2023 = () => loadKnowledge(knowledgeRoot, EDITION_2023);
 
 const entries = (kind: string) => {
   try {
@@ -76,13 +80,13 @@ function editFile(file: string, from: string | RegExp, to: string): void {
 
 describe('data cache: knowledge', () => {
   it('loads the second time from the cache, equal to a fresh load, references shared as before', () => {
-    const first = counted(() => loadKnowledge(knowledgeRoot));
+    const first = counted(load2023);
     expect(first).toMatchObject({ hits: 0, misses: 1, writes: 1 });
     expect(entries('knowledge')).toHaveLength(1);
     // editions.yaml, read to choose the edition, has its own entry: a cached start parses no YAML.
     expect(entries('editions')).toHaveLength(1);
-    expect(counted(() => loadKnowledge(knowledgeRoot), ['editions', 'knowledge'])).toMatchObject({ hits: 2, misses: 0 });
-    const second = counted(() => loadKnowledge(knowledgeRoot));
+    expect(counted(load2023, ['editions', 'knowledge'])).toMatchObject({ hits: 2, misses: 0 });
+    const second = counted(load2023);
     expect(second).toMatchObject({ hits: 1, misses: 0, writes: 0 });
     expect(data(second.value)).toStrictEqual(data(first.value));
     expect(second.value).not.toBe(first.value);
@@ -103,37 +107,37 @@ describe('data cache: knowledge', () => {
   });
 
   it('sees an edited file on the next load, then caches the new content', () => {
-    const before = loadKnowledge(knowledgeRoot);
+    const before = load2023();
     expect(before.clauseTitleEn.get('s1')).toBe('Section 1: Who may apply');
     editFile(path.join(knowledgeRoot, '2023/clause-titles-en.yaml'), '"Section 1: Who may apply"', '"Section 1: Who may apply (edited)"');
-    const after = counted(() => loadKnowledge(knowledgeRoot));
+    const after = counted(load2023);
     expect(after).toMatchObject({ hits: 0, misses: 1, writes: 1 });
     expect(after.value.clauseTitleEn.get('s1')).toBe('Section 1: Who may apply (edited)');
-    expect(counted(() => loadKnowledge(knowledgeRoot)).value.clauseTitleEn.get('s1')).toBe('Section 1: Who may apply (edited)');
+    expect(counted(load2023).value.clauseTitleEn.get('s1')).toBe('Section 1: Who may apply (edited)');
     // Back to the first content: its entry is still there.
     editFile(path.join(knowledgeRoot, '2023/clause-titles-en.yaml'), '"Section 1: Who may apply (edited)"', '"Section 1: Who may apply"');
-    expect(counted(() => loadKnowledge(knowledgeRoot))).toMatchObject({ hits: 1, misses: 0 });
+    expect(counted(load2023)).toMatchObject({ hits: 1, misses: 0 });
   });
 
   it('never caches a load that fails its checks: the error comes every time', () => {
     editFile(path.join(knowledgeRoot, '2023/notice.yaml'), /^issuer:/m, 'unexpected: 1\nissuer:');
     for (let i = 0; i < 2; i++) {
-      const r = counted(() => expect(() => loadKnowledge(knowledgeRoot)).toThrow(KnowledgeError));
+      const r = counted(() => expect(() => load2023()).toThrow(KnowledgeError));
       expect(r.writes).toBe(0);
     }
-    expect(() => loadKnowledge(knowledgeRoot)).toThrow(/knowledge\/2023\/notice\.yaml.*unknown key "unexpected"/);
+    expect(() => load2023()).toThrow(/knowledge\/2023\/notice\.yaml.*unknown key "unexpected"/);
     expect(entries('knowledge')).toHaveLength(0);
   });
 
   it('loads again over a damaged entry and rewrites it', () => {
-    const first = loadKnowledge(knowledgeRoot);
+    const first = load2023();
     const [entry] = entries('knowledge');
     const file = path.join(cacheDir, entry!);
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 5000));
-    const again = counted(() => loadKnowledge(knowledgeRoot));
+    const again = counted(load2023);
     expect(again).toMatchObject({ hits: 0, misses: 1, writes: 1 });
     expect(data(again.value)).toStrictEqual(data(first));
-    expect(counted(() => loadKnowledge(knowledgeRoot)).hits).toBe(1);
+    expect(counted(load2023).hits).toBe(1);
   });
 
   it('starts when the cache folder cannot be created or written', () => {
@@ -141,22 +145,22 @@ describe('data cache: knowledge', () => {
     writeFileSync(blocker, 'not a folder');
     process.env.ZHICHENG_CACHE_DIR = path.join(blocker, 'cache');
     const failures = dataCacheStats.byKind.knowledge?.writeFailures ?? 0;
-    const k = loadKnowledge(knowledgeRoot);
-    expect(k.edition).toBe('2023');
+    const k = load2023();
+    expect(k.edition).toBe(EDITION_2023);
     expect(dataCacheStats.byKind.knowledge!.writeFailures).toBe(failures + 1);
-    expect(counted(() => loadKnowledge(knowledgeRoot))).toMatchObject({ hits: 0, misses: 1, writes: 0 });
+    expect(counted(load2023)).toMatchObject({ hits: 0, misses: 1, writes: 0 });
   });
 
   it('is off with ZHICHENG_CACHE_DIR=off', () => {
     process.env.ZHICHENG_CACHE_DIR = 'off';
-    const r = counted(() => { loadKnowledge(knowledgeRoot); return loadKnowledge(knowledgeRoot); });
+    const r = counted(() => { load2023(); return load2023(); });
     expect(r).toMatchObject({ hits: 0, misses: 0, writes: 0 });
   });
 });
 
 describe('data cache: flows', () => {
   it('caches each flow file and sees an edit on the next load', () => {
-    const k = loadKnowledge(knowledgeRoot);
+    const k = load2023();
     const load = () => ({ chat: loadChatFlow(flowsRoot), interview: loadInterviewFlow(k, flowsRoot), hr: loadHrTrack(k, flowsRoot), personal: loadPersonalTexts(flowsRoot) });
     const first = counted(load);
     expect(first).toMatchObject({ misses: 4, writes: 4 });
@@ -177,12 +181,12 @@ describe('data cache: flows', () => {
   });
 
   it('keys the flows checked against knowledge by that knowledge: an edited knowledge checks them again', () => {
-    const k = loadKnowledge(knowledgeRoot);
+    const k = load2023();
     loadInterviewFlow(k, flowsRoot);
-    expect(counted(() => loadInterviewFlow(loadKnowledge(knowledgeRoot), flowsRoot))).toMatchObject({ hits: 2, misses: 0 });
+    expect(counted(() => loadInterviewFlow(load2023(), flowsRoot))).toMatchObject({ hits: 2, misses: 0 });
     // A clause the interview cites disappears: the flow must fail, not come from the cache.
     const cited = loadInterviewFlow(k, flowsRoot).steps.flatMap((s) => s.clauses)[0]!;
-    const changed = loadKnowledge(knowledgeRoot);
+    const changed = load2023();
     const without = { ...changed, clauseById: new Map([...changed.clauseById].filter(([id]) => id !== cited)) };
     expect(dataCacheKeyOf(without)).toBeUndefined();
     expect(() => loadInterviewFlow(without, flowsRoot)).toThrow(new RegExp(`cites clause "${cited}"`));

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarCoverage, calendarYears } from '../../src/core/working-days.ts';
-import { defaultKnowledgeRoot, knowledgeFileNames, loadKnowledge, parseKnowledge, type KnowledgeFiles } from '../../src/knowledge/load.ts';
+import { defaultKnowledgeRoot, knowledgeFileNames, loadKnowledge, parseKnowledge, readEditions, type KnowledgeFiles } from '../../src/knowledge/load.ts';
+import { EDITION_2023 } from '../kit.ts';
 
 const root = defaultKnowledgeRoot();
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/kb');
@@ -24,8 +25,8 @@ function fixtureFiles(dir: string, prefix = ''): KnowledgeFiles {
 
 describe('knowledge loader', () => {
   it('loads the 2023 notice whole', () => {
-    const k = loadKnowledge();
-    expect(k.edition).toBe('2023');
+    const k = loadKnowledge(root, EDITION_2023);
+    expect(k.edition).toBe(EDITION_2023);
     expect(k.notice.docNumber).toBe('虞综管办〔2023〕43号');
     // Every section and annex of the notice is there.
     for (const id of ['s1', 's2', 's2-1', 's2-4-5', 's2-5', 's3-3', 's4-1', 's5-4', 's5-5', 'contact', 'a1-2-1', 'a2-1-3', 'a3-1', 'a4-8', 'a5']) {
@@ -35,8 +36,8 @@ describe('knowledge loader', () => {
     expect(k.params.contact.value.phone).toBe('82313758');
   });
 
-  it('keeps the wording of the notice: each clause text occurs in the source once spacing is ignored', () => {
-    const k = loadKnowledge();
+  it.each(readEditions(root).carried)('keeps the wording of the notice %s: each clause text occurs in the source once spacing is ignored', (edition) => {
+    const k = loadKnowledge(root, edition);
     const squash = (s: string) => s.replace(/[\s（）()“”"<>]/g, '');
     const source = squash(readFileSync(path.resolve(root, '..', k.notice.source), 'utf8'));
     // Clauses that restate a table's heading or list (annex 4 and 5 headings, the annex list) are exempt.

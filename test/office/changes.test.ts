@@ -17,7 +17,8 @@ import { buildReport, figures } from '../../src/office/stats.ts';
 import { AUG, testBot } from '../kit.ts';
 import { SWITCH_DAY, twoEditionRoot } from '../editions.ts';
 
-const { files, edition } = readKnowledgeFiles();
+// The edition in force at the tests' clock (AUG), for which the bots below make their changes.
+const { files, edition } = readKnowledgeFiles(undefined, { at: new Date(AUG) });
 const faqFile = `${edition}/faq.yaml`;
 
 describe('knowledge changes', () => {

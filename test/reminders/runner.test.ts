@@ -1,12 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot/index.ts';
-import { defaultKnowledgeRoot } from '../../src/knowledge/load.ts';
 import type { Subscription } from '../../src/bot/runner.ts';
 import { keys } from '../../src/store/keys.ts';
 import { hasRedisServer, startRedisServer, type RedisServer } from '../store/redis-server.ts';
+import { SWITCH_DAY, twoEditionRoot } from '../editions.ts';
 
 const AUG = new Date('2023-08-01T09:00:00+08:00');
 const at = (day: string) => new Date(`${day}T09:00:00+08:00`);
@@ -115,15 +115,11 @@ describe('the runner', () => {
     expect(await first.bot.runDue()).toEqual({ sent: 0, failed: 0, waiting: 0 });
     await first.bot.close();
 
-    // knowledge/ now carries a 2024 edition (a copy of 2023 renamed, enough for the runner).
-    const root = mkdtempSync(path.join(os.tmpdir(), 'kb-'));
-    cpSync(defaultKnowledgeRoot(), root, { recursive: true });
-    cpSync(path.join(root, '2023'), path.join(root, '2024'), { recursive: true });
-    writeFileSync(path.join(root, 'editions.yaml'), 'current: "2024"\neditions: ["2023", "2024"]\n');
-    const notice = path.join(root, '2024/notice.yaml');
-    writeFileSync(notice, readFileSync(notice, 'utf8').replace('edition: "2023"', 'edition: "2024"'));
+    // knowledge/ now carries the 2024 edition (the fixture), in force from SWITCH_DAY.
+    const root = twoEditionRoot();
+    const switched = new Date(`${SWITCH_DAY}T09:00:00+08:00`);
 
-    const second = await botWith({ now: new Date('2024-07-20T09:00:00+08:00'), storeUrl: store, knowledgeRoot: root });
+    const second = await botWith({ now: switched, storeUrl: store, knowledgeRoot: root });
     expect(await second.bot.runDue()).toEqual({ sent: 1, failed: 0, waiting: 0 });
     expect(second.sent[0]!.chat).toBe('dan');
     expect(second.sent[0]!.text).toContain('2024年度的通知已经载入');
@@ -131,7 +127,7 @@ describe('the runner', () => {
     // The subscription is done with: the session no longer says it waits.
     expect((await second.bot.handle('dan', { kind: 'text', text: '我的提醒' })).replies[0]!.text).toContain('还没有订阅');
     await second.bot.close();
-    const third = await botWith({ now: new Date('2024-07-21T09:00:00+08:00'), storeUrl: store, knowledgeRoot: root });
+    const third = await botWith({ now: new Date(switched.getTime() + 24 * 3600 * 1000), storeUrl: store, knowledgeRoot: root });
     expect(await third.bot.runDue()).toEqual({ sent: 0, failed: 0, waiting: 0 });
     await third.bot.close();
   });

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import chineseDays from 'chinese-days';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadKnowledge, type Knowledge } from '../../src/knowledge/load.ts';
+import { defaultKnowledgeRoot, loadKnowledge, type Knowledge } from '../../src/knowledge/load.ts';
 import { addWorkingDays, calendarCoverage, calendarYears, isWorkingDay, lastPublicityStart, yearCovered } from '../../src/core/working-days.ts';
 import { deadlinesFor, dueReminders, schedule, seasonOver, upcoming, zonedInstant } from '../../src/reminders/schedule.ts';
+import { EDITION_2023 } from '../kit.ts';
 
 let k: Knowledge;
-beforeAll(() => { k = loadKnowledge(); });
+beforeAll(() => { k = loadKnowledge(defaultKnowledgeRoot(), EDITION_2023); });
 const TZ = 'Asia/Shanghai';
 const at = (iso: string) => new Date(iso);
 

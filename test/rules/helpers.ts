@@ -1,9 +1,11 @@
 /** Shared fixtures for the rules tests: the real 2023 knowledge, a base profile, and edition clones. */
-import { loadKnowledge } from '../../src/knowledge/load.ts';
+import { defaultKnowledgeRoot, loadKnowledge } from '../../src/knowledge/load.ts';
 import type { Parameters } from '../../src/knowledge/schema.ts';
 import { assess, parseProfile, type Assessment, type Edition, type Profile } from '../../src/rules/index.ts';
+import { EDITION_2023 } from '../kit.ts';
 
-export const knowledge = loadKnowledge();
+/** knowledge/ at the 2023 edition, whichever edition is in force now. */
+export const knowledge = loadKnowledge(defaultKnowledgeRoot(), EDITION_2023);
 
 /** The bot's clock in the examples: 2023-08-01 09:00 in Shanghai. */
 export const NOW = new Date('2023-08-01T09:00:00+08:00');
