@@ -64,8 +64,8 @@ export interface App {
   close(timeoutMs?: number): Promise<boolean>;
 }
 
-/** `extra`: routes that are not a channel's (the office console). */
-export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: readonly HttpRoute[] = []): App {
+/** `extra`: routes that are not a channel's (the office console); `flood`: the webhook flood limit's clock (tests). */
+export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: readonly HttpRoute[] = [], flood: { now?: () => number } = {}): App {
   const routes = new Map<string, HttpRoute>();
   for (const r of [...channels.flatMap((c) => c.routes), ...extra]) routes.set(`${r.method} ${r.path}`, r);
   const paths = new Set([...routes.values()].map((r) => r.path).concat('/healthz'));
@@ -76,7 +76,7 @@ export function createApp(bot: Bot, channels: Channel[], log: Logger, extra: rea
    * on all its posts would turn away a busy hour's genuine messages (1000 LINE users at once come
    * to over 1000 posts a second on the memory store), which LINE does not send again.
    */
-  const webhookFlood = rateLimit({ burst: 2000, perSecond: 500 });
+  const webhookFlood = rateLimit({ burst: 2000, perSecond: 500, ...flood });
   let server: Server | undefined;
   let inFlight = 0;
   /** Set by close(): every answer from then on closes its connection. */
