@@ -12,6 +12,7 @@ import { fill, undeclaredPlaceholder } from '../core/template.ts';
 import { DataError, parseDataFile } from '../core/data-file.ts';
 import { projectPath } from '../core/paths.ts';
 import { calendarCoverage } from '../core/working-days.ts';
+import { dateInZone } from '../core/zone.ts';
 import { calendarGap } from './calendar.ts';
 import {
   choicesFileSchema, clauseTitlesEnglishFileSchema, clausesFileSchema, editionsFileSchema, faqEnglishFileSchema, faqFileSchema, noticeSchema,
@@ -111,15 +112,10 @@ export function readKnowledgeFiles(root = defaultKnowledgeRoot(), edition: Editi
   };
   const plan = readEditions(root);
   if (typeof edition === 'string' && !plan.carried.includes(edition)) throw new UnknownEditionError(edition, plan.carried);
-  const chosen = typeof edition === 'string' ? edition : editionOn(plan, dayIn(edition.at, edition.timeZone ?? 'Asia/Shanghai'));
+  const chosen = typeof edition === 'string' ? edition : editionOn(plan, dateInZone(edition.at, edition.timeZone ?? 'Asia/Shanghai'));
   const files: KnowledgeFiles = {};
   for (const name of knowledgeFileNames(chosen)) files[name] = read(name);
   return { files, edition: chosen };
-}
-
-/** The calendar day (YYYY-MM-DD) of an instant in a time zone (`en-CA` writes days so). */
-function dayIn(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 /**
