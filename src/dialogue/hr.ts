@@ -89,14 +89,15 @@ export function parseHrTrack(source: string, k: Knowledge): HrTrack {
     if (!k.faqById.has(step.faq)) throw new DataError(file, `step "${step.label}"`, `FAQ entry "${step.faq}" does not exist`);
   }
   const vars = sampleVars(k);
-  const baseStrings = sampleStrings(hr.base, 'base');
-  const badBase = checkPlaceholders(baseStrings, Object.fromEntries(Object.keys(baseStrings).map((key) => [key, SAMPLE_PLACEHOLDERS])));
-  if (badBase) throw new DataError(file, badBase[0], badBase[1]);
+  /** Every string of a sample may use the sample placeholders only. */
+  const checkSample = (strings: Record<string, string>): void => {
+    const bad = checkPlaceholders(strings, Object.fromEntries(Object.keys(strings).map((key) => [key, SAMPLE_PLACEHOLDERS])));
+    if (bad) throw new DataError(file, bad[0], bad[1]);
+  };
+  checkSample(sampleStrings(hr.base, 'base'));
   const base = fillSample(hr.base, vars) as Record<string, unknown>;
   const kinds = hr.kinds.map((kind) => {
-    const strings = { ...sampleStrings(kind.label, `kinds.${kind.id}.label`), ...sampleStrings(kind.profile, `kinds.${kind.id}.profile`) };
-    const badSample = checkPlaceholders(strings, Object.fromEntries(Object.keys(strings).map((key) => [key, SAMPLE_PLACEHOLDERS])));
-    if (badSample) throw new DataError(file, badSample[0], badSample[1]);
+    checkSample({ ...sampleStrings(kind.label, `kinds.${kind.id}.label`), ...sampleStrings(kind.profile, `kinds.${kind.id}.profile`) });
     const label = fill(kind.label, vars);
     if (label.length > 20) throw new DataError(file, `kinds.${kind.id}.label`, `"${label}" is ${label.length} characters, at most 20`);
     const profile = fillSample(kind.profile, vars) as Record<string, unknown>;
